@@ -24,8 +24,21 @@ export interface VismaErrorDetails {
   vismaId?: string;
   /** Visma's IPP fault code (e.g. `12027`), for auth and licence errors. */
   faultCode?: string;
+  /** Whether a write may have taken effect although no answer arrived (see `VismaOutcome`). */
+  outcome?: VismaOutcome;
   cause?: unknown;
 }
+
+/**
+ * What is known about a failed call's effect upstream:
+ * - `not_applied`: the request never reached Visma (connection refused, no attempt started),
+ *   so it is safe to send again.
+ * - `unknown`: a non-idempotent request (POST, PUT) was sent and no answer came back (timeout,
+ *   reset). Visma may or may not have applied it; an idempotent create has to look before
+ *   sending again (RFC 9110 9.2.2).
+ * Undefined when Visma answered with a status, or for reads, where it does not matter.
+ */
+export type VismaOutcome = 'not_applied' | 'unknown';
 
 export abstract class VismaError extends Error {
   abstract readonly kind: VismaErrorKind;
@@ -33,6 +46,7 @@ export abstract class VismaError extends Error {
   readonly operation: string | undefined;
   readonly vismaId: string | undefined;
   readonly faultCode: string | undefined;
+  readonly outcome: VismaOutcome | undefined;
 
   constructor(message: string, details: VismaErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -41,6 +55,12 @@ export abstract class VismaError extends Error {
     this.operation = details.operation;
     this.vismaId = details.vismaId;
     this.faultCode = details.faultCode;
+    this.outcome = details.outcome;
+  }
+
+  /** True when a write may have reached Visma and taken effect although no answer came back. */
+  get requestSent(): boolean {
+    return this.outcome === 'unknown';
   }
 }
 
@@ -52,6 +72,21 @@ export class VismaNotFoundError extends VismaError {
 /** 400 (and business-rule 4xx): Visma refused the input. `message` is Visma's cleaned text. */
 export class VismaValidationError extends VismaError {
   readonly kind = 'validation';
+}
+
+/**
+ * The client refused the input before sending it (a malformed date, a decimal that a JSON
+ * number cannot carry exactly, a path segment such as `..`). A validation error like Visma's
+ * own 400, so callers handle both alike; `field` names the offending input.
+ */
+export class VismaInputError extends VismaValidationError {
+  constructor(
+    message: string,
+    readonly field: string,
+    details: VismaErrorDetails = {},
+  ) {
+    super(message, details);
+  }
 }
 
 /** 412: the `If-Match` version no longer matches. */

@@ -1,0 +1,308 @@
+import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from './api';
+import { errorFromResponse } from './error-response';
+import { VismaInputError, VismaProtocolError, VismaUnavailableError } from './errors';
+import { Exchanger, type CallContext } from './exchange';
+import { createPooledFetch, type HttpRequest, type HttpResponse } from './http';
+import {
+  actionResultFromWire,
+  customerFromWire,
+  draftToWire,
+  invoiceFromWire,
+  invoicePageFromWire,
+  listQueryString,
+  patchToWire,
+} from './mapping';
+import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from './model';
+import { getValidVismaClientOptions, type VismaClientConfig, type VismaClientOptions } from './options';
+import { rateLimitFromHeaders } from './rate-limit';
+import { PASS_THROUGH_GUARD, UNLIMITED_RETRY_BUDGET } from './seams';
+import {
+  ClientCredentialsTokenProvider,
+  PassthroughTokenProvider,
+  redactSecrets,
+  type TokenProvider,
+} from './token-provider';
+
+interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT';
+  /** Path with its segments already encoded, e.g. `/v1/customerinvoice/000123`. */
+  path: string;
+  query?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Visma.net ERP's CustomerInvoice endpoint over HTTP: auth, timeouts, safe retries, typed
+ * errors, and the wire mapping. Throws only the errors of `./errors`.
+ */
+export class VismaClient implements VismaApi {
+  private readonly exchanger: Exchanger;
+  private readonly tokens: TokenProvider;
+  private readonly closeController = new AbortController();
+  private readonly releaseSockets: () => void;
+  private lastRateLimit: RateLimitState | null = null;
+
+  constructor(private readonly options: VismaClientOptions) {
+    let fetch = options.fetch;
+    if (fetch === undefined) {
+      const pooled = createPooledFetch(options.maxSockets);
+      fetch = pooled.fetch;
+      this.releaseSockets = pooled.close;
+    } else {
+      this.releaseSockets = () => undefined;
+    }
+    const shared = {
+      fetch,
+      attemptTimeoutMs: options.attemptTimeoutMs,
+      maxAttempts: options.maxAttempts,
+      retryBaseDelayMs: options.retryBaseDelayMs,
+      retryMaxDelayMs: options.retryMaxDelayMs,
+      now: options.now,
+      sleep: options.sleep,
+      random: options.random,
+      logger: options.logger,
+      closeSignal: this.closeController.signal,
+    };
+    this.exchanger = new Exchanger({ ...shared, guard: options.attemptGuard, budget: options.retryBudget });
+    if (options.auth.mode === 'client_credentials') {
+      // The token endpoint is another service: the API's circuit breaker and retry budget stay out of it.
+      const tokenExchanger = new Exchanger({ ...shared, guard: PASS_THROUGH_GUARD, budget: UNLIMITED_RETRY_BUDGET });
+      this.tokens = new ClientCredentialsTokenProvider({
+        auth: options.auth,
+        exchanger: tokenExchanger,
+        now: options.now,
+        requestBudgetMs: options.deadlineMs,
+        refreshMarginMs: options.tokenRefreshMarginMs,
+      });
+    } else {
+      this.tokens = new PassthroughTokenProvider();
+    }
+  }
+
+  async getInvoice(referenceNumber: string, options: CallOptions = {}): Promise<CustomerInvoice> {
+    const response = await this.call(
+      { method: 'GET', path: `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}` },
+      options,
+      [200],
+    );
+    return invoiceFromWire(this.json(response, 'GET /v1/customerinvoice/{referenceNumber}'), this.options.timeZone);
+  }
+
+  async listInvoices(query: InvoiceListQuery, options: CallOptions = {}): Promise<InvoicePage> {
+    const queryString = listQueryString(query, this.options.timeZone);
+    const response = await this.call({ method: 'GET', path: '/v1/customerinvoice', query: queryString }, options, [200]);
+    return invoicePageFromWire(this.json(response, 'GET /v1/customerinvoice'), this.options.timeZone);
+  }
+
+  createInvoice(draft: InvoiceDraft, options: CallOptions = {}): Promise<Created> {
+    return this.options.createStrategy.create(draft, options, (d, o) => this.postInvoice(d, o));
+  }
+
+  async updateInvoice(referenceNumber: string, patch: InvoicePatch, options: WriteOptions = {}): Promise<Updated> {
+    const response = await this.call(
+      {
+        method: 'PUT',
+        path: `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}`,
+        body: patchToWire(patch),
+        headers: ifMatchHeader(options.ifMatch),
+      },
+      options,
+      [200, 204],
+    );
+    return { version: entityTag(response.headers.get('etag')) };
+  }
+
+  async releaseInvoice(referenceNumber: string, options: WriteOptions = {}): Promise<ActionResult> {
+    const operation = 'POST /v1/customerinvoice/{referenceNumber}/action/release';
+    const response = await this.call(
+      {
+        method: 'POST',
+        path: `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}/action/release`,
+        // ONIT sends an empty object; an empty JSON body is what ASP.NET binds most reliably.
+        body: {},
+        headers: ifMatchHeader(options.ifMatch),
+      },
+      options,
+      [200, 202],
+    );
+    if (response.status === 202) {
+      // Background acceptance (CONTRACT §6): the action is queued under the returned id.
+      const accepted = this.json(response, operation) as { id?: unknown } | null;
+      return { actionId: typeof accepted?.id === 'string' ? accepted.id : null, result: 'Queued' };
+    }
+    return actionResultFromWire(this.json(response, operation), operation);
+  }
+
+  async getCustomer(number: string, options: CallOptions = {}): Promise<Customer> {
+    const response = await this.call(
+      { method: 'GET', path: `/v1/customer/${pathSegment(number, 'number')}` },
+      options,
+      [200],
+    );
+    return customerFromWire(this.json(response, 'GET /v1/customer/{number}'), this.options.timeZone);
+  }
+
+  rateLimit(): RateLimitState | null {
+    return this.lastRateLimit === null ? null : { ...this.lastRateLimit };
+  }
+
+  /**
+   * Aborts running calls and retry waits, and closes idle keep-alive sockets, so nothing the
+   * client started keeps the process alive. Later calls fail with VismaUnavailableError.
+   */
+  close(): void {
+    this.closeController.abort();
+    this.releaseSockets();
+  }
+
+  /** The one send of a create, behind the create strategy (the idempotent-create seam). */
+  private async postInvoice(draft: InvoiceDraft, options: CallOptions): Promise<Created> {
+    const response = await this.call({ method: 'POST', path: '/v2/customerinvoice', body: draftToWire(draft) }, options, [
+      200, 201,
+    ]);
+    return {
+      referenceNumber: referenceFromLocation(response.headers.get('location'), this.options.baseUrl),
+      version: entityTag(response.headers.get('etag')),
+    };
+  }
+
+  /**
+   * One logical call: a token, the attempts the retry policy allows, and one more attempt with a
+   * fresh token after a 401 (the cached token may have been revoked or expired early). Any
+   * status outside `expected` becomes the typed error for it.
+   */
+  private async call(spec: RequestSpec, options: CallOptions, expected: number[]): Promise<HttpResponse> {
+    if (this.closeController.signal.aborted) {
+      throw new VismaUnavailableError('The Visma client is closed.', { outcome: 'not_applied' });
+    }
+    const context: CallContext = {
+      deadline: Math.min(options.deadline ?? Infinity, this.options.now() + this.options.deadlineMs),
+      callerSignal: options.signal,
+    };
+    const operation = `${spec.method} ${spec.path}`;
+    const meta = { operation, idempotent: spec.method === 'GET' };
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+
+    let token = await this.tokens.token(context, options);
+    let response = await this.exchanger.send(this.request(spec, token, options, body), context, meta);
+    this.observe(response);
+    // A 401 means the request was refused before it was processed, so even a POST may be repeated.
+    if (response.status === 401 && this.tokens.rejected(token)) {
+      token = await this.tokens.token(context, options);
+      response = await this.exchanger.send(this.request(spec, token, options, body), context, meta);
+      this.observe(response);
+    }
+    if (!expected.includes(response.status)) {
+      throw errorFromResponse({
+        status: response.status,
+        operation,
+        headers: response.headers,
+        body: response.body,
+        now: this.options.now(),
+        redact: (text) => redactSecrets(text, [token, ...this.tokens.secrets()]),
+      });
+    }
+    return response;
+  }
+
+  private request(spec: RequestSpec, token: string, options: CallOptions, body: string | undefined): HttpRequest {
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      Authorization: `Bearer ${token}`,
+      ...spec.headers,
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const requestId = options.requestId;
+    // Only a plain printable id goes upstream: a header value with control characters would throw.
+    if (typeof requestId === 'string' && /^[\x21-\x7e]{1,200}$/.test(requestId)) headers['X-Request-Id'] = requestId;
+    return {
+      method: spec.method,
+      url: `${this.options.baseUrl}${spec.path}${spec.query ?? ''}`,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    };
+  }
+
+  private observe(response: HttpResponse): void {
+    const state = rateLimitFromHeaders(response.headers, this.options.now());
+    if (state !== null) this.lastRateLimit = state;
+  }
+
+  private json(response: HttpResponse, operation: string): unknown {
+    try {
+      return JSON.parse(response.body);
+    } catch {
+      const preview = response.body.trim() === '' ? 'an empty body' : 'a body that is not JSON';
+      throw new VismaProtocolError(`Visma answered ${operation} with ${response.status} and ${preview}.`, {
+        operation,
+        status: response.status,
+      });
+    }
+  }
+}
+
+/** Validates a configuration (see `getValidVismaClientOptions`) and builds a client from it. */
+export function createVismaClient(config: VismaClientConfig): VismaClient {
+  return new VismaClient(getValidVismaClientOptions(config));
+}
+
+/**
+ * One URL path segment. encodeURIComponent leaves `.` alone, and a segment of `.` or `..` would
+ * be resolved away by URL parsing and address another resource, so those are refused.
+ */
+function pathSegment(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {
+    throw new VismaInputError(`${field} must be a non-empty string other than "." and ".."; received ${JSON.stringify(value)}.`, field);
+  }
+  return encodeURIComponent(value);
+}
+
+/** `If-Match` as a quoted entity tag (RFC 9110 8.8.3); a version that is already quoted is sent as is. */
+function ifMatchHeader(ifMatch: string | undefined): Record<string, string> {
+  if (ifMatch === undefined) return {};
+  if (/^(W\/)?"[\x21\x23-\x7e]*"$/.test(ifMatch)) return { 'If-Match': ifMatch };
+  if (!/^[\x21\x23-\x7e]+$/.test(ifMatch)) {
+    throw new VismaInputError('ifMatch must be a version as returned by Visma (printable, no quotes or spaces).', 'ifMatch');
+  }
+  return { 'If-Match': `"${ifMatch}"` };
+}
+
+/** The version inside an ETag header: quotes and a weak `W/` prefix removed. */
+export function entityTag(header: string | null): string | null {
+  if (header === null) return null;
+  const match = /^\s*(?:W\/)?"(.*)"\s*$/.exec(header);
+  const tag = match?.[1] ?? header.trim();
+  return tag === '' ? null : tag;
+}
+
+/**
+ * The new invoice's number: the last path segment of `Location`, URL-decoded (CONTRACT §5).
+ * The header may be absolute or relative. A `b64(…)` segment (CONTRACT §1) is decoded too.
+ */
+export function referenceFromLocation(location: string | null, baseUrl: string): string {
+  const operation = 'POST /v2/customerinvoice';
+  if (location === null || location.trim() === '') {
+    throw new VismaProtocolError('Visma answered the create with no Location header, so the new invoice number is unknown.', {
+      operation,
+      status: 201,
+    });
+  }
+  let segment: string | undefined;
+  try {
+    const path = new URL(location.trim(), `${baseUrl}/`).pathname;
+    segment = path.split('/').filter((part) => part !== '').at(-1);
+    segment = segment === undefined ? undefined : decodeURIComponent(segment);
+  } catch {
+    segment = undefined;
+  }
+  const b64 = segment === undefined ? null : /^b64\(([A-Za-z0-9_-]+=*)\)$/.exec(segment);
+  if (b64?.[1] !== undefined) segment = Buffer.from(b64[1], 'base64url').toString('utf8');
+  if (segment === undefined || segment === '') {
+    throw new VismaProtocolError(`Visma answered the create with a Location that names no invoice: ${JSON.stringify(location.slice(0, 200))}.`, {
+      operation,
+      status: 201,
+    });
+  }
+  return segment;
+}

@@ -1,0 +1,163 @@
+import http from 'node:http';
+import https from 'node:https';
+import nodeFetch from 'node-fetch';
+
+/** The slice of a fetch Response the client reads. node-fetch 2's Response satisfies it. */
+export interface FetchResponseLike {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
+
+/** Injected in tests; the default is node-fetch 2 over keep-alive agents. */
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseLike>;
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  /** The whole body as text (empty string when there was none). */
+  body: string;
+}
+
+/**
+ * Why an attempt got no answer. The distinction matters twice: whether a retry is allowed, and
+ * whether a write may have reached Visma (`sent`).
+ * - `attempt_timeout`: this attempt's own timer ran out (another attempt may still fit).
+ * - `deadline`: the call's overall deadline ran out.
+ * - `aborted`: the caller's signal aborted.
+ * - `closed`: the client was closed.
+ * - `refused`: the connection was never made (refused, DNS); nothing was sent.
+ * - `lost`: the connection failed after it was made (reset, hang-up).
+ */
+export type FailureReason = 'attempt_timeout' | 'deadline' | 'aborted' | 'closed' | 'refused' | 'lost';
+
+export class AttemptFailure extends Error {
+  constructor(
+    readonly reason: FailureReason,
+    /** False only when the request certainly did not leave this process. */
+    readonly sent: boolean,
+    readonly code: string | undefined,
+    cause: unknown,
+  ) {
+    super(`attempt failed: ${reason}${code === undefined ? '' : ` (${code})`}`, { cause });
+    this.name = 'AttemptFailure';
+  }
+}
+
+// Errors that mean no connection was made, so no byte of the request reached Visma.
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+export interface AttemptLimits {
+  /** Epoch ms at which this attempt's own timer fires. */
+  attemptEndsAt: number;
+  /** Epoch ms of the call's overall deadline. */
+  deadline: number;
+  callerSignal: AbortSignal | undefined;
+  closeSignal: AbortSignal;
+  now: () => number;
+}
+
+/**
+ * One HTTP exchange, body included, under a timeout. node-fetch sets no timeout of its own
+ * (STACK.md), so every attempt carries an AbortSignal; its timer is unref'd and always cleared,
+ * so no timer outlives the attempt or holds the process open.
+ */
+export async function sendAttempt(fetch: FetchLike, request: HttpRequest, limits: AttemptLimits): Promise<HttpResponse> {
+  const controller = new AbortController();
+  let reason: FailureReason | undefined;
+  const abort = (why: FailureReason): void => {
+    reason ??= why;
+    controller.abort();
+  };
+  const onCaller = (): void => abort('aborted');
+  const onClose = (): void => abort('closed');
+  const endsAt = Math.min(limits.attemptEndsAt, limits.deadline);
+  const timer = setTimeout(
+    () => abort(endsAt === limits.deadline ? 'deadline' : 'attempt_timeout'),
+    Math.max(0, endsAt - limits.now()),
+  );
+  timer.unref();
+  limits.callerSignal?.addEventListener('abort', onCaller, { once: true });
+  limits.closeSignal.addEventListener('abort', onClose, { once: true });
+  if (limits.closeSignal.aborted) onClose();
+  if (limits.callerSignal?.aborted) onCaller();
+  try {
+    if (reason !== undefined) {
+      throw new AttemptFailure(reason, false, undefined, undefined);
+    }
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      signal: controller.signal,
+    });
+    const body = await response.text();
+    return { status: response.status, headers: response.headers, body };
+  } catch (error) {
+    if (error instanceof AttemptFailure) throw error;
+    if (reason !== undefined) throw new AttemptFailure(reason, true, undefined, error);
+    const code = errorCode(error);
+    const refused = code !== undefined && NOT_CONNECTED_CODES.has(code);
+    throw new AttemptFailure(refused ? 'refused' : 'lost', !refused, code, error);
+  } finally {
+    clearTimeout(timer);
+    limits.callerSignal?.removeEventListener('abort', onCaller);
+    limits.closeSignal.removeEventListener('abort', onClose);
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null) {
+    const { code, errno } = error as { code?: unknown; errno?: unknown };
+    if (typeof code === 'string') return code;
+    if (typeof errno === 'string') return errno;
+  }
+  return undefined;
+}
+
+export interface PooledFetch {
+  fetch: FetchLike;
+  /** Closes idle keep-alive sockets and refuses new ones. */
+  close(): void;
+}
+
+/**
+ * node-fetch 2 over one keep-alive agent per protocol, so calls reuse TLS connections and at
+ * most `maxSockets` run at once per host. Redirects are not followed: Visma's API does not
+ * redirect, and following one would carry the bearer token to wherever it points.
+ */
+export function createPooledFetch(maxSockets: number): PooledFetch {
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+  const fetch: FetchLike = async (url, init) =>
+    nodeFetch(url, {
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      // node-fetch 2 declares its own AbortSignal type; Node's native one is what it expects at run time.
+      signal: init.signal as unknown as import('node-fetch').RequestInit['signal'],
+      redirect: 'manual',
+      agent: (parsed: URL) => (parsed.protocol === 'http:' ? httpAgent : httpsAgent),
+    });
+  return {
+    fetch,
+    close: () => {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}

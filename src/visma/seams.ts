@@ -1,0 +1,71 @@
+/**
+ * Extension points around each upstream attempt. The client works without them (the defaults do
+ * nothing); later work plugs in a circuit breaker, a shared retry budget and an idempotent create
+ * without touching the HTTP code.
+ */
+import type { CallOptions, Created } from './api';
+import type { InvoiceDraft } from './model';
+
+/** What a seam knows about the attempt it wraps. */
+export interface AttemptInfo {
+  /** `METHOD /path`, without the query string. */
+  operation: string;
+  method: string;
+  /** 1-based; a 401 retry with a fresh token keeps the number of the attempt it repeats. */
+  attempt: number;
+  idempotent: boolean;
+}
+
+/**
+ * Wraps every attempt (a circuit breaker goes here). It may refuse an attempt by throwing a
+ * `VismaError` (e.g. `VismaUnavailableError` with outcome `not_applied` while the circuit is
+ * open), and it sees the outcome: `send` resolves when Visma answered with any status, and
+ * rejects with a `VismaError` when the attempt got no answer.
+ */
+export interface AttemptGuard {
+  run<T>(info: AttemptInfo, send: () => Promise<T>): Promise<T>;
+}
+
+/** Caps retries across all calls so a struggling upstream is not hammered by every caller. */
+export interface RetryBudget {
+  /** Called before each retry (not before first attempts); false stops retrying this call. */
+  tryAcquireRetry(info: AttemptInfo): boolean;
+  /** Called once for every first attempt, so a budget can grow with real traffic. */
+  recordAttempt(info: AttemptInfo): void;
+}
+
+/** Sends a create once; the default strategy. */
+export type SendCreate = (draft: InvoiceDraft, options: CallOptions) => Promise<Created>;
+
+/**
+ * Decides how a create is sent. The default sends it once and lets an unknown outcome surface
+ * (`VismaError.outcome === 'unknown'`); an idempotent create can instead tag the draft, and on an
+ * unknown outcome look the invoice up before sending again.
+ */
+export interface CreateStrategy {
+  create(draft: InvoiceDraft, options: CallOptions, send: SendCreate): Promise<Created>;
+}
+
+export const PASS_THROUGH_GUARD: AttemptGuard = {
+  run: (_info, send) => send(),
+};
+
+export const UNLIMITED_RETRY_BUDGET: RetryBudget = {
+  tryAcquireRetry: () => true,
+  recordAttempt: () => undefined,
+};
+
+export const SEND_ONCE: CreateStrategy = {
+  create: (draft, options, send) => send(draft, options),
+};
+
+/** Structured, secret-free log lines. The default logger drops everything. */
+export interface VismaLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const SILENT_LOGGER: VismaLogger = {
+  debug: () => undefined,
+  warn: () => undefined,
+};

@@ -1,0 +1,188 @@
+import type { CallOptions } from './api';
+import { errorFromResponse, parseErrorBody, truncate } from './error-response';
+import { VismaProtocolError, VismaTimeoutError, VismaUnauthenticatedError, type VismaError } from './errors';
+import { raceCall, type CallContext, type Exchanger } from './exchange';
+import type { ClientCredentialsAuth, Now } from './options';
+
+/** Where the bearer token of each call comes from. */
+export interface TokenProvider {
+  token(call: CallContext, options: CallOptions): Promise<string>;
+  /**
+   * Visma answered 401 to `token`: forget it if it is still the cached one. True when a fresh
+   * token can be fetched, so the call may be repeated once with it.
+   */
+  rejected(token: string): boolean;
+  /** Text that must never appear in a message or a log. */
+  secrets(): string[];
+}
+
+/** Passthrough: each call carries its caller's own Visma token. Nothing is cached or refreshed. */
+export class PassthroughTokenProvider implements TokenProvider {
+  async token(_call: CallContext, options: CallOptions): Promise<string> {
+    if (typeof options.accessToken !== 'string' || options.accessToken.trim() === '') {
+      throw new VismaUnauthenticatedError(
+        'The Visma client runs in passthrough mode, and this call carried no access token (CallOptions.accessToken).',
+      );
+    }
+    return options.accessToken;
+  }
+
+  rejected(): boolean {
+    return false;
+  }
+
+  secrets(): string[] {
+    return [];
+  }
+}
+
+interface CachedToken {
+  token: string;
+  /** Epoch ms after which the token is renewed before use. */
+  renewAt: number;
+}
+
+export interface ClientCredentialsSettings {
+  auth: ClientCredentialsAuth;
+  exchanger: Exchanger;
+  now: Now;
+  /** Budget of one token request, retries included. */
+  requestBudgetMs: number;
+  refreshMarginMs: number;
+}
+
+/**
+ * Visma Connect client credentials (CONTRACT §7): a form POST with `grant_type`, `client_id`,
+ * `client_secret`, `scope` and `tenant_id`. The token is cached and renewed a margin before it
+ * expires (at most half its lifetime, so short-lived tokens are not renewed on every call).
+ * Only one request is ever in flight: concurrent callers wait for the same one, each under its
+ * own deadline, and the request itself runs under its own budget so one caller giving up does
+ * not fail it for the others.
+ */
+export class ClientCredentialsTokenProvider implements TokenProvider {
+  private cached: CachedToken | null = null;
+  private inFlight: Promise<CachedToken> | null = null;
+  private readonly operation: string;
+
+  constructor(private readonly settings: ClientCredentialsSettings) {
+    this.operation = `POST ${new URL(settings.auth.tokenUrl).pathname}`;
+  }
+
+  async token(call: CallContext): Promise<string> {
+    const { now } = this.settings;
+    if (this.cached !== null && now() < this.cached.renewAt) {
+      return this.cached.token;
+    }
+    this.inFlight ??= this.request().finally(() => {
+      this.inFlight = null;
+    });
+    const fresh = await raceCall(this.inFlight, call, now, (reason) =>
+      new VismaTimeoutError(
+        reason === 'aborted'
+          ? 'The call was aborted while waiting for a Visma Connect token.'
+          : 'The call ran out of time while waiting for a Visma Connect token.',
+        { operation: this.operation },
+      ),
+    );
+    return fresh.token;
+  }
+
+  rejected(token: string): boolean {
+    if (this.cached?.token === token) {
+      this.cached = null;
+    }
+    return true;
+  }
+
+  secrets(): string[] {
+    return [this.settings.auth.clientSecret, ...(this.cached === null ? [] : [this.cached.token])];
+  }
+
+  private async request(): Promise<CachedToken> {
+    const { auth, exchanger, now, requestBudgetMs } = this.settings;
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: auth.clientId,
+      client_secret: auth.clientSecret,
+      scope: auth.scopes.join(' '),
+      tenant_id: auth.tenantId,
+    }).toString();
+    // A token request only fetches a token, so it is safe to repeat like a GET.
+    const response = await exchanger.send(
+      {
+        method: 'POST',
+        url: auth.tokenUrl,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body,
+      },
+      { deadline: now() + requestBudgetMs, callerSignal: undefined },
+      { operation: this.operation, idempotent: true },
+    );
+    if (response.status !== 200) {
+      throw this.refusal(response.status, response.body, response.headers);
+    }
+    const token = this.parse(response.body);
+    this.cached = token;
+    return token;
+  }
+
+  private parse(text: string): CachedToken {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new VismaProtocolError('Visma Connect answered 200 with a body that is not JSON.', {
+        operation: this.operation,
+        status: 200,
+      });
+    }
+    const { access_token: token, expires_in: expiresIn } = (json ?? {}) as Record<string, unknown>;
+    const lifetimeSeconds = typeof expiresIn === 'string' && /^\d+$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
+    if (typeof token !== 'string' || token === '' || typeof lifetimeSeconds !== 'number' || !(lifetimeSeconds > 0)) {
+      throw new VismaProtocolError(
+        'Visma Connect answered 200 without an access_token and a positive expires_in.',
+        { operation: this.operation, status: 200 },
+      );
+    }
+    const lifetimeMs = lifetimeSeconds * 1000;
+    const margin = Math.min(this.settings.refreshMarginMs, lifetimeMs / 2);
+    return { token, renewAt: this.settings.now() + lifetimeMs - margin };
+  }
+
+  private refusal(status: number, body: string, headers: { get(name: string): string | null }): VismaError {
+    const redact = (text: string): string => redactSecrets(text, this.secrets());
+    // RFC 6749 5.2: a 400/401 with `error` (invalid_client, invalid_scope, ...) means the
+    // credentials or the tenant are wrong, not that Visma Connect is down.
+    if (status === 400 || status === 401 || status === 403) {
+      const parsed = parseOAuthError(body) ?? parseErrorBody(body).message;
+      const said = parsed === null ? '' : `: ${redact(parsed)}`;
+      return new VismaUnauthenticatedError(`Visma Connect refused the client credentials (${status})${said}`, {
+        operation: this.operation,
+        status,
+      });
+    }
+    return errorFromResponse({ status, operation: this.operation, headers, body, now: this.settings.now(), redact });
+  }
+}
+
+function parseOAuthError(body: string): string | null {
+  try {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    if (typeof json.error !== 'string') return null;
+    const description = typeof json.error_description === 'string' ? ` (${json.error_description})` : '';
+    return truncate(`${json.error}${description}`);
+  } catch {
+    return null;
+  }
+}
+
+/** Replaces every occurrence of each secret (of a useful length) by `[redacted]`. */
+export function redactSecrets(text: string, secrets: string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) {
+      result = result.split(secret).join('[redacted]');
+    }
+  }
+  return result;
+}
