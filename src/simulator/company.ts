@@ -1,0 +1,48 @@
+/**
+ * Everything one running simulator holds: the invoice table, settings, tokens, rate-limit
+ * windows, faults, counters and the clock. Reset returns it to the seed.
+ */
+import { type ClientRegistration, TokenService } from './auth';
+import { CallCounters } from './counters';
+import { FaultInjector } from './faults';
+import { RateLimiter } from './rate-limit';
+import { type Settings } from './settings';
+import { InvoiceStore } from './store';
+
+export class Company {
+  readonly store: InvoiceStore;
+  readonly tokens: TokenService;
+  readonly limiter: RateLimiter;
+  readonly faults: FaultInjector;
+  readonly counters = new CallCounters();
+  settings: Settings;
+  /** Added to the injected clock by /_simulator/clock, for expiry tests against a separate process. */
+  clockOffsetMs = 0;
+
+  constructor(
+    readonly seed: number,
+    invoiceCount: number,
+    readonly clients: readonly ClientRegistration[],
+    private readonly initialSettings: Settings,
+    private readonly clock: () => number,
+  ) {
+    this.settings = { ...initialSettings, rateLimit: { ...initialSettings.rateLimit } };
+    this.store = new InvoiceStore(seed, invoiceCount);
+    this.tokens = new TokenService(clients, () => this.settings.tokenLifetimeSeconds);
+    this.limiter = new RateLimiter(() => this.settings.rateLimit);
+    this.faults = new FaultInjector(seed);
+  }
+
+  now(): number {
+    return this.clock() + this.clockOffsetMs;
+  }
+
+  /** Back to the seed: data, settings, faults, counters, rate-limit windows. Issued tokens stay valid. */
+  reset(): void {
+    this.store.reset();
+    this.settings = { ...this.initialSettings, rateLimit: { ...this.initialSettings.rateLimit } };
+    this.faults.reset();
+    this.counters.reset();
+    this.limiter.reset();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Fault injection for tests and benchmarks, per route template (or `*`), for the next N
+ * matching requests or with a seeded probability. Latency faults add up and let the request
+ * continue; the first other fault that fires decides what the client sees.
+ */
+import { createRandom, type Random } from './prng';
+
+export const FAULT_KINDS = [
+  'latency', 'status', 'rateLimited', 'reset', 'malformed', 'emptyOk', 'dropAfterCommit',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultSpec {
+  /** A route template such as `GET /v1/customerinvoice/{referenceNumber}`, or `*` for every Visma route. */
+  route: string;
+  kind: FaultKind;
+  /** Fire for the next `times` matching requests (default 1 when no probability is given). */
+  times?: number;
+  /** Or fire with this probability on every matching request, drawn from the seeded PRNG. */
+  probability?: number;
+  /** latency: added delay in milliseconds. */
+  latencyMs?: number;
+  /** status: the 5xx (or other) status to answer with; default 503. */
+  status?: number;
+  /** status: body form; default `json` (`{"message":…}`). */
+  body?: 'json' | 'plain' | 'empty';
+  /** rateLimited: the Retry-After seconds; default 1. */
+  retryAfterSeconds?: number;
+}
+
+export interface Fault extends FaultSpec {
+  id: number;
+  /** How many more times it fires; null when probabilistic. */
+  remaining: number | null;
+  fired: number;
+}
+
+export interface FaultPlan {
+  latencyMs: number;
+  /** The first non-latency fault that fired, if any. */
+  fault: Fault | null;
+}
+
+function checkSpec(spec: unknown): FaultSpec {
+  if (typeof spec !== 'object' || spec === null) throw new Error('a fault must be a JSON object');
+  const s = spec as Record<string, unknown>;
+  if (typeof s.route !== 'string' || s.route.length === 0) throw new Error('fault.route must be a route template or "*"');
+  if (typeof s.kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(s.kind)) {
+    throw new Error(`fault.kind must be one of ${FAULT_KINDS.join(', ')}, received ${JSON.stringify(s.kind)}`);
+  }
+  const optionalNumber = (name: string, min: number, max: number, integer: boolean): number | undefined => {
+    const v = s[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || v < min || v > max || (integer && !Number.isInteger(v))) {
+      throw new Error(`fault.${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], received ${JSON.stringify(v)}`);
+    }
+    return v;
+  };
+  const times = optionalNumber('times', 1, 1_000_000_000, true);
+  const probability = optionalNumber('probability', 0, 1, false);
+  if (times !== undefined && probability !== undefined) throw new Error('fault.times and fault.probability are exclusive');
+  const body = s.body;
+  if (body !== undefined && body !== 'json' && body !== 'plain' && body !== 'empty') {
+    throw new Error('fault.body must be json, plain or empty');
+  }
+  const result: FaultSpec = { route: s.route, kind: s.kind as FaultKind };
+  if (times !== undefined) result.times = times;
+  if (probability !== undefined) result.probability = probability;
+  const latencyMs = optionalNumber('latencyMs', 0, 600_000, true);
+  if (latencyMs !== undefined) result.latencyMs = latencyMs;
+  const status = optionalNumber('status', 100, 599, true);
+  if (status !== undefined) result.status = status;
+  if (body !== undefined) result.body = body;
+  const retryAfterSeconds = optionalNumber('retryAfterSeconds', 0, 86_400, true);
+  if (retryAfterSeconds !== undefined) result.retryAfterSeconds = retryAfterSeconds;
+  return result;
+}
+
+export class FaultInjector {
+  private faults: Fault[] = [];
+  private nextId = 1;
+  private random: Random;
+
+  constructor(private readonly seed: number) {
+    this.random = createRandom(seed ^ 0x5eed);
+  }
+
+  /** Validates and adds a fault; throws with a message naming the bad field. */
+  add(spec: unknown): Fault {
+    const checked = checkSpec(spec);
+    const fault: Fault = {
+      ...checked,
+      id: this.nextId++,
+      remaining: checked.probability === undefined ? (checked.times ?? 1) : null,
+      fired: 0,
+    };
+    this.faults.push(fault);
+    return fault;
+  }
+
+  list(): Fault[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** Reseeds the probability source too, so a reset replays the same fault sequence. */
+  reset(): void {
+    this.clear();
+    this.random = createRandom(this.seed ^ 0x5eed);
+  }
+
+  plan(template: string): FaultPlan {
+    const result: FaultPlan = { latencyMs: 0, fault: null };
+    if (this.faults.length === 0) return result;
+    for (const fault of this.faults) {
+      if (fault.route !== '*' && fault.route.toLowerCase() !== template.toLowerCase()) continue;
+      if (fault.kind !== 'latency' && result.fault !== null) continue;
+      const fires = fault.remaining === null ? this.random.chance(fault.probability ?? 0) : fault.remaining > 0;
+      if (!fires) continue;
+      if (fault.remaining !== null) fault.remaining -= 1;
+      fault.fired += 1;
+      if (fault.kind === 'latency') result.latencyMs += fault.latencyMs ?? 0;
+      else result.fault = fault;
+    }
+    this.faults = this.faults.filter((f) => f.remaining === null || f.remaining > 0);
+    return result;
+  }
+}

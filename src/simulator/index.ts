@@ -1,0 +1,153 @@
+/**
+ * The Visma.net CustomerInvoice simulator: a stand-in for `api.finance.visma.net` and Visma
+ * Connect's token endpoint, strict where Visma is strict. See docs/simulator.md.
+ */
+import type { AddressInfo } from 'node:net';
+import { type ClientRegistration } from './auth';
+import { Company } from './company';
+import { applyExternalEdit, type ExternalEdit } from './control';
+import { type CounterSnapshot } from './counters';
+import { type Fault, type FaultSpec } from './faults';
+import { createSimulatorServer } from './server';
+import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './settings';
+
+export type { CounterSnapshot, ExternalEdit, Fault, FaultSpec, Settings };
+
+export interface SimulatorOptions {
+  /** Defaults to 127.0.0.1. */
+  host?: string;
+  /** Defaults to 0 (an ephemeral port). */
+  port?: number;
+  /** Seeds the demo data and probabilistic faults. Defaults to 1. */
+  seed?: number;
+  /** Number of demo invoices. Defaults to 500. */
+  invoiceCount?: number;
+  /** Registered API clients. Defaults to [DEMO_CLIENT]. */
+  clients?: Array<{ clientId: string; clientSecret: string; tenantIds: string[] }>;
+  /** Defaults to 3600. */
+  tokenLifetimeSeconds?: number;
+  /** Defaults to 15,000 calls per 3600 s per (tenant, client). */
+  rateLimit?: { limit: number; windowSeconds: number };
+  /** Defaults to 1000. */
+  maxPageSize?: number;
+  /** Defaults to 100. */
+  defaultPageSize?: number;
+  /** Defaults to 'auto'. */
+  numbering?: 'auto' | 'manual';
+  /** Defaults to 'Balanced'. */
+  statusOnCreate?: 'Hold' | 'Balanced';
+  /** What unknown members of a write body do. Defaults to 'reject' (see docs/simulator.md). */
+  unknownFields?: 'reject' | 'ignore';
+  /** Base of `Location` headers. Defaults to the listening URL. */
+  publicUrl?: string;
+  /** Epoch-millisecond clock. Defaults to Date.now. */
+  now?: () => number;
+}
+
+/** In-process handles for tests and benchmarks; the same operations exist under /_simulator. */
+export interface SimulatorControls {
+  reset(): void;
+  counters(): CounterSnapshot;
+  resetCounters(): void;
+  addFault(spec: FaultSpec): Fault;
+  faults(): Fault[];
+  clearFaults(): void;
+  settings(): Settings;
+  updateSettings(patch: Partial<Settings>): Settings;
+  /** Edits an invoice as a Visma user would; returns the new ETag, or null when unknown. */
+  editInvoice(referenceNumber: string, edit: ExternalEdit): string | null;
+  /** Moves the simulator's clock forward (on top of the injected clock). */
+  advanceClock(seconds: number): void;
+  revokeTokens(): void;
+}
+
+export interface RunningSimulator {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  url: string;
+  port: number;
+  controls: SimulatorControls;
+  close(): Promise<void>;
+}
+
+export const DEMO_CLIENT = {
+  clientId: 'demo-client',
+  clientSecret: 'demo-secret',
+  tenantId: '11111111-2222-3333-4444-555555555555',
+} as const;
+
+function settingsFrom(options: SimulatorOptions): Settings {
+  const patch: Partial<Settings> = {};
+  if (options.tokenLifetimeSeconds !== undefined) patch.tokenLifetimeSeconds = options.tokenLifetimeSeconds;
+  if (options.rateLimit !== undefined) patch.rateLimit = options.rateLimit;
+  if (options.maxPageSize !== undefined) patch.maxPageSize = options.maxPageSize;
+  if (options.defaultPageSize !== undefined) patch.defaultPageSize = options.defaultPageSize;
+  if (options.numbering !== undefined) patch.numbering = options.numbering;
+  if (options.statusOnCreate !== undefined) patch.statusOnCreate = options.statusOnCreate;
+  if (options.unknownFields !== undefined) patch.unknownFields = options.unknownFields;
+  return mergeSettings(DEFAULT_SETTINGS, patch);
+}
+
+function clientsFrom(options: SimulatorOptions): ClientRegistration[] {
+  const clients = options.clients ?? [{ clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, tenantIds: [DEMO_CLIENT.tenantId] }];
+  if (clients.length === 0) throw new Error('clients must list at least one client');
+  for (const c of clients) {
+    if (!c.clientId || !c.clientSecret || c.tenantIds.length === 0) {
+      throw new Error('every client needs a clientId, a clientSecret and at least one tenantId');
+    }
+  }
+  return clients.map((c) => ({ ...c, tenantIds: [...c.tenantIds] }));
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const invoiceCount = options.invoiceCount ?? 500;
+  if (!Number.isInteger(invoiceCount) || invoiceCount < 1 || invoiceCount > 100_000) {
+    throw new Error(`invoiceCount must be an integer from 1 to 100000, received ${invoiceCount}`);
+  }
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, received ${seed}`);
+  const company = new Company(seed, invoiceCount, clientsFrom(options), settingsFrom(options), options.now ?? Date.now);
+  let url = '';
+  const server = createSimulatorServer({ company, publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url });
+  // Benchmarks drive many keep-alive connections; do not let idle ones pile up forever.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  url = `http://${host}:${address.port}`;
+
+  const controls: SimulatorControls = {
+    reset: () => company.reset(),
+    counters: () => company.counters.snapshot(),
+    resetCounters: () => company.counters.reset(),
+    addFault: (spec) => company.faults.add(spec),
+    faults: () => company.faults.list(),
+    clearFaults: () => company.faults.clear(),
+    settings: () => ({ ...company.settings, rateLimit: { ...company.settings.rateLimit } }),
+    updateSettings: (patch) => {
+      company.settings = mergeSettings(company.settings, patch);
+      return controls.settings();
+    },
+    editInvoice: (referenceNumber, edit) => applyExternalEdit(company, referenceNumber, edit)?.etag ?? null,
+    advanceClock: (seconds) => {
+      company.clockOffsetMs += Math.round(seconds * 1000);
+    },
+    revokeTokens: () => company.tokens.revokeAll(),
+  };
+
+  return {
+    url,
+    port: address.port,
+    controls,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

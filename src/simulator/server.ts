@@ -1,0 +1,312 @@
+/**
+ * The HTTP front: routing (case-insensitive paths, CONTRACT §1), then for Visma routes the
+ * order a real request meets: faults, bearer token, rate limit (per tenant and client,
+ * CONTRACT §7), scope, body, handler. Plain node:http keeps it cheap as a benchmark upstream.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type Grant } from './auth';
+import { CUSTOMERS } from './catalogue';
+import { type Company } from './company';
+import { handleControl } from './control';
+import { customerJson } from './customer';
+import { type Fault } from './faults';
+import {
+  acceptsJson, BodyTooLargeError, empty, ippError, isJsonContentType, json, readBody, send, visMessage, type Reply,
+} from './http';
+import { parseListQuery, QueryError, runListQuery } from './list-query';
+import { RATE_LIMIT_POLICY } from './rate-limit';
+import { etagOf, invoiceJson, invoiceListJson } from './render';
+import { createInvoice, releaseInvoice, updateInvoice } from './writes';
+
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+export interface RequestContext {
+  company: Company;
+  req: IncomingMessage;
+  params: string[];
+  search: string;
+  nowMs: number;
+  grant: Grant | null;
+  body: unknown;
+  /** Base for absolute `Location` headers, no trailing slash. */
+  publicUrl: string;
+}
+
+type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
+
+interface Route {
+  method: string;
+  /** Lower-case path pattern; `*` matches one segment. */
+  pattern: string[];
+  template: string;
+  handler: Handler;
+  scope: 'read' | 'create' | 'update' | null;
+  hasBody: boolean;
+}
+
+function route(method: string, template: string, scope: Route['scope'], handler: Handler, hasBody = false): Route {
+  const pattern = template.split('/').filter(Boolean).map((s) => (s.startsWith('{') ? '*' : s.toLowerCase()));
+  return { method, pattern, template: `${method} ${template}`, handler, scope, hasBody };
+}
+
+/**
+ * A path key as Visma takes it: percent-decoded, or `b64(<base64url>)` for values with
+ * reserved characters (CONTRACT §1, KB-LIST).
+ */
+function decodeKey(segment: string): string {
+  const decoded = decodeURIComponent(segment);
+  const b64 = /^b64\((.*)\)$/i.exec(decoded);
+  return b64 ? Buffer.from(b64[1] ?? '', 'base64url').toString('utf8') : decoded;
+}
+
+function getInvoice(ctx: RequestContext): Reply {
+  const invoice = ctx.company.store.get(ctx.params[0] ?? '');
+  if (!invoice) return visMessage(404, `Customer invoice '${ctx.params[0]}' was not found.`);
+  return json(200, invoiceJson(invoice), { ETag: etagOf(invoice.version) });
+}
+
+function listInvoices(ctx: RequestContext): Reply {
+  const { settings, store } = ctx.company;
+  try {
+    const query = parseListQuery(ctx.search, settings);
+    const { page, total } = runListQuery(store.all(), query);
+    // metadata.maxPageSize reports the endpoint's allowed maximum: the spec's pageSize help says
+    // "the allowed max page size which is returned as part of the metadata information".
+    return json(200, invoiceListJson(page, query.expand, total, settings.maxPageSize));
+  } catch (error) {
+    if (error instanceof QueryError) return visMessage(400, error.message);
+    throw error;
+  }
+}
+
+function getCustomer(ctx: RequestContext): Reply {
+  const number = ctx.params[0] ?? '';
+  const index = CUSTOMERS.findIndex((c) => c.number === number);
+  const customer = CUSTOMERS[index];
+  if (!customer) return visMessage(404, `Customer '${number}' was not found.`);
+  return json(200, customerJson(customer, index));
+}
+
+export const ROUTES: readonly Route[] = [
+  route('GET', '/v1/customerinvoice', 'read', listInvoices),
+  route('POST', '/v1/customerinvoice', 'create', createInvoice, true),
+  route('POST', '/v2/customerinvoice', 'create', createInvoice, true),
+  route('GET', '/v1/customerinvoice/{referenceNumber}', 'read', getInvoice),
+  route('PUT', '/v1/customerinvoice/{referenceNumber}', 'update', updateInvoice, true),
+  route('POST', '/v1/customerinvoice/{referenceNumber}/action/release', 'update', releaseInvoice, true),
+  route('GET', '/v1/customer/{customerNumber}', 'read', getCustomer),
+];
+
+const TOKEN_TEMPLATE = 'POST /connect/token';
+
+function matchPath(pattern: string[], segments: string[]): string[] | null {
+  if (pattern.length !== segments.length) return null;
+  const params: string[] = [];
+  for (let i = 0; i < pattern.length; i += 1) {
+    const p = pattern[i] as string;
+    const s = segments[i] as string;
+    if (p === '*') params.push(s);
+    else if (p !== s.toLowerCase()) return null;
+  }
+  return params;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What an injected fault answers instead of the handler; null for dropAfterCommit (handled later). */
+function faultReply(fault: Fault): Reply | 'reset' | null {
+  switch (fault.kind) {
+    case 'status': {
+      const status = fault.status ?? 503;
+      if (fault.body === 'plain') return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Service Unavailable' };
+      if (fault.body === 'empty') return empty(status);
+      return json(status, JSON.stringify({ message: 'An error has occurred.' }));
+    }
+    case 'rateLimited': {
+      const seconds = fault.retryAfterSeconds ?? 1;
+      return json(429, JSON.stringify({ message: `Rate limit is exceeded. Try again in ${seconds} seconds.` }), { 'Retry-After': String(seconds) });
+    }
+    case 'malformed':
+      return json(200, '{"referenceNumber":"0035');
+    case 'emptyOk':
+      return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' } };
+    case 'reset':
+      return 'reset';
+    default:
+      return null;
+  }
+}
+
+function withRateHeaders(reply: Reply, decision: { limit: number; remaining: number; resetSeconds: number }): Reply {
+  return {
+    ...reply,
+    headers: {
+      ...reply.headers,
+      'X-RateLimit-Limit': String(decision.limit),
+      'X-RateLimit-Remaining': String(decision.remaining),
+      'X-RateLimit-Reset': String(decision.resetSeconds),
+      'X-RateLimit-Policy': RATE_LIMIT_POLICY,
+    },
+  };
+}
+
+async function handleToken(company: Company, req: IncomingMessage): Promise<Reply> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const oauthError = (status: number, error: string, description: string, extra: Record<string, string> = {}): Reply =>
+    json(status, JSON.stringify({ error, error_description: description }), { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...extra });
+  if (type !== 'application/x-www-form-urlencoded') {
+    await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+    return oauthError(400, 'invalid_request', 'The request must be application/x-www-form-urlencoded.');
+  }
+  const form = new URLSearchParams((await readBody(req, BODY_LIMIT_BYTES)).toString('utf8'));
+  const outcome = company.tokens.issue(form, req.headers.authorization, company.now());
+  if (!outcome.ok) {
+    return oauthError(outcome.status, outcome.error, outcome.description, outcome.basicChallenge ? { 'WWW-Authenticate': 'Basic realm="connect"' } : {});
+  }
+  return json(200, JSON.stringify(outcome.body), { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+}
+
+async function parseJsonBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; reply: Reply }> {
+  const raw = await readBody(req, BODY_LIMIT_BYTES);
+  if (!isJsonContentType(req.headers['content-type'])) {
+    return { ok: false, reply: visMessage(415, `The request's Content-Type must be application/json, received '${req.headers['content-type'] ?? ''}'.`) };
+  }
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') return { ok: false, reply: visMessage(400, 'The request body is empty.') };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, reply: visMessage(400, 'The request body is not valid JSON.') };
+  }
+}
+
+async function handleApi(company: Company, req: IncomingMessage, route: Route, params: string[], search: string, publicUrl: string): Promise<Reply> {
+  const nowMs = company.now();
+  const grant = company.tokens.verify(req.headers.authorization, nowMs);
+  if (!grant) {
+    // CONTRACT §5.1: a missing or invalid token gets a 401 with no body.
+    await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+    return empty(401, { 'WWW-Authenticate': 'Bearer' });
+  }
+  const decision = company.limiter.take(`${grant.tenantId}|${grant.clientId}`, nowMs);
+  if (!decision.allowed) {
+    await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+    return withRateHeaders(
+      json(429, JSON.stringify({ message: `Rate limit is exceeded. Try again in ${decision.resetSeconds} seconds.` }), {
+        'Retry-After': String(decision.resetSeconds),
+      }),
+      decision,
+    );
+  }
+  const reply = await (async (): Promise<Reply> => {
+    if (route.scope && !grant.scopes.has(`vismanet_erp_service_api:${route.scope}`)) {
+      await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+      return ippError(403, '12005', `The access token does not grant the scope vismanet_erp_service_api:${route.scope}.`);
+    }
+    if (!acceptsJson(req.headers.accept)) {
+      await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+      return empty(406);
+    }
+    let body: unknown = undefined;
+    if (route.hasBody) {
+      // The release action takes no body (ONIT sends `{}`); only POST/PUT of invoices must be JSON.
+      if (route.template.endsWith('/action/release')) {
+        await readBody(req, BODY_LIMIT_BYTES);
+      } else {
+        const parsed = await parseJsonBody(req);
+        if (!parsed.ok) return parsed.reply;
+        body = parsed.value;
+      }
+    }
+    return route.handler({ company, req, params: params.map(decodeKey), search, nowMs, grant, body, publicUrl });
+  })();
+  return withRateHeaders(reply, decision);
+}
+
+export interface ServerDeps {
+  company: Company;
+  /** Resolved lazily: with port 0 the URL is known only once listening. */
+  publicUrl: () => string;
+}
+
+export function createSimulatorServer(deps: ServerDeps): Server {
+  const { company } = deps;
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const search = q < 0 ? '' : url.slice(q + 1);
+    const segments = path.split('/').filter(Boolean);
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    if ((segments[0] ?? '').toLowerCase() === '_simulator') {
+      send(res, await handleControl(company, req, segments.slice(1), deps.publicUrl()));
+      return;
+    }
+
+    let template: string;
+    let run: () => Promise<Reply>;
+    const isToken = segments.length === 2 && segments[0]?.toLowerCase() === 'connect' && segments[1]?.toLowerCase() === 'token';
+    if (isToken) {
+      template = TOKEN_TEMPLATE;
+      run = () => (method === 'POST' ? handleToken(company, req) : Promise.resolve(empty(405, { Allow: 'POST' })));
+    } else {
+      const candidates = ROUTES.map((r) => ({ r, params: matchPath(r.pattern, segments) })).filter((c) => c.params !== null);
+      const match = candidates.find((c) => c.r.method === method);
+      if (!match || !match.params) {
+        const reply = candidates.length > 0
+          ? empty(405, { Allow: candidates.map((c) => c.r.method).join(', ') })
+          : json(404, JSON.stringify({ message: 'Resource not found' }));
+        await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+        send(res, reply);
+        return;
+      }
+      const matched = match.r;
+      const params = match.params;
+      template = matched.template;
+      run = () => handleApi(company, req, matched, params, search, deps.publicUrl());
+    }
+
+    const plan = company.faults.plan(template);
+    if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+    if (plan.fault) {
+      const injected = faultReply(plan.fault);
+      if (injected === 'reset') {
+        company.counters.record(template, 'reset');
+        req.socket.destroy();
+        return;
+      }
+      if (injected) {
+        company.counters.record(template, injected.status);
+        await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+        send(res, injected);
+        return;
+      }
+    }
+    const reply = await run();
+    if (plan.fault?.kind === 'dropAfterCommit') {
+      // The write (if any) is applied; the client never learns the outcome.
+      company.counters.record(template, 'dropped');
+      req.socket.destroy();
+      return;
+    }
+    company.counters.record(template, reply.status);
+    send(res, reply);
+  }
+
+  return createServer((req, res) => {
+    dispatch(req, res).catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError) {
+        send(res, visMessage(413, 'The request body is too large.'));
+        return;
+      }
+      // An unexpected failure is the simulator's own bug: answer 500 without internals.
+      process.stderr.write(`simulator: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      if (!res.headersSent) send(res, json(500, JSON.stringify({ message: 'An error has occurred.' })));
+      else res.destroy();
+    });
+  });
+}
