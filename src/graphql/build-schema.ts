@@ -1,0 +1,34 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AccountResolver } from './resolvers/account.resolver';
+import { CustomerInvoiceConnectionResolver } from './resolvers/customer-invoice-connection.resolver';
+import { CustomerInvoiceMutationResolver } from './resolvers/customer-invoice-mutation.resolver';
+import { CustomerInvoiceResolver } from './resolvers/customer-invoice.resolver';
+import { CustomerResolver } from './resolvers/customer.resolver';
+import { InvoiceLineResolver } from './resolvers/invoice-line.resolver';
+import { ReleaseInvoicePayloadResolver } from './resolvers/release-invoice-payload.resolver';
+import { WorkTypeResolver } from './resolvers/work-type.resolver';
+
+export const RESOLVERS = [
+  CustomerInvoiceResolver,
+  CustomerInvoiceConnectionResolver,
+  CustomerInvoiceMutationResolver,
+  CustomerResolver,
+  InvoiceLineResolver,
+  AccountResolver,
+  WorkTypeResolver,
+  ReleaseInvoicePayloadResolver,
+] as const;
+
+/**
+ * The gateway's schema, from the decorated classes. No file is written at run time: the
+ * committed `schema/schema.graphql` is produced by `npm run schema:emit` from `printGatewaySchema`.
+ */
+export function buildGatewaySchema(): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers: RESOLVERS, validate: false });
+}
+
+/** The schema as committed: sorted, so the file only changes when the schema does. */
+export function printGatewaySchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

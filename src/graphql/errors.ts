@@ -1,0 +1,171 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { VismaInputError, VismaRateLimitedError, isVismaError, type VismaError } from '../visma/errors';
+
+/**
+ * The codes clients can rely on, in `errors[].extensions.code`. Everything the gateway raises on
+ * purpose leaves with one of these; anything else is masked as INTERNAL_SERVER_ERROR.
+ */
+export enum ErrorCode {
+  /** The invoice (or the customer of a mutation) does not exist. Queries return null instead. */
+  NOT_FOUND = 'NOT_FOUND',
+  /** The input is invalid: caught by the gateway (`field` names it) or refused by Visma (`vismaId`). */
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  /** `expectedVersion` no longer matches: someone changed the invoice (Visma's 412). */
+  CONFLICT = 'CONFLICT',
+  /** Visma's hourly request budget is spent; `retryAfterSeconds` says when to try again. */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** Visma did not answer within the request's deadline. */
+  UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
+  /** Visma failed (5xx), could not be reached, or answered something unreadable. */
+  UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
+  /** Visma did not accept the credentials (or the caller's token in passthrough mode). */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** Visma refused access: missing role, licence or company. */
+  FORBIDDEN = 'FORBIDDEN',
+  /** Anything unexpected; the message is fixed and the details are in the log under `requestId`. */
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+export const INTERNAL_ERROR_MESSAGE =
+  'Something went wrong inside the gateway. Quote the requestId in this error to support.';
+
+/**
+ * Codes whose messages are safe to pass on: ours, and the ones Apollo Server and graphql-js
+ * raise for malformed requests (those describe the client's own query, not our internals).
+ */
+const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
+  ErrorCode.NOT_FOUND,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.CONFLICT,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.UPSTREAM_TIMEOUT,
+  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+export interface InputProblem {
+  /** Path of the offending input, such as `input.lines[2].quantity`. */
+  field: string;
+  message: string;
+}
+
+/** A BAD_USER_INPUT error naming the first problem; all problems are listed in `problems`. */
+export function badUserInput(problems: readonly InputProblem[]): GraphQLError {
+  const [first] = problems;
+  if (first === undefined) {
+    throw new TypeError('badUserInput needs at least one problem');
+  }
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return new GraphQLError(`${first.field}: ${first.message}${more}`, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, field: first.field, problems: problems.map((p) => ({ ...p })) },
+  });
+}
+
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_FOUND } });
+}
+
+/** The one mapping from the Visma client's typed errors to public codes (see docs/gateway.md). */
+export function fromVismaError(error: VismaError): GraphQLError {
+  const vismaId = error.vismaId === undefined ? {} : { vismaId: error.vismaId };
+  const maybeApplied =
+    error.outcome === 'unknown' ? ' The change may or may not have been applied: read the invoice before trying again.' : '';
+  switch (error.kind) {
+    case 'not_found':
+      return coded(ErrorCode.NOT_FOUND, 'Visma has no record of the requested resource.', vismaId);
+    case 'validation':
+      return coded(ErrorCode.BAD_USER_INPUT, error.message, {
+        ...vismaId,
+        ...(error instanceof VismaInputError ? { field: error.field } : {}),
+      });
+    case 'conflict':
+      return coded(
+        ErrorCode.CONFLICT,
+        'The invoice was changed since the expected version. Read it again and retry with its new version.',
+        vismaId,
+      );
+    case 'rate_limited': {
+      const retryAfterSeconds = error instanceof VismaRateLimitedError ? (error.retryAfterSeconds ?? null) : null;
+      const when = retryAfterSeconds === null ? 'later' : `after ${retryAfterSeconds} seconds`;
+      return coded(ErrorCode.RATE_LIMITED, `Visma's request budget for this company is spent. Retry ${when}.`, {
+        retryAfterSeconds,
+      });
+    }
+    case 'timeout':
+      return coded(ErrorCode.UPSTREAM_TIMEOUT, `Visma did not answer in time.${maybeApplied}`, {});
+    case 'unavailable':
+    case 'protocol':
+      return coded(ErrorCode.UPSTREAM_UNAVAILABLE, `Visma is unavailable or gave an unreadable answer.${maybeApplied}`, {});
+    case 'unauthenticated':
+      return coded(ErrorCode.UNAUTHENTICATED, 'Visma did not accept the credentials used for this request.', {});
+    case 'forbidden':
+      return coded(
+        ErrorCode.FORBIDDEN,
+        'Visma refused access: the credentials lack the role, licence or company this request needs.',
+        vismaId,
+      );
+  }
+}
+
+function coded(code: ErrorCode, message: string, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+export type ErrorClass =
+  | { kind: 'visma'; error: VismaError }
+  | { kind: 'public' }
+  | { kind: 'unexpected'; original: unknown };
+
+/** Sorts an error Apollo reports into the three ways it can leave the gateway. */
+export function classifyError(error: unknown): ErrorClass {
+  const original = unwrapResolverError(error);
+  if (isVismaError(original)) {
+    return { kind: 'visma', error: original };
+  }
+  const code = codeOf(original) ?? codeOf(error);
+  if (code !== undefined && PUBLIC_CODES.has(code)) {
+    return { kind: 'public' };
+  }
+  return { kind: 'unexpected', original };
+}
+
+/**
+ * Apollo's `formatError`. Apollo does not mask a plain `Error`'s message on its own, so this is
+ * where an unexpected error's text (which may name internals) is replaced by a fixed message;
+ * the original is logged with the request id by the error-logging plugin.
+ */
+export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const kind = classifyError(error);
+  const where = {
+    ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
+    ...(formatted.path === undefined ? {} : { path: formatted.path }),
+  };
+  switch (kind.kind) {
+    case 'visma': {
+      const mapped = fromVismaError(kind.error);
+      return { message: mapped.message, ...where, extensions: { ...mapped.extensions } };
+    }
+    case 'public': {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    case 'unexpected':
+      return { message: INTERNAL_ERROR_MESSAGE, ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (error instanceof GraphQLError) {
+    const code = error.extensions['code'];
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,18 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+
+/**
+ * The customer as an invoice names it. `number` and `name` come with the invoice; every other
+ * field is added by `CustomerResolver` and costs one `GET /v1/customer/{number}` per distinct
+ * customer in a request, made only when such a field is selected.
+ */
+@ObjectType({
+  description:
+    'A customer. number and name come with the invoice at no extra cost; every other field is read from Visma\'s customer register only when selected (one upstream call per distinct customer in a request).',
+})
+export class Customer {
+  @Field(() => ID, { description: 'The customer number.' })
+  number!: string;
+
+  @Field(() => String, { nullable: true, description: 'The customer\'s name, as the invoice carries it.' })
+  name!: string | null;
+}

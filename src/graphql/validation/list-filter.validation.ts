@@ -1,0 +1,108 @@
+import type { DateCondition, DocumentType as DomainDocumentType, InvoiceListFilter, InvoiceStatus as DomainInvoiceStatus } from '../../visma/model';
+import { DocumentType } from '../enums/document-type.enum';
+import { InvoiceStatus } from '../enums/invoice-status.enum';
+import type { CustomerInvoiceFilter } from '../inputs/customer-invoice-filter.input';
+import type { DateConditionInput } from '../inputs/date-condition.input';
+import type { DateTimeConditionInput } from '../inputs/date-time-condition.input';
+import { toCompanyLocalDateTime } from './company-time';
+import { TEXT_LIMITS } from './input-limits';
+import { Problems } from './problems';
+
+/**
+ * Turns the GraphQL filter into the client's list filter. Date-times become company-local
+ * wall-clock times, the form Visma compares against (CONTRACT §8.3).
+ */
+export function toListFilter(filter: CustomerInvoiceFilter | null | undefined, timeZone: string, path = 'filter'): InvoiceListFilter {
+  if (filter == null) {
+    return {};
+  }
+  const problems = new Problems();
+  const result: InvoiceListFilter = {};
+  if (filter.status != null) {
+    if (filter.status === InvoiceStatus.UNKNOWN) {
+      problems.add(`${path}.status`, 'UNKNOWN cannot be filtered on; choose a known status.');
+    }
+    result.status = filter.status as DomainInvoiceStatus;
+  }
+  if (filter.documentType != null) {
+    if (filter.documentType === DocumentType.UNKNOWN) {
+      problems.add(`${path}.documentType`, 'UNKNOWN cannot be filtered on; choose a known document type.');
+    }
+    result.documentType = filter.documentType as DomainDocumentType;
+  }
+  const texts = [
+    ['customerNumber', 'customerNumber', TEXT_LIMITS.customerNumber],
+    ['externalReference', 'externalReference', TEXT_LIMITS.externalReference],
+    ['paymentReference', 'paymentReference', TEXT_LIMITS.paymentReference],
+    ['customerRefNumber', 'customerRefNumber', TEXT_LIMITS.customerRefNumber],
+    ['branchNumber', 'branch', TEXT_LIMITS.branchNumber],
+    ['projectId', 'project', TEXT_LIMITS.projectId],
+  ] as const;
+  for (const [inputName, filterName, limit] of texts) {
+    const value = filter[inputName];
+    if (value == null) {
+      continue;
+    }
+    if (value.trim() === '') {
+      problems.add(`${path}.${inputName}`, 'must not be blank; leave it out to match any value.');
+    } else if ([...value].length > limit) {
+      problems.add(`${path}.${inputName}`, `must be at most ${limit} characters; received ${[...value].length}.`);
+    }
+    result[filterName] = value;
+  }
+  for (const name of ['financialPeriod', 'closedFinancialPeriod'] as const) {
+    const value = filter[name];
+    if (value == null) {
+      continue;
+    }
+    if (!/^\d{4}(0[1-9]|1[0-2])$/.test(value)) {
+      problems.add(`${path}.${name}`, `must be a period as YYYYMM, such as "202501"; received ${JSON.stringify(value)}.`);
+    }
+    result[name] = value;
+  }
+  if (filter.released != null) {
+    result.released = filter.released;
+  }
+  if (filter.dunningLevel != null) {
+    if (filter.dunningLevel < 0) {
+      problems.add(`${path}.dunningLevel`, `must be 0 or more; received ${filter.dunningLevel}.`);
+    }
+    result.dunningLevel = filter.dunningLevel;
+  }
+  setDate(result, 'documentDate', filter.documentDate);
+  setDate(result, 'documentDueDate', filter.documentDueDate);
+  setDate(result, 'dunningLetterDateTime', filter.dunningLetterDate);
+  setDateTime(result, 'createdDateTime', filter.createdDateTime, timeZone);
+  setDateTime(result, 'lastModifiedDateTime', filter.lastModifiedDateTime, timeZone);
+  problems.throwIfAny();
+  return result;
+}
+
+type DateFilterName = 'documentDate' | 'documentDueDate' | 'dunningLetterDateTime' | 'createdDateTime' | 'lastModifiedDateTime';
+
+function setDate(result: InvoiceListFilter, name: DateFilterName, condition: DateConditionInput | null | undefined): void {
+  if (condition != null) {
+    result[name] = { operator: condition.operator, value: condition.value } satisfies DateCondition;
+  }
+}
+
+function setDateTime(
+  result: InvoiceListFilter,
+  name: DateFilterName,
+  condition: DateTimeConditionInput | null | undefined,
+  timeZone: string,
+): void {
+  if (condition != null) {
+    result[name] = { operator: condition.operator, value: toCompanyLocalDateTime(condition.value, timeZone) };
+  }
+}
+
+/** `first` from 0 to the configured cap (MAX_PAGE_SIZE). */
+export function toPageLength(first: number, maxPageSize: number, field = 'first'): number {
+  const problems = new Problems();
+  if (!Number.isSafeInteger(first) || first < 0 || first > maxPageSize) {
+    problems.add(field, `must be from 0 to ${maxPageSize}; received ${first}.`);
+  }
+  problems.throwIfAny();
+  return first;
+}

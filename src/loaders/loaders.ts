@@ -1,0 +1,23 @@
+import type { CallOptions, VismaApi } from '../visma/api';
+import { createCustomerLoader, type CustomerLoader } from './customer.loader';
+import { createInvoiceLoader, type InvoiceLoader } from './invoice.loader';
+
+export interface Loaders {
+  invoice: InvoiceLoader;
+  customer: CustomerLoader;
+}
+
+export interface LoaderSettings {
+  customerConcurrency: number;
+}
+
+/**
+ * The loaders of one GraphQL request. Made in the context function and nowhere else: their
+ * caches hold Visma data for the request's lifetime only, so no request sees another's data.
+ */
+export function createLoaders(visma: VismaApi, options: CallOptions, settings: LoaderSettings): Loaders {
+  return {
+    invoice: createInvoiceLoader(visma, options),
+    customer: createCustomerLoader(visma, options, settings.customerConcurrency),
+  };
+}

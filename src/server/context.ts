@@ -1,0 +1,67 @@
+import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { GatewayContext } from '../graphql/context';
+import type { EnumDegrader } from '../graphql/enums/enum-degrader';
+import { ErrorCode } from '../graphql/errors';
+import type { UpstreamPageSize } from '../graphql/paging/upstream-page-size';
+import { createLoaders } from '../loaders/loaders';
+import type { CallOptions, VismaApi } from '../visma/api';
+import { requestIdOf } from './request-id';
+
+export interface ContextDeps {
+  config: Config;
+  visma: VismaApi;
+  logger: Logger;
+  enums: EnumDegrader;
+  upstreamPageSize: UpstreamPageSize;
+  now: () => number;
+}
+
+/**
+ * Builds the per-request context: the only place loaders are made. Every upstream call of the
+ * request shares one deadline (REQUEST_DEADLINE_MS from arrival) and one abort signal that
+ * fires when the client goes away, so abandoned work stops instead of spending Visma's budget.
+ */
+export function createContextFunction(deps: ContextDeps) {
+  return async ({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> => {
+    const requestId = requestIdOf(res);
+    const logger = deps.logger.child({ requestId });
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        controller.abort();
+      }
+    });
+    const callOptions: CallOptions = {
+      requestId,
+      deadline: deps.now() + deps.config.requestDeadlineMs,
+      signal: controller.signal,
+    };
+    if (deps.config.visma.authMode === 'passthrough') {
+      callOptions.accessToken = bearerToken(req.get('authorization'));
+    }
+    return {
+      requestId,
+      logger,
+      visma: deps.visma,
+      callOptions,
+      loaders: createLoaders(deps.visma, callOptions, { customerConcurrency: deps.config.customerLookupConcurrency }),
+      enums: deps.enums,
+      upstreamPageSize: deps.upstreamPageSize,
+      settings: { maxPageSize: deps.config.maxPageSize, timeZone: deps.config.visma.timeZone },
+    };
+  };
+}
+
+/** Passthrough mode forwards the caller's own Visma token; without one there is nothing to forward. */
+function bearerToken(header: string | undefined): string {
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  if (match?.[1] === undefined) {
+    throw new GraphQLError('This gateway forwards your Visma access token: send it as "Authorization: Bearer <token>".', {
+      extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+    });
+  }
+  return match[1];
+}

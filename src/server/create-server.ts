@@ -1,0 +1,196 @@
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { buildGatewaySchema } from '../graphql/build-schema';
+import type { GatewayContext } from '../graphql/context';
+import { EnumDegrader } from '../graphql/enums/enum-degrader';
+import { formatGatewayError } from '../graphql/errors';
+import { UpstreamPageSize } from '../graphql/paging/upstream-page-size';
+import type { VismaApi } from '../visma/api';
+import { createContextFunction } from './context';
+import { errorLoggingPlugin } from './plugins/error-logging.plugin';
+import { requestLogPlugin } from './plugins/request-log.plugin';
+import { requestIdMiddleware } from './request-id';
+
+export const GRAPHQL_PATH = '/graphql';
+/** GraphQL documents and variables are small; 1 MB leaves room for a large createInvoice. */
+export const BODY_LIMIT = '1mb';
+
+export interface ServerDeps {
+  config: Config;
+  visma: VismaApi;
+  logger: Logger;
+  /** Defaults to `Date.now`; tests pass a fake clock. */
+  now?: () => number;
+}
+
+export interface ListeningServer {
+  /** The GraphQL endpoint, such as `http://127.0.0.1:4000/graphql`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface GatewayServer {
+  app: Express;
+  apollo: ApolloServer<GatewayContext>;
+  httpServer: http.Server;
+  listen(port: number, host: string): Promise<ListeningServer>;
+}
+
+/**
+ * Builds the gateway without listening, so tests can make as many as they like. Apollo is
+ * started here (its middleware needs that); `listen` only binds the port.
+ */
+export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
+  const now = deps.now ?? Date.now;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const schema = await buildGatewaySchema();
+
+  // Order matters: the drain plugin must see the server before anything else stops it, and
+  // error logging runs before the request log so its lines come first in a request.
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: true,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatGatewayError,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's default landing page loads from a CDN; an offline GraphiQL comes later.
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      errorLoggingPlugin(),
+      requestLogPlugin(now),
+    ],
+    logger: apolloLogger(deps.logger),
+  });
+  await apollo.start();
+
+  const context = createContextFunction({
+    config: deps.config,
+    visma: deps.visma,
+    logger: deps.logger,
+    enums: new EnumDegrader(deps.logger),
+    upstreamPageSize: new UpstreamPageSize(),
+    now,
+  });
+
+  app.use(requestIdMiddleware);
+  app.get(GRAPHQL_PATH, browserNote);
+  app.use(GRAPHQL_PATH, express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context }));
+  app.use(jsonErrorHandler(deps.logger));
+
+  return {
+    app,
+    apollo,
+    httpServer,
+    listen: (port, host) => listen(httpServer, apollo, port, host),
+  };
+}
+
+function listen(httpServer: http.Server, apollo: ApolloServer<GatewayContext>, port: number, host: string): Promise<ListeningServer> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    httpServer.once('error', onError);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', onError);
+      const address = httpServer.address() as AddressInfo;
+      resolve({
+        url: `http://${displayHost(host, address)}:${address.port}${GRAPHQL_PATH}`,
+        port: address.port,
+        // Apollo's drain plugin closes the HTTP server once in-flight requests are done.
+        close: () => apollo.stop(),
+      });
+    });
+  });
+}
+
+function displayHost(host: string, address: AddressInfo): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') {
+    return 'localhost';
+  }
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+/**
+ * A browser opening /graphql gets a short page instead of Apollo's CDN-hosted landing page,
+ * which cannot load offline. GraphQL GET requests (with `?query=`) pass through.
+ */
+function browserNote(request: Request, response: Response, next: NextFunction): void {
+  if (request.query['query'] !== undefined || request.accepts(['application/json', 'text/html']) !== 'text/html') {
+    next();
+    return;
+  }
+  response
+    .status(200)
+    .type('html')
+    .send(
+      '<!doctype html><html><head><meta charset="utf-8"><title>Visma invoice gateway</title></head><body>' +
+        '<h1>Visma invoice GraphQL gateway</h1>' +
+        '<p>This is the GraphQL endpoint. Send POST requests with a JSON body <code>{"query": "..."}</code> and ' +
+        '<code>Content-Type: application/json</code>, for example with curl or a GraphQL client. ' +
+        'The schema is in <code>schema/schema.graphql</code>; introspection is enabled.</p></body></html>',
+    );
+}
+
+/**
+ * Express's own error page prints a stack trace outside production; errors before Apollo
+ * (a body over the limit, malformed JSON) get a GraphQL-shaped answer instead.
+ */
+function jsonErrorHandler(logger: Logger) {
+  return (error: unknown, _request: Request, response: Response, next: NextFunction): void => {
+    if (response.headersSent) {
+      next(error);
+      return;
+    }
+    const status = httpStatusOf(error);
+    const requestId = response.locals['requestId'];
+    if (status >= 500) {
+      logger.error({ err: error, requestId }, 'HTTP error outside GraphQL execution');
+    }
+    const message =
+      status === 413
+        ? `The request body is larger than ${BODY_LIMIT}.`
+        : status < 500
+          ? 'The request body is not valid JSON.'
+          : 'Something went wrong inside the gateway.';
+    response.status(status).json({
+      errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR', requestId } }],
+    });
+  };
+}
+
+function httpStatusOf(error: unknown): number {
+  if (typeof error === 'object' && error !== null) {
+    const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 600) {
+      return status;
+    }
+  }
+  return 500;
+}
+
+/** Apollo's own messages (startup, plugin failures) go to the same structured log. */
+function apolloLogger(logger: Logger) {
+  const child = logger.child({ component: 'apollo' });
+  return {
+    debug: (message: string) => child.debug(message),
+    info: (message: string) => child.info(message),
+    warn: (message: string) => child.warn(message),
+    error: (message: string) => child.error(message),
+  };
+}

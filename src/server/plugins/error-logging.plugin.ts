@@ -1,0 +1,41 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../../graphql/context';
+import { classifyError } from '../../graphql/errors';
+
+/**
+ * Logs what `formatGatewayError` hides or summarises, with the request id, and stamps the
+ * request id on every error sent so a client can quote it to support. Unexpected errors are
+ * logged in full (message, stack) at error level; Visma failures at warn, without bodies.
+ */
+export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            const kind = classifyError(error);
+            const path = error.path?.join('.');
+            if (kind.kind === 'unexpected') {
+              contextValue.logger.error({ err: kind.original, path }, 'unexpected error, answered as INTERNAL_SERVER_ERROR');
+            } else if (kind.kind === 'visma') {
+              const { kind: vismaKind, status, operation, vismaId, faultCode, outcome } = kind.error;
+              contextValue.logger.warn(
+                { path, visma: { kind: vismaKind, status, operation, vismaId, faultCode, outcome }, message: kind.error.message },
+                'Visma call failed',
+              );
+            }
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind !== 'single' || response.body.singleResult.errors === undefined) {
+            return;
+          }
+          response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
+            ...error,
+            extensions: { ...error.extensions, requestId: contextValue.requestId },
+          }));
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** A caller's id is kept only when it is short and plain, so it cannot smuggle anything into logs. */
+const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Gives every HTTP request an id: the caller's `X-Request-Id` when it is acceptable (so a
+ * frontend's id follows the request through), a fresh UUID otherwise. It is echoed in the
+ * response header, put on every log line and sent to Visma with each call.
+ */
+export function requestIdMiddleware(request: Request, response: Response, next: NextFunction): void {
+  const offered = request.get(REQUEST_ID_HEADER);
+  const requestId = offered !== undefined && ACCEPTED_ID.test(offered) ? offered : randomUUID();
+  response.locals['requestId'] = requestId;
+  response.setHeader(REQUEST_ID_HEADER, requestId);
+  next();
+}
+
+export function requestIdOf(response: Response): string {
+  const id: unknown = response.locals['requestId'];
+  return typeof id === 'string' ? id : randomUUID();
+}
