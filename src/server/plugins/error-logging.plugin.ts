@@ -20,7 +20,7 @@ export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
             } else if (kind.kind === 'visma') {
               const { kind: vismaKind, status, operation, vismaId, faultCode, outcome } = kind.error;
               contextValue.logger.warn(
-                { path, visma: { kind: vismaKind, status, operation, vismaId, faultCode, outcome }, message: kind.error.message },
+                { path, visma: { kind: vismaKind, status, operation, vismaId, faultCode, outcome }, detail: kind.error.message },
                 'Visma call failed',
               );
             }

@@ -1,0 +1,123 @@
+// Decorator metadata must be in place before any type-graphql class is loaded.
+import 'reflect-metadata';
+import path from 'node:path';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger, toVismaLogger, type Logger } from './logger';
+import { createServer, type ListeningServer } from './server/create-server';
+import { startEmbeddedSimulator, type EmbeddedSimulator } from './server/embedded-simulator';
+import { createVismaClient, type VismaClientConfig } from './visma';
+
+/**
+ * The composition root: configuration, then the upstream (Visma.net, or the embedded simulator
+ * when no credentials are configured), the Visma client, the server, and signal handling.
+ * NODE_ENV defaults to production so Express and Apollo run in their production modes unless
+ * a developer asks otherwise.
+ */
+process.env['NODE_ENV'] ??= 'production';
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let shuttingDown = false;
+  let stopAll = async (): Promise<void> => undefined;
+  const shutdown = (reason: string, exitCode: number): void => {
+    if (shuttingDown) {
+      return;
+    }
+    shuttingDown = true;
+    logger.info({ reason }, 'shutting down');
+    setTimeout(() => process.exit(exitCode === 0 ? 1 : exitCode), SHUTDOWN_TIMEOUT_MS).unref();
+    stopAll().then(
+      () => process.exit(exitCode),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.once('SIGINT', () => shutdown('SIGINT', 0));
+
+  let simulator: EmbeddedSimulator | undefined;
+  if (config.visma.authMode === 'client_credentials' && config.visma.credentials === null) {
+    simulator = await startEmbeddedSimulator({
+      entry: path.join(__dirname, 'simulator', 'main.js'),
+      logger,
+      onUnexpectedExit: () => shutdown('the embedded simulator exited', 1),
+    });
+  }
+
+  const visma = createVismaClient(vismaClientConfig(config, simulator, logger));
+  const server = await createServer({ config, visma, logger });
+  let listening: ListeningServer;
+  try {
+    listening = await server.listen(config.port, config.host);
+  } catch (error) {
+    await simulator?.stop();
+    visma.close();
+    throw error;
+  }
+  stopAll = async () => {
+    await listening.close();
+    visma.close();
+    await simulator?.stop();
+  };
+
+  if (simulator === undefined) {
+    logger.info({ url: listening.url, visma: config.visma.apiUrl, authMode: config.visma.authMode }, `GraphQL gateway ready at ${listening.url}`);
+  } else {
+    logger.info(
+      { url: listening.url, simulator: simulator.url },
+      `GraphQL gateway ready at ${listening.url}, backed by the embedded Visma simulator at ${simulator.url} because no Visma credentials are configured (set VISMA_CLIENT_ID, VISMA_CLIENT_SECRET and VISMA_TENANT_ID to use Visma.net). POST GraphQL queries to ${listening.url}.`,
+    );
+  }
+}
+
+function vismaClientConfig(config: Config, simulator: EmbeddedSimulator | undefined, logger: Logger): VismaClientConfig {
+  const shared = {
+    timeZone: config.visma.timeZone,
+    attemptTimeoutMs: config.visma.attemptTimeoutMs,
+    deadlineMs: config.requestDeadlineMs,
+    logger: toVismaLogger(logger.child({ component: 'visma-client' })),
+  };
+  if (simulator !== undefined) {
+    return {
+      ...shared,
+      baseUrl: simulator.url,
+      auth: {
+        mode: 'client_credentials',
+        tokenUrl: `${simulator.url}/connect/token`,
+        clientId: simulator.clientId,
+        clientSecret: simulator.clientSecret,
+        tenantId: simulator.tenantId,
+        scopes: config.visma.scopes,
+      },
+    };
+  }
+  if (config.visma.authMode === 'passthrough' || config.visma.credentials === null) {
+    return { ...shared, baseUrl: config.visma.apiUrl, auth: { mode: 'passthrough' } };
+  }
+  return {
+    ...shared,
+    baseUrl: config.visma.apiUrl,
+    auth: { mode: 'client_credentials', tokenUrl: config.visma.tokenUrl, ...config.visma.credentials, scopes: config.visma.scopes },
+  };
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gateway: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
+
