@@ -124,6 +124,19 @@ const KNOWN_AUTH_OPTIONS = new Set(['mode', 'tokenUrl', 'clientId', 'clientSecre
  * the first request. The client secret is never echoed.
  */
 export function getValidVismaClientOptions(config: unknown): VismaClientOptions {
+  try {
+    return validate(config);
+  } catch (error) {
+    // A secret pasted into the wrong setting would otherwise be echoed as "received …".
+    const secret = isRecord(config) && isRecord(config.auth) ? config.auth.clientSecret : undefined;
+    if (error instanceof TypeError && typeof secret === 'string' && secret.length >= 4) {
+      throw new TypeError(error.message.split(secret).join('[redacted]'));
+    }
+    throw error;
+  }
+}
+
+function validate(config: unknown): VismaClientOptions {
   if (!isRecord(config)) {
     throw new TypeError(`VismaClient options must be an object; received ${describe(config)}.`);
   }

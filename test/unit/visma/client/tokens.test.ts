@@ -1,0 +1,262 @@
+import { VismaTimeoutError, VismaUnauthenticatedError, VismaUnavailableError } from '../../../../src/visma/errors';
+import {
+  CLIENT_SECRET,
+  FakeClock,
+  FakeUpstream,
+  caught,
+  clientFor,
+  deferred,
+  flush,
+  ok,
+  type Reply,
+} from '../helpers/fake-upstream';
+
+describe('VismaClient', () => {
+  describe('client credentials', () => {
+    it('asks Visma Connect for a token with the form fields Visma expects', async () => {
+      const upstream = new FakeUpstream(() => ok());
+      await clientFor(upstream, new FakeClock()).getInvoice('000123');
+
+      const [tokenRequest] = upstream.tokenRequests;
+      expect(tokenRequest?.method).toBe('POST');
+      expect(tokenRequest?.headers['Content-Type']).toBe('application/x-www-form-urlencoded');
+      expect(Object.fromEntries(new URLSearchParams(tokenRequest?.body))).toEqual({
+        grant_type: 'client_credentials',
+        client_id: 'gateway',
+        client_secret: CLIENT_SECRET,
+        scope:
+          'vismanet_erp_service_api:create vismanet_erp_service_api:delete vismanet_erp_service_api:read vismanet_erp_service_api:update',
+        tenant_id: 'tenant-1',
+      });
+      expect(upstream.apiRequests[0]?.headers.Authorization).toBe('Bearer token-1');
+    });
+
+    it('reuses the cached token across calls', async () => {
+      const upstream = new FakeUpstream(() => ok());
+      const client = clientFor(upstream, new FakeClock());
+
+      await client.getInvoice('1');
+      await client.getInvoice('2');
+      await client.getInvoice('3');
+
+      expect(upstream.tokenRequests).toHaveLength(1);
+      expect(upstream.apiRequests.map((request) => request.headers.Authorization)).toEqual([
+        'Bearer token-1',
+        'Bearer token-1',
+        'Bearer token-1',
+      ]);
+    });
+
+    it('renews the token a margin before it expires', async () => {
+      const upstream = new FakeUpstream(() => ok());
+      const clock = new FakeClock();
+      const client = clientFor(upstream, clock, { tokenRefreshMarginMs: 60_000 });
+
+      await client.getInvoice('1');
+      clock.advance(3600_000 - 60_000 - 1);
+      await client.getInvoice('2');
+      clock.advance(1);
+      await client.getInvoice('3');
+
+      expect(upstream.apiRequests.map((request) => request.headers.Authorization)).toEqual([
+        'Bearer token-1',
+        'Bearer token-1',
+        'Bearer token-2',
+      ]);
+    });
+
+    it('renews a short-lived token at half its lifetime rather than on every call', async () => {
+      const upstream: FakeUpstream = new FakeUpstream(
+        () => ok(),
+        () => upstream.issueToken(10),
+      );
+      const clock = new FakeClock();
+      const client = clientFor(upstream, clock, { tokenRefreshMarginMs: 60_000 });
+
+      await client.getInvoice('1');
+      clock.advance(4_999);
+      await client.getInvoice('2');
+      clock.advance(1);
+      await client.getInvoice('3');
+
+      expect(upstream.tokenRequests).toHaveLength(2);
+    });
+
+    it('shares one in-flight token request among concurrent callers', async () => {
+      const held = deferred<Reply>();
+      const upstream = new FakeUpstream(
+        () => ok(),
+        () => held.promise,
+      );
+      const client = clientFor(upstream, new FakeClock());
+
+      const calls = [client.getInvoice('1'), client.getInvoice('2'), client.getInvoice('3'), client.getInvoice('4')];
+      await flush();
+      held.settle(upstream.issueToken(3600));
+      await Promise.all(calls);
+
+      expect(upstream.tokenRequests).toHaveLength(1);
+      expect(upstream.apiRequests).toHaveLength(4);
+    });
+
+    it('lets one caller give up on a shared token request without failing the others', async () => {
+      const held = deferred<Reply>();
+      const upstream = new FakeUpstream(
+        () => ok(),
+        () => held.promise,
+      );
+      const client = clientFor(upstream, new FakeClock());
+      const impatient = new AbortController();
+
+      const abandoned = client.getInvoice('1', { signal: impatient.signal });
+      const patient = client.getInvoice('2');
+      await flush();
+      impatient.abort();
+      const error = await caught(abandoned);
+      held.settle(upstream.issueToken(3600));
+
+      expect(error).toBeInstanceOf(VismaTimeoutError);
+      await expect(patient).resolves.toMatchObject({ referenceNumber: '000123' });
+      expect(upstream.tokenRequests).toHaveLength(1);
+    });
+
+    it('repeats a call once with a fresh token after a 401', async () => {
+      const upstream = new FakeUpstream((request) =>
+        request.headers.Authorization === 'Bearer token-1' ? { status: 401 } : ok(),
+      );
+
+      await clientFor(upstream, new FakeClock()).getInvoice('000123');
+
+      expect(upstream.tokenRequests).toHaveLength(2);
+      expect(upstream.apiRequests.map((request) => request.headers.Authorization)).toEqual([
+        'Bearer token-1',
+        'Bearer token-2',
+      ]);
+    });
+
+    it('repeats even a create after a 401, since Visma refused it before processing it', async () => {
+      const upstream = new FakeUpstream((request) =>
+        request.headers.Authorization === 'Bearer token-1'
+          ? { status: 401 }
+          : { status: 201, headers: { Location: 'https://visma.test/v1/customerinvoice/000200' } },
+      );
+
+      const created = await clientFor(upstream, new FakeClock()).createInvoice({ customerNumber: '10000', lines: [] });
+
+      expect(created.referenceNumber).toBe('000200');
+      expect(upstream.apiRequests).toHaveLength(2);
+    });
+
+    it('refreshes once for many calls refused together with the same revoked token', async () => {
+      let revoked = false;
+      const upstream = new FakeUpstream((request) =>
+        revoked && request.headers.Authorization === 'Bearer token-1' ? { status: 401 } : ok(),
+      );
+      const client = clientFor(upstream, new FakeClock());
+      await client.getInvoice('warm-up');
+      revoked = true;
+
+      await Promise.all([client.getInvoice('1'), client.getInvoice('2'), client.getInvoice('3')]);
+
+      expect(upstream.tokenRequests).toHaveLength(2);
+      expect(upstream.apiRequests.slice(-3).map((request) => request.headers.Authorization)).toEqual([
+        'Bearer token-2',
+        'Bearer token-2',
+        'Bearer token-2',
+      ]);
+    });
+
+    it('fails with VismaUnauthenticatedError when the fresh token is refused too', async () => {
+      const upstream = new FakeUpstream(() => ({ status: 401 }));
+
+      const error = await caught(clientFor(upstream, new FakeClock()).getInvoice('000123'));
+
+      expect(error).toBeInstanceOf(VismaUnauthenticatedError);
+      expect(upstream.apiRequests).toHaveLength(2);
+      expect(upstream.tokenRequests).toHaveLength(2);
+    });
+
+    it('reports refused credentials without quoting the client secret', async () => {
+      const upstream = new FakeUpstream(
+        () => ok(),
+        () => ({ status: 400, body: { error: 'invalid_client', error_description: `unknown secret ${CLIENT_SECRET}` } }),
+      );
+
+      const error = await caught(clientFor(upstream, new FakeClock()).getInvoice('000123'));
+
+      expect(error).toBeInstanceOf(VismaUnauthenticatedError);
+      expect(error.message).toContain('invalid_client');
+      expect(error.message).not.toContain(CLIENT_SECRET);
+      expect(upstream.apiRequests).toHaveLength(0);
+    });
+
+    it('retries the token request when Visma Connect is briefly unavailable', async () => {
+      const upstream: FakeUpstream = new FakeUpstream(
+        () => ok(),
+        (_request, index) => (index === 0 ? { status: 503 } : upstream.issueToken(3600)),
+      );
+
+      await clientFor(upstream, new FakeClock()).getInvoice('000123');
+
+      expect(upstream.tokenRequests).toHaveLength(2);
+    });
+
+    it('fails with VismaUnavailableError when Visma Connect stays down', async () => {
+      const upstream = new FakeUpstream(
+        () => ok(),
+        () => ({ status: 503 }),
+      );
+
+      const error = await caught(clientFor(upstream, new FakeClock()).getInvoice('000123'));
+
+      expect(error).toBeInstanceOf(VismaUnavailableError);
+      expect(upstream.tokenRequests).toHaveLength(3);
+    });
+
+    it('treats a token answer without access_token as a protocol error', async () => {
+      const upstream = new FakeUpstream(
+        () => ok(),
+        () => ({ status: 200, body: { token_type: 'Bearer' } }),
+      );
+
+      const error = await caught(clientFor(upstream, new FakeClock()).getInvoice('000123'));
+
+      expect(error.name).toBe('VismaProtocolError');
+    });
+  });
+
+  describe('passthrough', () => {
+    const passthrough = { auth: { mode: 'passthrough' as const } };
+
+    it("sends the caller's own token and never asks Visma Connect", async () => {
+      const upstream = new FakeUpstream(() => ok());
+
+      await clientFor(upstream, new FakeClock(), passthrough).getInvoice('000123', { accessToken: 'caller-token' });
+
+      expect(upstream.apiRequests[0]?.headers.Authorization).toBe('Bearer caller-token');
+      expect(upstream.tokenRequests).toHaveLength(0);
+    });
+
+    it('fails before sending anything when the call carries no token', async () => {
+      const upstream = new FakeUpstream(() => ok());
+
+      const error = await caught(clientFor(upstream, new FakeClock(), passthrough).getInvoice('000123'));
+
+      expect(error).toBeInstanceOf(VismaUnauthenticatedError);
+      expect(error.message).toContain('CallOptions.accessToken');
+      expect(upstream.requests).toHaveLength(0);
+    });
+
+    it('does not repeat a call after a 401, since it cannot fetch a fresh token', async () => {
+      const upstream = new FakeUpstream(() => ({ status: 401 }));
+
+      const error = await caught(
+        clientFor(upstream, new FakeClock(), passthrough).getInvoice('000123', { accessToken: 'caller-token' }),
+      );
+
+      expect(error).toBeInstanceOf(VismaUnauthenticatedError);
+      expect(error.message).not.toContain('caller-token');
+      expect(upstream.apiRequests).toHaveLength(1);
+    });
+  });
+});
