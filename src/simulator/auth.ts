@@ -78,7 +78,7 @@ export class TokenService {
       return fail(400, 'invalid_request', 'Client credentials were sent both in the header and in the body.');
     }
     const grantType = form.get('grant_type');
-    if (grantType === null) return fail(400, 'invalid_request', 'grant_type is required.');
+    if (!grantType) return fail(400, 'invalid_request', 'grant_type is required.');
     if (grantType !== 'client_credentials') return fail(400, 'unsupported_grant_type', 'Only client_credentials is supported.');
     const id = basic === 'absent' ? formId : basic.id;
     const secret = basic === 'absent' ? formSecret : basic.secret;

@@ -37,8 +37,9 @@ export class Company {
     return this.clock() + this.clockOffsetMs;
   }
 
-  /** Back to the seed: data, settings, faults, counters, rate-limit windows. Issued tokens stay valid. */
+  /** Back to the seed: data, settings, faults, counters, rate-limit windows, clock offset. Issued tokens stay valid. */
   reset(): void {
+    this.clockOffsetMs = 0;
     this.store.reset();
     this.settings = { ...this.initialSettings, rateLimit: { ...this.initialSettings.rateLimit } };
     this.faults.reset();

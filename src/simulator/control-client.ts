@@ -21,7 +21,13 @@ export class SimulatorControlClient {
     const response = await this.fetchImpl(`${this.base}/${path}`, init);
     const text = await response.text();
     if (!response.ok) {
-      throw new Error(`simulator control ${method} /_simulator/${path} failed with ${response.status}: ${text}`);
+      let detail = text;
+      try {
+        detail = String((JSON.parse(text) as { message?: unknown }).message ?? text);
+      } catch {
+        // Not JSON: keep the raw text.
+      }
+      throw new Error(`simulator control ${method} /_simulator/${path} failed with ${response.status}: ${detail}`);
     }
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }

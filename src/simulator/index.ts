@@ -42,6 +42,8 @@ export interface SimulatorOptions {
   publicUrl?: string;
   /** Epoch-millisecond clock. Defaults to Date.now. */
   now?: () => number;
+  /** How latency faults wait. Defaults to a real timer; tests inject one that records instead. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** In-process handles for tests and benchmarks; the same operations exist under /_simulator. */
@@ -75,6 +77,10 @@ export const DEMO_CLIENT = {
   tenantId: '11111111-2222-3333-4444-555555555555',
 } as const;
 
+function realSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function settingsFrom(options: SimulatorOptions): Settings {
   const patch: Partial<Settings> = {};
   if (options.tokenLifetimeSeconds !== undefined) patch.tokenLifetimeSeconds = options.tokenLifetimeSeconds;
@@ -107,7 +113,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, received ${seed}`);
   const company = new Company(seed, invoiceCount, clientsFrom(options), settingsFrom(options), options.now ?? Date.now);
   let url = '';
-  const server = createSimulatorServer({ company, publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url });
+  const server = createSimulatorServer({ company, sleep: options.sleep ?? realSleep, publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url });
   // Benchmarks drive many keep-alive connections; do not let idle ones pile up forever.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

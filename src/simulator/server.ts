@@ -111,10 +111,6 @@ function matchPath(pattern: string[], segments: string[]): string[] | null {
   return params;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** What an injected fault answers instead of the handler; null for dropAfterCommit (handled later). */
 function faultReply(fault: Fault): Reply | 'reset' | null {
   switch (fault.kind) {
@@ -229,6 +225,8 @@ export interface ServerDeps {
   company: Company;
   /** Resolved lazily: with port 0 the URL is known only once listening. */
   publicUrl: () => string;
+  /** Waits out latency faults. */
+  sleep: (ms: number) => Promise<void>;
 }
 
 export function createSimulatorServer(deps: ServerDeps): Server {
@@ -271,7 +269,7 @@ export function createSimulatorServer(deps: ServerDeps): Server {
     }
 
     const plan = company.faults.plan(template);
-    if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+    if (plan.latencyMs > 0) await deps.sleep(plan.latencyMs);
     if (plan.fault) {
       const injected = faultReply(plan.fault);
       if (injected === 'reset') {

@@ -55,7 +55,7 @@ describe('auth', () => {
     it.each([
       ['a wrong secret', { ...base, client_secret: 'nope' }, 401, 'invalid_client'],
       ['an unknown client', { ...base, client_id: 'stranger' }, 401, 'invalid_client'],
-      ['no grant_type', { ...base, grant_type: '' }, 400, 'unsupported_grant_type'],
+      ['no grant_type', { ...base, grant_type: '' }, 400, 'invalid_request'],
       ['another grant type', { ...base, grant_type: 'password' }, 400, 'unsupported_grant_type'],
       ['no tenant_id', { ...base, tenant_id: '' }, 400, 'invalid_request'],
       ['a tenant of someone else', { ...base, tenant_id: '99999999-0000-0000-0000-000000000000' }, 400, 'invalid_grant'],
