@@ -177,7 +177,8 @@ export class VismaClient implements VismaApi {
       throw new VismaUnavailableError('The Visma client is closed.', { outcome: 'not_applied' });
     }
     const context: CallContext = {
-      deadline: Math.min(options.deadline ?? Infinity, this.options.now() + this.options.deadlineMs),
+      // deadlineMs is only the default budget: a caller's own deadline wins, shorter or longer.
+      deadline: options.deadline ?? this.options.now() + this.options.deadlineMs,
       callerSignal: options.signal,
     };
     const operation = `${spec.method} ${spec.path}`;

@@ -5,7 +5,7 @@ import {
   type VismaError,
 } from '../../../../src/visma/errors';
 import type { AttemptInfo } from '../../../../src/visma/seams';
-import { FakeClock, FakeUpstream, caught, clientFor, ok, type Reply } from '../helpers/fake-upstream';
+import { CLIENT_SECRET, FakeClock, FakeUpstream, caught, clientFor, ok, type Reply } from '../helpers/fake-upstream';
 
 const created: Reply = { status: 201, headers: { Location: 'https://visma.test/v1/customerinvoice/000200' } };
 const draft = { customerNumber: '10000', lines: [] };
@@ -140,6 +140,29 @@ describe('VismaClient', () => {
 
       expect(clock.sleeps).toEqual([]);
       expect(upstream.apiRequests).toHaveLength(1);
+    });
+
+    it("waits past the default budget when the caller's own deadline allows it", async () => {
+      const clock = new FakeClock();
+      const upstream = scripted({ status: 429, headers: { 'Retry-After': '30' } }, ok());
+
+      await clientFor(upstream, clock, { deadlineMs: 1_000 }).getInvoice('000123', { deadline: clock.time + 60_000 });
+
+      expect(clock.sleeps).toEqual([30_000]);
+    });
+
+    it('logs each retry with the operation and never a credential', async () => {
+      const lines: unknown[] = [];
+      const logger = { debug: (...args: unknown[]) => void lines.push(args), warn: (...args: unknown[]) => void lines.push(args) };
+      const upstream = scripted({ status: 503 }, ok());
+
+      await clientFor(upstream, new FakeClock(), { logger }).getInvoice('000123');
+
+      const text = JSON.stringify(lines);
+      expect(text).toContain('visma retry');
+      expect(text).toContain('GET /v1/customerinvoice/000123');
+      expect(text).not.toContain('token-1');
+      expect(text).not.toContain(CLIENT_SECRET);
     });
 
     it('fails without sending when the deadline has already passed', async () => {
