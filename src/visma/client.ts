@@ -178,7 +178,7 @@ export class VismaClient implements VismaApi {
     }
     const context: CallContext = {
       // deadlineMs is only the default budget: a caller's own deadline wins, shorter or longer.
-      deadline: options.deadline ?? this.options.now() + this.options.deadlineMs,
+      deadline: Number.isFinite(options.deadline) ? (options.deadline as number) : this.options.now() + this.options.deadlineMs,
       callerSignal: options.signal,
     };
     const operation = `${spec.method} ${spec.path}`;

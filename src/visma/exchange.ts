@@ -39,6 +39,8 @@ export interface ExchangeSettings {
   closeSignal: AbortSignal;
 }
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 // Why each attempt failed, kept beside the public error so retry decisions need no public field.
 const failureReasons = new WeakMap<VismaError, FailureReason>();
 
@@ -199,10 +201,11 @@ export function raceCall<T>(
       settle();
       reject(onGiveUp('aborted'));
     };
+    // setTimeout fires at once for delays above 2^31-1 ms; a far deadline must not do that.
     const timer = setTimeout(() => {
       settle();
       reject(onGiveUp('deadline'));
-    }, Math.max(0, call.deadline - now()));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, call.deadline - now())));
     timer.unref();
     if (call.callerSignal?.aborted) {
       onAbort();

@@ -165,6 +165,22 @@ describe('VismaClient', () => {
       expect(text).not.toContain(CLIENT_SECRET);
     });
 
+    it('treats a deadline weeks away as a deadline, not as an overflowing timer', async () => {
+      const clock = new FakeClock();
+      // A token answer that takes a few real milliseconds, during which an overflowed timer would fire.
+      const upstream: FakeUpstream = new FakeUpstream(
+        () => ok(),
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return upstream.issueToken(3600);
+        },
+      );
+
+      await expect(
+        clientFor(upstream, clock).getInvoice('000123', { deadline: clock.time + 40 * 24 * 3600_000 }),
+      ).resolves.toMatchObject({ referenceNumber: '000123' });
+    });
+
     it('fails without sending when the deadline has already passed', async () => {
       const clock = new FakeClock();
       const upstream = scripted(ok());
