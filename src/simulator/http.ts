@@ -5,13 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface Reply {
   status: number;
   headers?: Record<string, string>;
-  /** Omitted or empty: no body and no Content-Type. */
-  body?: string;
+  /** Omitted or empty: no body. Chunks are written in order (large lists are never joined). */
+  body?: string | Buffer | Buffer[];
 }
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function json(status: number, body: string, headers: Record<string, string> = {}): Reply {
+export function json(status: number, body: string | Buffer | Buffer[], headers: Record<string, string> = {}): Reply {
   return { status, body, headers: { 'Content-Type': JSON_TYPE, ...headers } };
 }
 
@@ -55,11 +55,23 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
   });
 }
 
+export function bodyLength(body: Reply['body']): number {
+  if (body === undefined) return 0;
+  if (Array.isArray(body)) return body.reduce((sum, chunk) => sum + chunk.length, 0);
+  return Buffer.byteLength(body);
+}
+
 export function send(res: ServerResponse, reply: Reply): void {
   const body = reply.body ?? '';
-  const headers: Record<string, string | number> = { ...reply.headers, 'Content-Length': Buffer.byteLength(body) };
-  res.writeHead(reply.status, headers);
-  res.end(body);
+  res.writeHead(reply.status, { ...reply.headers, 'Content-Length': bodyLength(body) });
+  if (!Array.isArray(body)) {
+    res.end(body);
+    return;
+  }
+  res.cork();
+  for (const chunk of body) res.write(chunk);
+  res.end();
+  res.uncork();
 }
 
 /** True when the Accept header admits a JSON answer (absent, wildcards, or a JSON type). */

@@ -301,40 +301,61 @@ export function invoiceDto(inv: InvoiceRecord, expand: Expand): Record<string, u
 
 interface CacheEntry {
   version: bigint;
-  byMask: Map<number, string>;
+  /** UTF-8 bytes of the JSON without the closing `,"metadata":…}`, per expand mask. */
+  byMask: Map<number, Buffer>;
+  /** The complete single-GET body. */
+  single: Buffer | null;
 }
 
 const cache = new WeakMap<InvoiceRecord, CacheEntry>();
 
-/**
- * The invoice's JSON without the closing `,"metadata":…}`. Cached until the row version
- * changes, so a list of a thousand invoices is mostly string concatenation.
- */
-export function invoiceJsonPrefix(inv: InvoiceRecord, expand: Expand): string {
+function entryFor(inv: InvoiceRecord): CacheEntry {
   let entry = cache.get(inv);
   if (!entry || entry.version !== inv.version) {
-    entry = { version: inv.version, byMask: new Map() };
+    entry = { version: inv.version, byMask: new Map(), single: null };
     cache.set(inv, entry);
   }
-  const mask = maskOf(expand);
-  let json = entry.byMask.get(mask);
-  if (json === undefined) {
-    const full = JSON.stringify(invoiceDto(inv, expand));
-    json = full.slice(0, -1);
-    entry.byMask.set(mask, json);
-  }
-  return json;
+  return entry;
 }
+
+/**
+ * The invoice's JSON bytes without the closing `,"metadata":…}`. Cached until the row
+ * version changes, so a list of a thousand invoices is mostly copying cached bytes.
+ */
+export function invoiceJsonPrefix(inv: InvoiceRecord, expand: Expand): Buffer {
+  const entry = entryFor(inv);
+  const mask = maskOf(expand);
+  let bytes = entry.byMask.get(mask);
+  if (bytes === undefined) {
+    const full = JSON.stringify(invoiceDto(inv, expand));
+    bytes = Buffer.from(full.slice(0, -1), 'utf8');
+    entry.byMask.set(mask, bytes);
+  }
+  return bytes;
+}
+
+const SINGLE_TAIL = Buffer.from(',"metadata":null}');
 
 /** GET single: every part expanded; `metadata` is a list-only field and is null here. */
-export function invoiceJson(inv: InvoiceRecord): string {
-  return `${invoiceJsonPrefix(inv, EXPAND_ALL)},"metadata":null}`;
+export function invoiceJson(inv: InvoiceRecord): Buffer {
+  const entry = entryFor(inv);
+  entry.single ??= Buffer.concat([invoiceJsonPrefix(inv, EXPAND_ALL), SINGLE_TAIL]);
+  return entry.single;
 }
 
-export function invoiceListJson(invoices: readonly InvoiceRecord[], expand: Expand, totalCount: number, maxPageSize: number): string {
-  if (invoices.length === 0) return '[]';
-  const tail = `,"metadata":{"totalCount":${totalCount},"maxPageSize":${maxPageSize}}}`;
-  const parts: string[] = [];
-  for (const inv of invoices) parts.push(invoiceJsonPrefix(inv, expand) + tail);
-  return `[${parts.join(',')}]`;
+const OPEN = Buffer.from('[');
+const CLOSE = Buffer.from(']');
+const COMMA = Buffer.from(',');
+
+/** A list body as chunks to write in order (no large string is ever built). */
+export function invoiceListJson(invoices: readonly InvoiceRecord[], expand: Expand, totalCount: number, maxPageSize: number): Buffer[] {
+  if (invoices.length === 0) return [OPEN, CLOSE];
+  const tail = Buffer.from(`,"metadata":{"totalCount":${totalCount},"maxPageSize":${maxPageSize}}}`);
+  const chunks: Buffer[] = [OPEN];
+  invoices.forEach((inv, index) => {
+    if (index > 0) chunks.push(COMMA);
+    chunks.push(invoiceJsonPrefix(inv, expand), tail);
+  });
+  chunks.push(CLOSE);
+  return chunks;
 }
