@@ -19,39 +19,54 @@ export interface ContextDeps {
   now: () => number;
 }
 
+export interface RequestFacts {
+  requestId: string;
+  /** The raw `Authorization` header, if any. */
+  authorization: string | undefined;
+  /** Aborts the request's upstream calls. */
+  signal: AbortSignal;
+}
+
 /**
- * Builds the per-request context: the only place loaders are made. Every upstream call of the
- * request shares one deadline (REQUEST_DEADLINE_MS from arrival) and one abort signal that
- * fires when the client goes away, so abandoned work stops instead of spending Visma's budget.
+ * Builds one request's context: the only place loaders are made. Every upstream call of the
+ * request shares one deadline (REQUEST_DEADLINE_MS from arrival), the request id, and an abort
+ * signal, so abandoned work stops instead of spending Visma's budget.
  */
+export function createRequestContext(deps: ContextDeps, request: RequestFacts): GatewayContext {
+  const callOptions: CallOptions = {
+    requestId: request.requestId,
+    deadline: deps.now() + deps.config.requestDeadlineMs,
+    signal: request.signal,
+  };
+  if (deps.config.visma.authMode === 'passthrough') {
+    callOptions.accessToken = bearerToken(request.authorization);
+  }
+  return {
+    requestId: request.requestId,
+    logger: deps.logger.child({ requestId: request.requestId }),
+    visma: deps.visma,
+    callOptions,
+    loaders: createLoaders(deps.visma, callOptions, { customerConcurrency: deps.config.customerLookupConcurrency }),
+    enums: deps.enums,
+    upstreamPageSize: deps.upstreamPageSize,
+    settings: { maxPageSize: deps.config.maxPageSize, timeZone: deps.config.visma.timeZone },
+  };
+}
+
+/** The Express adapter: the request id from the middleware, and a signal that fires when the client goes away. */
 export function createContextFunction(deps: ContextDeps) {
   return async ({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> => {
-    const requestId = requestIdOf(res);
-    const logger = deps.logger.child({ requestId });
     const controller = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) {
         controller.abort();
       }
     });
-    const callOptions: CallOptions = {
-      requestId,
-      deadline: deps.now() + deps.config.requestDeadlineMs,
+    return createRequestContext(deps, {
+      requestId: requestIdOf(res),
+      authorization: req.get('authorization'),
       signal: controller.signal,
-    };
-    if (deps.config.visma.authMode === 'passthrough') {
-      callOptions.accessToken = bearerToken(req.get('authorization'));
-    }
-    return {
-      requestId,
-      logger,
-      visma: deps.visma,
-      callOptions,
-      loaders: createLoaders(deps.visma, callOptions, { customerConcurrency: deps.config.customerLookupConcurrency }),
-      enums: deps.enums,
-      upstreamPageSize: deps.upstreamPageSize,
-      settings: { maxPageSize: deps.config.maxPageSize, timeZone: deps.config.visma.timeZone },
-    };
+    });
   };
 }
 

@@ -7,6 +7,7 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -17,7 +18,7 @@ import { EnumDegrader } from '../graphql/enums/enum-degrader';
 import { formatGatewayError } from '../graphql/errors';
 import { UpstreamPageSize } from '../graphql/paging/upstream-page-size';
 import type { VismaApi } from '../visma/api';
-import { createContextFunction } from './context';
+import { createContextFunction, createRequestContext, type ContextDeps, type RequestFacts } from './context';
 import { errorLoggingPlugin } from './plugins/error-logging.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
 import { requestIdMiddleware } from './request-id';
@@ -46,6 +47,8 @@ export interface GatewayServer {
   apollo: ApolloServer<GatewayContext>;
   httpServer: http.Server;
   listen(port: number, host: string): Promise<ListeningServer>;
+  /** A request context as the HTTP layer would build it, for in-process `apollo.executeOperation`. */
+  createContext(facts?: Partial<RequestFacts>): GatewayContext;
 }
 
 /**
@@ -80,14 +83,15 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   });
   await apollo.start();
 
-  const context = createContextFunction({
+  const contextDeps: ContextDeps = {
     config: deps.config,
     visma: deps.visma,
     logger: deps.logger,
     enums: new EnumDegrader(deps.logger),
     upstreamPageSize: new UpstreamPageSize(),
     now,
-  });
+  };
+  const context = createContextFunction(contextDeps);
 
   app.use(requestIdMiddleware);
   app.get(GRAPHQL_PATH, browserNote);
@@ -99,6 +103,12 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     apollo,
     httpServer,
     listen: (port, host) => listen(httpServer, apollo, port, host),
+    createContext: (facts = {}) =>
+      createRequestContext(contextDeps, {
+        requestId: facts.requestId ?? randomUUID(),
+        authorization: facts.authorization,
+        signal: facts.signal ?? new AbortController().signal,
+      }),
   };
 }
 

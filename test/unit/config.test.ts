@@ -1,0 +1,160 @@
+import { CONFIG_DEFAULTS, ConfigError, loadConfig, type Environment } from '../../src/config';
+
+function problemsOf(env: Environment): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+const CREDENTIALS = { VISMA_CLIENT_ID: 'client', VISMA_CLIENT_SECRET: 's3cr3t-value', VISMA_TENANT_ID: 'tenant' };
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('fills every value from one table when the environment is empty', () => {
+      expect(loadConfig({})).toEqual({
+        nodeEnv: 'production',
+        port: 4000,
+        host: '127.0.0.1',
+        logLevel: 'info',
+        requestDeadlineMs: 25_000,
+        maxPageSize: 500,
+        customerLookupConcurrency: 4,
+        visma: {
+          apiUrl: 'https://api.finance.visma.net',
+          tokenUrl: 'https://connect.visma.com/connect/token',
+          authMode: 'client_credentials',
+          credentials: null,
+          scopes: ['vismanet_erp_service_api:read', 'vismanet_erp_service_api:create', 'vismanet_erp_service_api:update'],
+          attemptTimeoutMs: 10_000,
+          timeZone: 'Europe/Oslo',
+        },
+      });
+    });
+
+    it('treats empty and blank variables as unset', () => {
+      expect(loadConfig({ PORT: '', HOST: '   ', VISMA_CLIENT_ID: '' }).port).toBe(Number(CONFIG_DEFAULTS.PORT));
+    });
+  });
+
+  describe('values', () => {
+    it('reads every variable', () => {
+      const config = loadConfig({
+        NODE_ENV: 'development',
+        PORT: '0',
+        HOST: '0.0.0.0',
+        LOG_LEVEL: 'debug',
+        REQUEST_DEADLINE_MS: '5000',
+        MAX_PAGE_SIZE: '100',
+        CUSTOMER_LOOKUP_CONCURRENCY: '2',
+        VISMA_API_URL: 'http://127.0.0.1:4010/',
+        VISMA_TOKEN_URL: 'http://127.0.0.1:4010/connect/token',
+        VISMA_SCOPES: 'a:read, a:create',
+        VISMA_ATTEMPT_TIMEOUT_MS: '2000',
+        VISMA_TIME_ZONE: 'Europe/Stockholm',
+        ...CREDENTIALS,
+      });
+      expect(config).toMatchObject({
+        nodeEnv: 'development',
+        port: 0,
+        host: '0.0.0.0',
+        logLevel: 'debug',
+        requestDeadlineMs: 5000,
+        maxPageSize: 100,
+        customerLookupConcurrency: 2,
+        visma: {
+          apiUrl: 'http://127.0.0.1:4010',
+          tokenUrl: 'http://127.0.0.1:4010/connect/token',
+          scopes: ['a:read', 'a:create'],
+          attemptTimeoutMs: 2000,
+          timeZone: 'Europe/Stockholm',
+          credentials: { clientId: 'client', clientSecret: 's3cr3t-value', tenantId: 'tenant' },
+        },
+      });
+    });
+
+    it('accepts passthrough mode without credentials', () => {
+      expect(loadConfig({ VISMA_AUTH_MODE: 'passthrough' }).visma).toMatchObject({ authMode: 'passthrough', credentials: null });
+    });
+  });
+
+  describe('messages', () => {
+    it.each([
+      [{ PORT: 'http' }, 'PORT must be an integer from 0 to 65535; received "http".'],
+      [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535; received "70000".'],
+      [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535; received "-1".'],
+      [{ HOST: 'local host' }, 'HOST must be a host name or IP address to listen on, such as "127.0.0.1" or "0.0.0.0"; received "local host".'],
+      [{ NODE_ENV: 'prod' }, 'NODE_ENV must be one of "production", "development", "test"; received "prod".'],
+      [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"; received "verbose".'],
+      [{ REQUEST_DEADLINE_MS: '50' }, 'REQUEST_DEADLINE_MS must be an integer from 100 to 600000; received "50".'],
+      [{ MAX_PAGE_SIZE: '0' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "0".'],
+      [{ MAX_PAGE_SIZE: '2.5' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "2.5".'],
+      [{ CUSTOMER_LOOKUP_CONCURRENCY: '100' }, 'CUSTOMER_LOOKUP_CONCURRENCY must be an integer from 1 to 64; received "100".'],
+      [
+        { VISMA_API_URL: 'api.finance.visma.net' },
+        'VISMA_API_URL must be an absolute http(s) URL without query or fragment, such as "https://api.finance.visma.net"; received "api.finance.visma.net".',
+      ],
+      [
+        { VISMA_TOKEN_URL: 'ftp://connect.visma.com/token' },
+        'VISMA_TOKEN_URL must be an absolute http(s) URL without query or fragment, such as "https://connect.visma.com/connect/token"; received "ftp://connect.visma.com/token".',
+      ],
+      [{ VISMA_AUTH_MODE: 'oauth' }, 'VISMA_AUTH_MODE must be one of "client_credentials", "passthrough"; received "oauth".'],
+      [{ VISMA_ATTEMPT_TIMEOUT_MS: 'ten' }, 'VISMA_ATTEMPT_TIMEOUT_MS must be an integer from 100 to 600000; received "ten".'],
+      [
+        { VISMA_TIME_ZONE: 'Europe/Olso' },
+        'VISMA_TIME_ZONE must be an IANA time zone such as "Europe/Oslo" or "Europe/Stockholm"; received "Europe/Olso".',
+      ],
+      [
+        { VISMA_TIME_ZONE: '+01:00' },
+        'VISMA_TIME_ZONE must be an IANA time zone such as "Europe/Oslo" or "Europe/Stockholm"; received "+01:00".',
+      ],
+    ])('explains %j', (env, message) => {
+      expect(problemsOf(env)).toEqual([message]);
+    });
+
+    it('names the missing credentials when only some are set', () => {
+      expect(problemsOf({ VISMA_CLIENT_ID: 'client', VISMA_TENANT_ID: 'tenant' })).toEqual([
+        'Visma credentials are incomplete: VISMA_CLIENT_ID, VISMA_TENANT_ID are set but VISMA_CLIENT_SECRET is not. Set all three to use Visma.net, or none to use the embedded simulator.',
+      ]);
+    });
+
+    it('refuses client credentials in passthrough mode', () => {
+      expect(problemsOf({ VISMA_AUTH_MODE: 'passthrough', ...CREDENTIALS })).toEqual([
+        'VISMA_CLIENT_ID, VISMA_CLIENT_SECRET, VISMA_TENANT_ID must not be set when VISMA_AUTH_MODE is "passthrough" (each request brings its own Visma token); received values.',
+      ]);
+    });
+
+    it('never echoes the client secret', () => {
+      const error = (() => {
+        try {
+          loadConfig({ VISMA_CLIENT_SECRET: 'top-secret-value', PORT: 'x' });
+        } catch (caught) {
+          return caught as Error;
+        }
+        throw new Error('expected loadConfig to fail');
+      })();
+      expect(error.message).not.toContain('top-secret-value');
+    });
+
+    it('reports every problem at once, one a line', () => {
+      const error = (() => {
+        try {
+          loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' });
+        } catch (caught) {
+          return caught as Error;
+        }
+        throw new Error('expected loadConfig to fail');
+      })();
+      expect(error.message).toBe(
+        'Invalid configuration:\n' +
+          '- PORT must be an integer from 0 to 65535; received "x".\n' +
+          '- LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"; received "loud".',
+      );
+    });
+  });
+});

@@ -1,0 +1,46 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { loadConfig, type Environment } from '../../../../src/config';
+import { createLogger } from '../../../../src/logger';
+import { createServer, type GatewayServer } from '../../../../src/server/create-server';
+import type { GatewayContext } from '../../../../src/graphql/context';
+import type { RequestFacts } from '../../../../src/server/context';
+import type { VismaApi } from '../../../../src/visma/api';
+
+export interface Result {
+  data?: Record<string, unknown> | null;
+  errors?: readonly GraphQLFormattedError[];
+}
+
+export interface TestGateway {
+  server: GatewayServer;
+  /** Structured log lines written so far. */
+  logs: Array<Record<string, unknown>>;
+  run(query: string, variables?: Record<string, unknown>, facts?: Partial<RequestFacts>): Promise<Result>;
+  /** Runs with a context the test keeps, to look at the request's loaders afterwards. */
+  runWith(context: GatewayContext, query: string, variables?: Record<string, unknown>): Promise<Result>;
+  stop(): Promise<void>;
+}
+
+/** The real schema, resolvers, plugins and error formatting over a fake VismaApi, in process. */
+export async function testGateway(visma: VismaApi, env: Environment = {}): Promise<TestGateway> {
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const server = await createServer({ config: loadConfig({ NODE_ENV: 'test', ...env }), visma, logger });
+  const runWith = async (context: GatewayContext, query: string, variables?: Record<string, unknown>): Promise<Result> => {
+    const response = await server.apollo.executeOperation(
+      { query, ...(variables === undefined ? {} : { variables }) },
+      { contextValue: context },
+    );
+    if (response.body.kind !== 'single') {
+      throw new Error('expected a single result');
+    }
+    return response.body.singleResult as Result;
+  };
+  return {
+    server,
+    logs,
+    run: (query, variables, facts) => runWith(server.createContext(facts), query, variables),
+    runWith,
+    stop: () => server.apollo.stop(),
+  };
+}

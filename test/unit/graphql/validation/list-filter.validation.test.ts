@@ -1,0 +1,110 @@
+import { GraphQLError } from 'graphql';
+import { DateOperator } from '../../../../src/graphql/enums/date-operator.enum';
+import { DocumentType } from '../../../../src/graphql/enums/document-type.enum';
+import { InvoiceStatus } from '../../../../src/graphql/enums/invoice-status.enum';
+import type { CustomerInvoiceFilter } from '../../../../src/graphql/inputs/customer-invoice-filter.input';
+import { toListFilter, toPageLength } from '../../../../src/graphql/validation/list-filter.validation';
+
+function problemsOf(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof GraphQLError) {
+      return error.extensions['problems'];
+    }
+    throw error;
+  }
+  throw new Error('expected a BAD_USER_INPUT error');
+}
+
+const filter = (value: Partial<CustomerInvoiceFilter>): CustomerInvoiceFilter => value as CustomerInvoiceFilter;
+
+describe('toListFilter', () => {
+  it('is empty without a filter', () => {
+    expect(toListFilter(undefined, 'Europe/Oslo')).toEqual({});
+  });
+
+  it('maps every filter onto Visma\'s parameters', () => {
+    expect(
+      toListFilter(
+        filter({
+          status: InvoiceStatus.OPEN,
+          documentType: DocumentType.INVOICE,
+          customerNumber: '10000',
+          financialPeriod: '202501',
+          closedFinancialPeriod: '202502',
+          released: true,
+          dunningLevel: 1,
+          externalReference: 'ext',
+          paymentReference: 'kid',
+          customerRefNumber: 'po-1',
+          branchNumber: '1',
+          projectId: 'P1',
+          documentDate: { operator: DateOperator.GTE, value: '2025-01-01' },
+          documentDueDate: { operator: DateOperator.LT, value: '2025-02-01' },
+          dunningLetterDate: { operator: DateOperator.LTE, value: '2025-03-01' },
+          createdDateTime: { operator: DateOperator.GT, value: '2025-01-27T12:00:00Z' },
+          lastModifiedDateTime: { operator: DateOperator.GTE, value: '2025-07-01T00:30:00+02:00' },
+        }),
+        'Europe/Oslo',
+      ),
+    ).toEqual({
+      status: 'Open',
+      documentType: 'Invoice',
+      customerNumber: '10000',
+      financialPeriod: '202501',
+      closedFinancialPeriod: '202502',
+      released: true,
+      dunningLevel: 1,
+      externalReference: 'ext',
+      paymentReference: 'kid',
+      customerRefNumber: 'po-1',
+      branch: '1',
+      project: 'P1',
+      documentDate: { operator: '>=', value: '2025-01-01' },
+      documentDueDate: { operator: '<', value: '2025-02-01' },
+      dunningLetterDateTime: { operator: '<=', value: '2025-03-01' },
+      // 12:00 UTC is 13:00 in Oslo in winter; 00:30+02:00 is 00:30 in Oslo in summer.
+      createdDateTime: { operator: '>', value: '2025-01-27T13:00:00' },
+      lastModifiedDateTime: { operator: '>=', value: '2025-07-01T00:30:00' },
+    });
+  });
+
+  it('converts instants into the configured company zone', () => {
+    expect(
+      toListFilter(filter({ createdDateTime: { operator: DateOperator.GT, value: '2025-01-27T12:00:00.999Z' } }), 'America/New_York'),
+    ).toEqual({ createdDateTime: { operator: '>', value: '2025-01-27T07:00:00' } });
+  });
+
+  it.each<[string, Partial<CustomerInvoiceFilter>, unknown]>([
+    ['an UNKNOWN status', { status: InvoiceStatus.UNKNOWN }, [{ field: 'filter.status', message: 'UNKNOWN cannot be filtered on; choose a known status.' }]],
+    [
+      'an UNKNOWN document type',
+      { documentType: DocumentType.UNKNOWN },
+      [{ field: 'filter.documentType', message: 'UNKNOWN cannot be filtered on; choose a known document type.' }],
+    ],
+    [
+      'a blank customer number',
+      { customerNumber: '' },
+      [{ field: 'filter.customerNumber', message: 'must not be blank; leave it out to match any value.' }],
+    ],
+    [
+      'a malformed period',
+      { financialPeriod: '202513' },
+      [{ field: 'filter.financialPeriod', message: 'must be a period as YYYYMM, such as "202501"; received "202513".' }],
+    ],
+    ['a negative dunning level', { dunningLevel: -1 }, [{ field: 'filter.dunningLevel', message: 'must be 0 or more; received -1.' }]],
+  ])('refuses %s', (_name, value, problems) => {
+    expect(problemsOf(() => toListFilter(filter(value), 'Europe/Oslo'))).toEqual(problems);
+  });
+});
+
+describe('toPageLength', () => {
+  it.each([0, 1, 500])('accepts %d under a cap of 500', (first) => {
+    expect(toPageLength(first, 500)).toBe(first);
+  });
+
+  it.each([-1, 501])('refuses %d under a cap of 500', (first) => {
+    expect(problemsOf(() => toPageLength(first, 500))).toEqual([{ field: 'first', message: `must be from 0 to 500; received ${first}.` }]);
+  });
+});
