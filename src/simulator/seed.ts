@@ -162,7 +162,7 @@ function generateLines(random: Random, currencyId: string, count: number): LineR
 function statusFor(random: Random, ageDays: number): InvoiceStatusName {
   const roll = random.next();
   if (ageDays > 120) return roll < 0.72 ? 'Closed' : roll < 0.9 ? 'Open' : 'Voided';
-  if (ageDays > 45) return roll < 0.45 ? 'Closed' : roll < 0.9 ? 'Open' : roll < 0.95 ? 'Voided' : 'Balanced';
+  if (ageDays > 75) return roll < 0.45 ? 'Closed' : roll < 0.9 ? 'Open' : roll < 0.95 ? 'Voided' : 'Balanced';
   if (roll < 0.35) return 'Open';
   if (roll < 0.55) return 'Balanced';
   if (roll < 0.72) return 'Hold';
