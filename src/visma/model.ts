@@ -321,7 +321,11 @@ export interface InvoicePage {
   invoices: CustomerInvoice[];
   /** From the first item's `metadata`; null on an empty page, where Visma sends no metadata. */
   totalCount: number | null;
-  /** The page size Visma actually applied (`metadata.maxPageSize`); null on an empty page. */
+  /**
+   * `metadata.maxPageSize`: the largest page Visma will serve for this endpoint (the spec's
+   * `pageSize` help says the cap is reported there; whether it can also echo a smaller applied
+   * size is not documented, so callers compare it with what they asked for). Null on an empty page.
+   */
   maxPageSize: number | null;
 }
 
