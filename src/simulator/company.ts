@@ -8,6 +8,7 @@ import { FaultInjector } from './faults';
 import { RateLimiter } from './rate-limit';
 import { type Settings } from './settings';
 import { InvoiceStore } from './store';
+import { toNaiveLocal } from './dates';
 
 export class Company {
   readonly store: InvoiceStore;
@@ -35,6 +36,11 @@ export class Company {
 
   now(): number {
     return this.clock() + this.clockOffsetMs;
+  }
+
+  /** The company's wall-clock time now, as naive milliseconds (the store's unit for stamps and dates). */
+  localNow(): number {
+    return toNaiveLocal(this.now(), this.settings.timeZone);
   }
 
   /** Back to the seed: data, settings, faults, counters, rate-limit windows, clock offset. Issued tokens stay valid. */

@@ -68,7 +68,7 @@ export function applyExternalEdit(company: Company, referenceNumber: string, edi
   }
   recompute(copy);
   Object.assign(invoice, copy);
-  company.store.touch(invoice, company.now());
+  company.store.touch(invoice, company.localNow());
   return { etag: etagOf(invoice.version) };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Date handling. Visma sends date-only fields as midnight without a zone and audit stamps
- * with milliseconds and no zone (CONTRACT §2.2). The simulated company's local time is UTC,
- * so a naive value maps to epoch milliseconds with Date.UTC and back without surprises.
+ * with milliseconds and no zone (CONTRACT §2.2): naive company-local wall time. The store keeps
+ * such values as "naive milliseconds" (the wall time read through Date.UTC), so they compare and
+ * format without zone arithmetic; only the clock is converted, once, by `toNaiveLocal`.
  */
 
 const MS_PER_DAY = 86_400_000;
@@ -94,4 +95,31 @@ export function parseBodyDateTime(text: string): number | null {
     ms -= sign * ((zh ?? 0) * 60 + (zm ?? 0)) * 60_000;
   }
   return ms;
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The wall-clock time in `timeZone` at epoch `ms`, as naive milliseconds (read back with the UTC
+ * getters above). DST-correct because Intl knows the zone's rules.
+ */
+export function toNaiveLocal(ms: number, timeZone: string): number {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    zoneFormats.set(timeZone, format);
+  }
+  const part: Record<string, number> = {};
+  for (const p of format.formatToParts(new Date(ms))) if (p.type !== 'literal') part[p.type] = Number(p.value);
+  const wholeSeconds = Date.UTC(part.year ?? 1970, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0, part.second ?? 0);
+  return wholeSeconds + (((ms % 1000) + 1000) % 1000);
 }

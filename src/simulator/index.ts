@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   statusOnCreate?: 'Hold' | 'Balanced';
   /** What unknown members of a write body do. Defaults to 'reject' (see docs/simulator.md). */
   unknownFields?: 'reject' | 'ignore';
+  /** IANA zone of the simulated company (naive stamps are its wall time). Defaults to Europe/Oslo. */
+  timeZone?: string;
   /** Base of `Location` headers. Defaults to the listening URL. */
   publicUrl?: string;
   /** Epoch-millisecond clock. Defaults to Date.now. */
@@ -90,6 +92,7 @@ function settingsFrom(options: SimulatorOptions): Settings {
   if (options.numbering !== undefined) patch.numbering = options.numbering;
   if (options.statusOnCreate !== undefined) patch.statusOnCreate = options.statusOnCreate;
   if (options.unknownFields !== undefined) patch.unknownFields = options.unknownFields;
+  if (options.timeZone !== undefined) patch.timeZone = options.timeZone;
   return mergeSettings(DEFAULT_SETTINGS, patch);
 }
 

@@ -47,6 +47,15 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   set('statusOnCreate', choiceVar(env, 'SIMULATOR_STATUS_ON_CREATE', ['Hold', 'Balanced'] as const));
   set('numbering', choiceVar(env, 'SIMULATOR_NUMBERING', ['auto', 'manual'] as const));
   set('unknownFields', choiceVar(env, 'SIMULATOR_UNKNOWN_FIELDS', ['reject', 'ignore'] as const));
+  const timeZone = env.SIMULATOR_TIME_ZONE;
+  if (timeZone) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+    } catch {
+      throw new ConfigError(`SIMULATOR_TIME_ZONE must be an IANA time zone such as Europe/Oslo, received "${timeZone}"`);
+    }
+    options.timeZone = timeZone;
+  }
   const publicUrl = env.SIMULATOR_PUBLIC_URL;
   if (publicUrl) {
     if (!/^https?:\/\/[^\s/]+/.test(publicUrl)) throw new ConfigError(`SIMULATOR_PUBLIC_URL must be an absolute http(s) URL, received "${publicUrl}"`);

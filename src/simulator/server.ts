@@ -26,6 +26,8 @@ export interface RequestContext {
   params: string[];
   search: string;
   nowMs: number;
+  /** The company's wall-clock time (naive ms): what Visma stamps on documents. */
+  localNowMs: number;
   grant: Grant | null;
   body: unknown;
   /** Base for absolute `Location` headers, no trailing slash. */
@@ -216,7 +218,7 @@ async function handleApi(company: Company, req: IncomingMessage, route: Route, p
         body = parsed.value;
       }
     }
-    return route.handler({ company, req, params: params.map(decodeKey), search, nowMs, grant, body, publicUrl });
+    return route.handler({ company, req, params: params.map(decodeKey), search, nowMs, localNowMs: company.localNow(), grant, body, publicUrl });
   })();
   return withRateHeaders(reply, decision);
 }

@@ -13,6 +13,11 @@ export interface Settings {
    * misspelt field; `reject` (the default) turns that silent loss into a 400 in tests.
    */
   unknownFields: 'reject' | 'ignore';
+  /**
+   * IANA zone of the simulated company. Visma writes audit stamps and the business date as
+   * naive company-local times (CONTRACT §2.2, §8.3); the clock is turned into that wall time.
+   */
+  timeZone: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -23,7 +28,19 @@ export const DEFAULT_SETTINGS: Settings = {
   maxPageSize: 1000,
   defaultPageSize: 100,
   unknownFields: 'reject',
+  timeZone: 'Europe/Oslo',
 };
+
+function timeZone(name: string, value: unknown): string {
+  if (typeof value === 'string' && value !== '') {
+    try {
+      return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+    } catch {
+      // fall through to the message below
+    }
+  }
+  throw new Error(`${name} must be an IANA time zone such as Europe/Oslo, received ${JSON.stringify(value)}`);
+}
 
 function positiveInt(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
@@ -55,6 +72,7 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
       case 'tokenLifetimeSeconds': next.tokenLifetimeSeconds = positiveInt(key, value); break;
       case 'maxPageSize': next.maxPageSize = positiveInt(key, value); break;
       case 'defaultPageSize': next.defaultPageSize = positiveInt(key, value); break;
+      case 'timeZone': next.timeZone = timeZone(key, value); break;
       case 'rateLimit': {
         if (typeof value !== 'object' || value === null) throw new Error('rateLimit must be an object');
         const r = value as Record<string, unknown>;

@@ -370,7 +370,7 @@ export function createInvoice(ctx: RequestContext): Reply {
     const customerNumber = str(f.get('customerNumber'));
     if (customerNumber === null) throw new RuleError('customerNumber is required.');
     const customer = customerFor(customerNumber);
-    const documentDate = date(f.get('documentDate'))?.date ?? formatDate(ctx.nowMs);
+    const documentDate = date(f.get('documentDate'))?.date ?? formatDate(ctx.localNowMs);
     // Number last: a body that fails validation must not consume a number of the series.
     const draft = blankInvoice('', customer, documentDate);
     applyHeader(draft, f);
@@ -379,8 +379,8 @@ export function createInvoice(ctx: RequestContext): Reply {
     draft.status = hold === undefined ? ctx.company.settings.statusOnCreate : hold === true ? 'Hold' : 'Balanced';
     draft.referenceNumber = referenceNumberFor(ctx, f);
     recompute(draft);
-    draft.createdMs = ctx.nowMs;
-    ctx.company.store.touch(draft, ctx.nowMs);
+    draft.createdMs = ctx.localNowMs;
+    ctx.company.store.touch(draft, ctx.localNowMs);
     ctx.company.store.insert(draft);
     return empty(201, {
       Location: `${ctx.publicUrl}/v1/customerinvoice/${encodeURIComponent(draft.referenceNumber)}`,
@@ -441,7 +441,7 @@ export function updateInvoice(ctx: RequestContext): Reply {
     if (hold !== undefined) copy.status = hold === true ? 'Hold' : 'Balanced';
     recompute(copy);
     Object.assign(invoice, copy);
-    ctx.company.store.touch(invoice, ctx.nowMs);
+    ctx.company.store.touch(invoice, ctx.localNowMs);
     return empty(204, { ETag: etagOf(invoice.version) });
   } catch (error) {
     return writeFailure(operation, error);
@@ -466,6 +466,6 @@ export function releaseInvoice(ctx: RequestContext): Reply {
   }
   invoice.status = 'Open';
   recompute(invoice);
-  ctx.company.store.touch(invoice, ctx.nowMs);
+  ctx.company.store.touch(invoice, ctx.localNowMs);
   return json(200, JSON.stringify({ actionId: randomUUID(), actionResult: 'Done' }));
 }

@@ -1,6 +1,17 @@
-import { formatStamp, parseBodyDateTime, parseFilterDate } from '../../src/simulator/dates';
+import { formatStamp, parseBodyDateTime, parseFilterDate, toNaiveLocal } from '../../src/simulator/dates';
 
 describe('dates', () => {
+  describe('toNaiveLocal', () => {
+    it.each([
+      ['winter in Oslo (UTC+1)', Date.UTC(2026, 0, 15, 9, 30, 15, 250), 'Europe/Oslo', '2026-01-15T10:30:15.250'],
+      ['summer in Oslo (UTC+2)', Date.UTC(2025, 6, 1, 23, 0, 0, 5), 'Europe/Oslo', '2025-07-02T01:00:00.005'],
+      ['UTC itself', Date.UTC(2025, 6, 1, 23, 0, 0), 'UTC', '2025-07-01T23:00:00.000'],
+      ['a zone behind UTC', Date.UTC(2025, 0, 1, 3, 0, 0), 'America/New_York', '2024-12-31T22:00:00.000'],
+    ])('gives the company wall-clock time: %s', (_case, ms, zone, expected) => {
+      expect(formatStamp(toNaiveLocal(ms, zone))).toBe(expected);
+    });
+  });
+
   describe('parseFilterDate', () => {
     it.each([
       ['2025-01-14', Date.UTC(2025, 0, 14)],

@@ -5,6 +5,7 @@ import { parse, startTestSimulator, type RawResponse, type TestSimulator } from 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8')) as unknown;
 const POST_FIXTURE = fixture('post-customerinvoice-minimal.request.json');
 const PUT_FIXTURE = fixture('put-customerinvoice-line.request.json');
+// 09:30:15.250 UTC is 10:30:15.250 in the default company zone (Europe/Oslo, UTC+1 in January).
 const NOW = Date.UTC(2026, 0, 15, 9, 30, 15, 250);
 
 // `any`: the tests read response JSON loosely and let the assertions do the checking.
@@ -65,8 +66,8 @@ describe('writes', () => {
         amount: 7187.5,
         amountInCurrency: 7187.5,
         balance: 7187.5,
-        createdDateTime: '2026-01-15T09:30:15.250',
-        lastModifiedDateTime: '2026-01-15T09:30:15.250',
+        createdDateTime: '2026-01-15T10:30:15.250',
+        lastModifiedDateTime: '2026-01-15T10:30:15.250',
       });
       expect(body.invoiceLines).toHaveLength(1);
       expect(body.invoiceLines[0]).toMatchObject({
@@ -242,7 +243,7 @@ describe('writes', () => {
       expect(after.body.invoiceLines[2]).toMatchObject({ inventoryNumber: '6', description: 'Consulting hour', quantity: 1, unitPriceInCurrency: 1, amount: 1 });
       expect(after.body.invoiceLines[0]).toEqual(before.body.invoiceLines[0]);
       expect(after.body.detailTotal).toBe(before.body.detailTotal + 1);
-      expect(after.body.lastModifiedDateTime).toBe('2026-01-15T09:30:15.250');
+      expect(after.body.lastModifiedDateTime).toBe('2026-01-15T10:30:15.250');
     });
 
     it('changes only the fields that were sent', async () => {
@@ -254,7 +255,7 @@ describe('writes', () => {
       expect(invoiceText).toBe('Changed');
       expect(oldText).not.toBe('Changed');
       expect(timeStamp).not.toBe(oldStamp);
-      expect(lastModifiedDateTime).toBe('2026-01-15T09:30:15.250');
+      expect(lastModifiedDateTime).toBe('2026-01-15T10:30:15.250');
       expect(rest).toEqual(oldRest);
     });
 
