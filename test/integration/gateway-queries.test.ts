@@ -243,6 +243,29 @@ describe('gateway queries against the simulator', () => {
     });
   });
 
+  describe("Visma's silent page-size cap", () => {
+    it('learns the cap from the metadata, reads the right rows, and plans later pages within it', async () => {
+      const capped = await GatewayHarness.start({ simulator: { invoiceCount: 300, maxPageSize: 100 } });
+      try {
+        const query = 'query($after: String) { customerInvoices(first: 150, after: $after) { totalCount pageInfo { endCursor } nodes { referenceNumber } } }';
+        const first = await capped.post(query);
+        const page = first.body.data?.['customerInvoices'] as { totalCount: number; pageInfo: { endCursor: string }; nodes: Node[] };
+        expect(page.totalCount).toBe(300);
+        expect(page.nodes).toHaveLength(150);
+        // The first plan asked for 150 rows at once; Visma served 100 and said so, so the
+        // gateway planned again: two pages of 75.
+        expect(await capped.apiCalls()).toEqual({ 'GET /v1/customerinvoice': 3 });
+        await capped.control.resetCounters();
+        const second = await capped.post(query, { after: page.pageInfo.endCursor });
+        const rest = (second.body.data?.['customerInvoices'] as { nodes: Node[] }).nodes;
+        expect(new Set([...page.nodes, ...rest].map((node) => node.referenceNumber)).size).toBe(300);
+        expect(await capped.apiCalls()).toEqual({ 'GET /v1/customerinvoice': 2 });
+      } finally {
+        await capped.stop();
+      }
+    });
+  });
+
   describe('customer details', () => {
     it('costs exactly 1 + 5 upstream calls for a page of 50 invoices over 5 distinct customers (the N+1 probe)', async () => {
       const customers = [...new Set(all.map((node) => nested(node, 'customer', 'number') as string))].slice(0, 5);
