@@ -28,7 +28,7 @@ export class EnumDegrader {
       this.warned.add(key);
       this.logger.warn(
         { enum: enumName, value },
-        `Visma sent a ${enumName} value this gateway does not know; it is reported as UNKNOWN`,
+        `Visma sent a value of ${enumName} this gateway does not know; it is reported as UNKNOWN`,
       );
     }
     return UNKNOWN_VALUE as E;
