@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     simulator = await startEmbeddedSimulator({
       entry: path.join(__dirname, 'simulator', 'main.js'),
       logger,
+      timeZone: config.visma.timeZone,
       onUnexpectedExit: () => shutdown('the embedded simulator exited', 1),
     });
   }

@@ -15,6 +15,8 @@ export interface EmbeddedSimulatorOptions {
   /** The simulator program, `dist/simulator/main.js` in the built layout. */
   entry: string;
   logger: Logger;
+  /** The company's IANA zone, so the simulator stamps documents in the zone the gateway reads them in. */
+  timeZone: string;
   /** How long to wait for the child to report its URL. Defaults to 15_000. */
   startTimeoutMs?: number;
   /** Called when the child exits without being asked to. */
@@ -49,6 +51,7 @@ export function startEmbeddedSimulator(options: EmbeddedSimulatorOptions): Promi
       SIMULATOR_CLIENT_ID: EMBEDDED_CLIENT_ID,
       SIMULATOR_CLIENT_SECRET: clientSecret,
       SIMULATOR_TENANT_ID: EMBEDDED_TENANT_ID,
+      SIMULATOR_TIME_ZONE: options.timeZone,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -123,7 +126,8 @@ function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   }
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
+    // 'close' comes after the child's stdout and stderr have ended, so its last lines are relayed.
+    child.once('close', () => {
       clearTimeout(timer);
       resolve();
     });
