@@ -11,9 +11,9 @@ import {
   VismaValidationError,
   type VismaError,
 } from '../../../../src/visma/errors';
-import ipp12002 from '../fixtures/error-ippexception-12002.json';
-import ipp12027 from '../fixtures/error-ippexception-no-license-12027.json';
-import taxCategory from '../fixtures/error-message-taxcategory.json';
+import ipp12002 from '../../../fixtures/error-ippexception-12002.json';
+import ipp12027 from '../../../fixtures/error-ippexception-no-license-12027.json';
+import taxCategory from '../../../fixtures/error-message-taxcategory.json';
 import { FakeClock, FakeUpstream, caught, clientFor, type Reply } from '../helpers/fake-upstream';
 
 const NOW = Date.parse('2025-01-27T12:00:00Z');

@@ -1,6 +1,6 @@
 import { VismaProtocolError, VismaValidationError } from '../../../../src/visma/errors';
 import { actionResultFromWire, customerFromWire } from '../../../../src/visma/mapping';
-import actionDone from '../fixtures/action-result-done.json';
+import actionDone from '../../../fixtures/action-result-done.json';
 
 describe('customer read mapping', () => {
   describe('customerFromWire', () => {

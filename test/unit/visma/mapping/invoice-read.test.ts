@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { VismaProtocolError } from '../../../../src/visma/errors';
 import { invoiceFromWire, invoicePageFromWire } from '../../../../src/visma/mapping';
-import metadataFragment from '../fixtures/list-metadata-fragment.json';
+import metadataFragment from '../../../fixtures/list-metadata-fragment.json';
 import { sampleInvoiceDto, sampleLineDto, wrapEverything } from '../helpers/invoice-dto';
 
 const OSLO = 'Europe/Oslo';

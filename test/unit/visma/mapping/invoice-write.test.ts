@@ -3,8 +3,8 @@ import { VismaInputError, VismaValidationError } from '../../../../src/visma/err
 import { draftFromWire, draftToWire, patchFromWire, patchToWire } from '../../../../src/visma/mapping';
 import type { InvoiceDraft, InvoiceLineChange, InvoiceLineInput, InvoicePatch } from '../../../../src/visma/model';
 import spec from '../../../contract/visma-openapi.extract.json';
-import minimalPost from '../fixtures/post-customerinvoice-minimal.request.json';
-import linePut from '../fixtures/put-customerinvoice-line.request.json';
+import minimalPost from '../../../fixtures/post-customerinvoice-minimal.request.json';
+import linePut from '../../../fixtures/put-customerinvoice-line.request.json';
 
 const everyLineField: Required<InvoiceLineInput> = {
   inventoryNumber: '222',
