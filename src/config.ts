@@ -260,3 +260,12 @@ export function isIanaTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/**
+ * Demo mode: no Visma credentials in client-credentials mode, so `main` starts the embedded
+ * simulator. Settings whose safe default differs between a demo and production (the playground,
+ * introspection, inbound authentication) take their default from this.
+ */
+export function usesEmbeddedSimulator(config: Config): boolean {
+  return config.visma.authMode === 'client_credentials' && config.visma.credentials === null;
+}

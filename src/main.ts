@@ -1,7 +1,7 @@
 // Decorator metadata must be in place before any type-graphql class is loaded.
 import 'reflect-metadata';
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, usesEmbeddedSimulator, type Config } from './config';
 import { createLogger, toVismaLogger, type Logger } from './logger';
 import { createServer, type ListeningServer } from './server/create-server';
 import { startEmbeddedSimulator, type EmbeddedSimulator } from './server/embedded-simulator';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT', 0));
 
   let simulator: EmbeddedSimulator | undefined;
-  if (config.visma.authMode === 'client_credentials' && config.visma.credentials === null) {
+  if (usesEmbeddedSimulator(config)) {
     simulator = await startEmbeddedSimulator({
       entry: path.join(__dirname, 'simulator', 'main.js'),
       logger,
