@@ -15,6 +15,28 @@ export interface VismaCredentials {
   tenantId: string;
 }
 
+/** How callers prove who they are to the gateway (README, "Security"). */
+export interface InboundAuthConfig {
+  /**
+   * Every GraphQL request must present a valid JWT or API key. Defaults to true unless the
+   * gateway runs on the embedded simulator; passthrough mode needs no method of its own,
+   * because Visma checks the forwarded token on every call.
+   */
+  required: boolean;
+  /** JWTs in `Authorization: Bearer`, checked against a JWKS; null when not configured. */
+  jwt: { jwksUrl: string; issuer: string; audience: string; algorithms: readonly string[] } | null;
+  /** Lower-case hex SHA-256 digests of the accepted `X-API-Key` values (the keys themselves are never configured). */
+  apiKeySha256: readonly string[];
+}
+
+export interface SecurityConfig {
+  /** Introspection queries allowed. Defaults to true on the embedded simulator (the playground needs it), false otherwise. */
+  introspection: boolean;
+  /** "Did you mean …?" in error messages. Same default as introspection: they reveal the schema too. */
+  fieldSuggestions: boolean;
+  auth: InboundAuthConfig;
+}
+
 export interface Config {
   nodeEnv: NodeEnv;
   port: number;
@@ -37,6 +59,7 @@ export interface Config {
     /** IANA zone of the Visma company: Visma's zone-less date-times are read in it. */
     timeZone: string;
   };
+  security: SecurityConfig;
 }
 
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -53,6 +76,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   VISMA_SCOPES: 'vismanet_erp_service_api:read vismanet_erp_service_api:create vismanet_erp_service_api:update',
   VISMA_ATTEMPT_TIMEOUT_MS: '10000',
   VISMA_TIME_ZONE: 'Europe/Oslo',
+  AUTH_JWT_ALGORITHMS: 'RS256,ES256',
 } as const);
 
 /** Every variable the gateway reads, in the order the documentation lists them. */
@@ -73,6 +97,14 @@ export const CONFIG_VARIABLES = [
   'VISMA_SCOPES',
   'VISMA_ATTEMPT_TIMEOUT_MS',
   'VISMA_TIME_ZONE',
+  'GRAPHQL_INTROSPECTION',
+  'GRAPHQL_FIELD_SUGGESTIONS',
+  'AUTH_REQUIRED',
+  'AUTH_JWKS_URL',
+  'AUTH_JWT_ISSUER',
+  'AUTH_JWT_AUDIENCE',
+  'AUTH_JWT_ALGORITHMS',
+  'AUTH_API_KEY_SHA256',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -114,6 +146,10 @@ export function loadConfig(env: Environment): Config {
   const timeZone = read.timeZone('VISMA_TIME_ZONE');
   const credentials = readCredentials(env, authMode, problems);
 
+  // Incomplete credentials are reported above; they count as the demo here so that one mistake is one message.
+  const demo = authMode === 'client_credentials' && credentials === null;
+  const security = readSecurity(env, read, { demo, passthrough: authMode === 'passthrough' }, problems);
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -126,7 +162,48 @@ export function loadConfig(env: Environment): Config {
     maxPageSize,
     customerLookupConcurrency,
     visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone },
+    security,
   };
+}
+
+/** Asymmetric algorithms only: a JWKS publishes public keys, and HS* with a public key is the classic confusion attack. */
+const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+const JWT_VARIABLES = ['AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] as const;
+
+/**
+ * Introspection, suggestions and inbound authentication default from the mode: lenient on the
+ * embedded simulator (a demo on loopback), strict when the gateway holds Visma.net credentials.
+ */
+function readSecurity(
+  env: Environment,
+  read: Reader,
+  mode: { demo: boolean; passthrough: boolean },
+  problems: string[],
+): SecurityConfig {
+  const introspection = read.boolean('GRAPHQL_INTROSPECTION', mode.demo);
+  const fieldSuggestions = read.boolean('GRAPHQL_FIELD_SUGGESTIONS', mode.demo);
+  const required = read.boolean('AUTH_REQUIRED', !mode.demo);
+
+  let jwt: InboundAuthConfig['jwt'] = null;
+  const [jwksUrl, issuer, audience] = JWT_VARIABLES.map((name) => valueOf(env, name));
+  const set = JWT_VARIABLES.filter((name) => valueOf(env, name) !== undefined);
+  if (set.length > 0 && (jwksUrl === undefined || issuer === undefined || audience === undefined)) {
+    const missing = JWT_VARIABLES.filter((name) => valueOf(env, name) === undefined);
+    problems.push(
+      `JWT authentication needs AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE together: ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not.`,
+    );
+  } else if (jwksUrl !== undefined && issuer !== undefined && audience !== undefined) {
+    const algorithms = read.list('AUTH_JWT_ALGORITHMS', JWT_ALGORITHMS);
+    jwt = { jwksUrl: read.optionalUrl('AUTH_JWKS_URL', jwksUrl), issuer, audience, algorithms };
+  }
+  const apiKeySha256 = read.sha256List('AUTH_API_KEY_SHA256');
+
+  if (required && !mode.passthrough && jwt === null && apiKeySha256.length === 0) {
+    problems.push(
+      'Inbound authentication is required (AUTH_REQUIRED defaults to true when the gateway uses its own Visma.net credentials) but none is configured: set AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE, or AUTH_API_KEY_SHA256, or set AUTH_REQUIRED=false to serve without it.',
+    );
+  }
+  return { introspection, fieldSuggestions, auth: { required, jwt, apiKeySha256 } };
 }
 
 const CREDENTIAL_VARIABLES = ['VISMA_CLIENT_ID', 'VISMA_CLIENT_SECRET', 'VISMA_TENANT_ID'] as const;
@@ -233,6 +310,58 @@ class Reader {
       return CONFIG_DEFAULTS[name];
     }
     return raw;
+  }
+
+  boolean(name: 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_FIELD_SUGGESTIONS' | 'AUTH_REQUIRED', fallback: boolean): boolean {
+    const raw = valueOf(this.env, name);
+    if (raw === undefined) {
+      return fallback;
+    }
+    if (raw !== 'true' && raw !== 'false') {
+      this.problems.push(`${name} must be "true" or "false"; received ${this.describe(name, raw)}.`);
+      return fallback;
+    }
+    return raw === 'true';
+  }
+
+  list<T extends string>(name: 'AUTH_JWT_ALGORITHMS', allowed: readonly T[]): readonly T[] {
+    const values = this.raw(name).split(/[\s,]+/).filter((value) => value !== '');
+    const unknown = values.filter((value) => !(allowed as readonly string[]).includes(value));
+    if (values.length === 0 || unknown.length > 0) {
+      this.problems.push(
+        `${name} must list algorithms from ${allowed.map((value) => `"${value}"`).join(', ')}, separated by commas; received ${this.describe(name, this.raw(name))}.`,
+      );
+      return CONFIG_DEFAULTS[name].split(',') as T[];
+    }
+    return Object.freeze(values as T[]);
+  }
+
+  optionalUrl(name: 'AUTH_JWKS_URL', raw: string): string {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash !== '') {
+      this.problems.push(
+        `${name} must be an absolute http(s) URL, such as "https://login.example.com/.well-known/jwks.json"; received ${this.describe(name, raw)}.`,
+      );
+    }
+    return raw;
+  }
+
+  /** Digests, not keys: a leaked configuration does not give anyone a working key. */
+  sha256List(name: 'AUTH_API_KEY_SHA256'): readonly string[] {
+    const values = (valueOf(this.env, name) ?? '').split(/[\s,]+/).filter((value) => value !== '');
+    const malformed = values.filter((value) => !/^[0-9a-fA-F]{64}$/.test(value));
+    if (malformed.length > 0) {
+      this.problems.push(
+        `${name} must be SHA-256 digests of the API keys (64 hex characters each, as printed by "printf %s KEY | sha256sum"), separated by commas; received ${values.length} value${values.length === 1 ? '' : 's'}, ${malformed.length} malformed.`,
+      );
+      return [];
+    }
+    return Object.freeze(values.map((value) => value.toLowerCase()));
   }
 
   private raw(name: keyof typeof CONFIG_DEFAULTS): string {

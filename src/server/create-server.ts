@@ -18,10 +18,14 @@ import { EnumDegrader } from '../graphql/enums/enum-degrader';
 import { formatGatewayError } from '../graphql/errors';
 import { UpstreamPageSize } from '../graphql/paging/upstream-page-size';
 import type { VismaApi } from '../visma/api';
+import { inboundAuthMiddleware } from './auth/auth.middleware';
+import { InboundAuthenticator } from './auth/inbound-auth';
 import { createContextFunction, createRequestContext, type ContextDeps, type RequestFacts } from './context';
 import { errorLoggingPlugin } from './plugins/error-logging.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
 import { requestIdMiddleware } from './request-id';
+import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
+import { operationLimitRules, operationParseOptions } from './security/operation-limits';
 
 export const GRAPHQL_PATH = '/graphql';
 /** GraphQL documents and variables are small; 1 MB leaves room for a large createInvoice. */
@@ -33,6 +37,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Defaults to `Date.now`; tests pass a fake clock. */
   now?: () => number;
+  /** Defaults to one built from `config.security.auth`; tests pass one with a local JWKS. */
+  authenticator?: InboundAuthenticator;
 }
 
 export interface ListeningServer {
@@ -66,7 +72,11 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   // error logging runs before the request log so its lines come first in a request.
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    introspection: true,
+    introspection: deps.config.security.introspection,
+    // Limits, batching, body size and CSRF: README, "Security".
+    validationRules: operationLimitRules(),
+    parseOptions: operationParseOptions(),
+    allowBatchedHttpRequests: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError,
@@ -78,6 +88,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       ApolloServerPluginSchemaReportingDisabled(),
       errorLoggingPlugin(),
       requestLogPlugin(now),
+      ...(deps.config.security.fieldSuggestions ? [] : [hideSuggestionsPlugin()]),
     ],
     logger: apolloLogger(deps.logger),
   });
@@ -95,7 +106,14 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
 
   app.use(requestIdMiddleware);
   app.get(GRAPHQL_PATH, browserNote);
-  app.use(GRAPHQL_PATH, express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context }));
+  const authenticator =
+    deps.authenticator ?? new InboundAuthenticator({ config: deps.config.security.auth, visma: deps.config.visma, now });
+  app.use(
+    GRAPHQL_PATH,
+    inboundAuthMiddleware(authenticator, deps.logger),
+    express.json({ limit: BODY_LIMIT }),
+    expressMiddleware(apollo, { context }),
+  );
   app.use(jsonErrorHandler(deps.logger));
 
   return {

@@ -13,6 +13,8 @@ function problemsOf(env: Environment): readonly string[] {
 }
 
 const CREDENTIALS = { VISMA_CLIENT_ID: 'client', VISMA_CLIENT_SECRET: 's3cr3t-value', VISMA_TENANT_ID: 'tenant' };
+const JWT_AUTH = { AUTH_JWKS_URL: 'https://login.example.com/jwks.json', AUTH_JWT_ISSUER: 'https://login.example.com/', AUTH_JWT_AUDIENCE: 'invoices' };
+const KEY_DIGEST = 'A'.repeat(64);
 
 describe('loadConfig', () => {
   describe('defaults', () => {
@@ -34,6 +36,7 @@ describe('loadConfig', () => {
           attemptTimeoutMs: 10_000,
           timeZone: 'Europe/Oslo',
         },
+        security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
       });
     });
 
@@ -58,6 +61,7 @@ describe('loadConfig', () => {
         VISMA_ATTEMPT_TIMEOUT_MS: '2000',
         VISMA_TIME_ZONE: 'Europe/Stockholm',
         ...CREDENTIALS,
+        ...JWT_AUTH,
       });
       expect(config).toMatchObject({
         nodeEnv: 'development',
@@ -76,6 +80,36 @@ describe('loadConfig', () => {
           credentials: { clientId: 'client', clientSecret: 's3cr3t-value', tenantId: 'tenant' },
         },
       });
+    });
+
+    it('takes strict security defaults when the gateway has Visma.net credentials', () => {
+      expect(loadConfig({ ...CREDENTIALS, ...JWT_AUTH }).security).toEqual({
+        introspection: false,
+        fieldSuggestions: false,
+        auth: {
+          required: true,
+          jwt: { jwksUrl: JWT_AUTH.AUTH_JWKS_URL, issuer: JWT_AUTH.AUTH_JWT_ISSUER, audience: 'invoices', algorithms: ['RS256', 'ES256'] },
+          apiKeySha256: [],
+        },
+      });
+    });
+
+    it('reads the security switches and API key digests, lower-cased', () => {
+      const config = loadConfig({
+        GRAPHQL_INTROSPECTION: 'true',
+        GRAPHQL_FIELD_SUGGESTIONS: 'false',
+        AUTH_REQUIRED: 'true',
+        AUTH_API_KEY_SHA256: `${KEY_DIGEST}, ${'b'.repeat(64)}`,
+      });
+      expect(config.security).toEqual({
+        introspection: true,
+        fieldSuggestions: false,
+        auth: { required: true, jwt: null, apiKeySha256: ['a'.repeat(64), 'b'.repeat(64)] },
+      });
+    });
+
+    it('lets passthrough mode require authentication without a method of its own (Visma checks each token)', () => {
+      expect(loadConfig({ VISMA_AUTH_MODE: 'passthrough' }).security.auth.required).toBe(true);
     });
 
     it('accepts passthrough mode without credentials', () => {
@@ -112,6 +146,28 @@ describe('loadConfig', () => {
       [
         { VISMA_TIME_ZONE: '+01:00' },
         'VISMA_TIME_ZONE must be an IANA time zone such as "Europe/Oslo" or "Europe/Stockholm"; received "+01:00".',
+      ],
+      [{ GRAPHQL_INTROSPECTION: 'yes' }, 'GRAPHQL_INTROSPECTION must be "true" or "false"; received "yes".'],
+      [{ AUTH_REQUIRED: '1' }, 'AUTH_REQUIRED must be "true" or "false"; received "1".'],
+      [
+        { AUTH_JWKS_URL: 'https://login.example.com/jwks.json' },
+        'JWT authentication needs AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE together: AUTH_JWKS_URL is set but AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE are not.',
+      ],
+      [
+        { ...JWT_AUTH, AUTH_JWKS_URL: 'jwks.json' },
+        'AUTH_JWKS_URL must be an absolute http(s) URL, such as "https://login.example.com/.well-known/jwks.json"; received "jwks.json".',
+      ],
+      [
+        { ...JWT_AUTH, AUTH_JWT_ALGORITHMS: 'RS256,HS256' },
+        'AUTH_JWT_ALGORITHMS must list algorithms from "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", separated by commas; received "RS256,HS256".',
+      ],
+      [
+        { AUTH_API_KEY_SHA256: `${KEY_DIGEST},plain-key` },
+        'AUTH_API_KEY_SHA256 must be SHA-256 digests of the API keys (64 hex characters each, as printed by "printf %s KEY | sha256sum"), separated by commas; received 2 values, 1 malformed.',
+      ],
+      [
+        CREDENTIALS,
+        'Inbound authentication is required (AUTH_REQUIRED defaults to true when the gateway uses its own Visma.net credentials) but none is configured: set AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE, or AUTH_API_KEY_SHA256, or set AUTH_REQUIRED=false to serve without it.',
       ],
     ])('explains %j', (env, message) => {
       expect(problemsOf(env)).toEqual([message]);

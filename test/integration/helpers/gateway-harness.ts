@@ -47,6 +47,8 @@ export class GatewayHarness {
       VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
       VISMA_CLIENT_SECRET: options.clientSecret ?? DEMO_CLIENT.clientSecret,
       VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
+      // Inbound authentication has its own suites (test/integration/security*.test.ts).
+      AUTH_REQUIRED: 'false',
       ...options.env,
     });
     const logs: Array<Record<string, unknown>> = [];

@@ -1,0 +1,48 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { ErrorCode } from '../../graphql/errors';
+import { requestIdOf } from '../request-id';
+import type { Caller, InboundAuthenticator } from './inbound-auth';
+
+export const API_KEY_HEADER = 'x-api-key';
+const CALLER = 'caller';
+
+export const UNAUTHENTICATED_MESSAGE =
+  'Authentication is required: send a valid JWT as "Authorization: Bearer <token>" or an API key as "X-API-Key".';
+
+/**
+ * Runs before the body is parsed, so an unauthenticated caller costs neither the JSON parse
+ * nor the GraphQL pipeline. A refusal is a GraphQL-shaped 401 (`UNAUTHENTICATED`) with
+ * `WWW-Authenticate: Bearer` (RFC 6750 §3); the reason is logged, never sent, and never
+ * includes the credential.
+ */
+export function inboundAuthMiddleware(authenticator: InboundAuthenticator, logger: Logger) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    authenticator
+      .authenticate({ authorization: request.get('authorization'), apiKey: request.get(API_KEY_HEADER) })
+      .then((outcome) => {
+        const requestId = requestIdOf(response);
+        if (outcome.ok) {
+          response.locals[CALLER] = outcome.caller;
+          logger.debug({ requestId, caller: outcome.caller }, 'caller authenticated');
+          next();
+          return;
+        }
+        logger.warn({ requestId, reason: outcome.reason }, 'request refused: not authenticated');
+        response
+          .status(401)
+          .setHeader('www-authenticate', 'Bearer')
+          .json({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: ErrorCode.UNAUTHENTICATED, requestId } }] });
+      })
+      .catch(next);
+  };
+}
+
+/**
+ * The authenticated caller of a request. Anything kept across requests per caller (an
+ * idempotency key store, for one) must be keyed by this, so callers never share entries.
+ */
+export function callerOf(response: Response): Caller {
+  const caller = response.locals[CALLER] as Caller | undefined;
+  return caller ?? { kind: 'anonymous' };
+}

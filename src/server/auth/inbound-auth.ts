@@ -1,0 +1,133 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { InboundAuthConfig, VismaAuthMode } from '../../config';
+
+/** Who made a request, as far as the gateway can tell. Logged by id only, never with a credential. */
+export type Caller =
+  | { kind: 'jwt'; id: string }
+  | { kind: 'api_key'; id: string }
+  /** Passthrough mode without a method of its own: Visma checks the forwarded token on every call. */
+  | { kind: 'visma_token' }
+  | { kind: 'anonymous' };
+
+export type AuthOutcome = { ok: true; caller: Caller } | { ok: false; reason: string };
+
+export interface InboundCredentials {
+  /** The raw `Authorization` header. */
+  authorization: string | undefined;
+  /** The raw `X-API-Key` header. */
+  apiKey: string | undefined;
+}
+
+export interface InboundAuthOptions {
+  config: InboundAuthConfig;
+  visma: { authMode: VismaAuthMode };
+  /** Defaults to `Date.now`; tests pass a fake clock so token expiry is deterministic. */
+  now?: () => number;
+  /** Defaults to a remote JWKS at `config.jwt.jwksUrl` (jose caches it and refetches on an unknown `kid`). */
+  jwks?: JWTVerifyGetKey;
+}
+
+/** jose's own fetch of the JWKS; five seconds then the request is refused, not hung. */
+const JWKS_TIMEOUT_MS = 5_000;
+/** Tolerated clock skew between the identity provider and the gateway. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * Checks the caller's credentials before any GraphQL work. Two methods, either accepted:
+ * a JWT in `Authorization: Bearer` verified against a JWKS (signature, `iss`, `aud`, `exp`,
+ * an allow-list of asymmetric algorithms), and API keys sent as `X-API-Key`, of which only
+ * SHA-256 digests are configured and which are compared in constant time.
+ *
+ * Credentials that are sent are always checked, even when authentication is optional: a bad
+ * token is refused rather than ignored. In passthrough mode `Authorization` carries the
+ * caller's Visma token, which is forwarded; a configured JWKS (Visma Connect's, for example)
+ * then checks that same token before it leaves.
+ */
+export class InboundAuthenticator {
+  private readonly config: InboundAuthConfig;
+  private readonly passthrough: boolean;
+  private readonly now: () => number;
+  private readonly jwks: JWTVerifyGetKey | undefined;
+  private readonly keyDigests: readonly Buffer[];
+
+  constructor(options: InboundAuthOptions) {
+    this.config = options.config;
+    this.passthrough = options.visma.authMode === 'passthrough';
+    this.now = options.now ?? Date.now;
+    this.jwks =
+      options.jwks ??
+      (options.config.jwt === null
+        ? undefined
+        : createRemoteJWKSet(new URL(options.config.jwt.jwksUrl), { timeoutDuration: JWKS_TIMEOUT_MS }));
+    this.keyDigests = options.config.apiKeySha256.map((digest) => Buffer.from(digest, 'hex'));
+  }
+
+  async authenticate(credentials: InboundCredentials): Promise<AuthOutcome> {
+    if (credentials.apiKey !== undefined && this.keyDigests.length > 0) {
+      const id = this.matchApiKey(credentials.apiKey);
+      if (id === null) {
+        return { ok: false, reason: 'unknown API key' };
+      }
+      // In passthrough mode the key admits the caller; the Visma token still travels in Authorization.
+      if (!this.passthrough || this.config.jwt === null) {
+        return { ok: true, caller: { kind: 'api_key', id } };
+      }
+    }
+    const bearer = bearerToken(credentials.authorization);
+    if (this.config.jwt !== null && this.jwks !== undefined && bearer !== undefined) {
+      return this.verifyJwt(bearer, this.config.jwt, this.jwks);
+    }
+    if (this.passthrough) {
+      return { ok: true, caller: { kind: 'visma_token' } };
+    }
+    if (this.config.required) {
+      return { ok: false, reason: bearer === undefined ? 'no credentials' : 'a bearer token but no JWKS to check it against' };
+    }
+    return { ok: true, caller: { kind: 'anonymous' } };
+  }
+
+  private async verifyJwt(token: string, jwt: NonNullable<InboundAuthConfig['jwt']>, jwks: JWTVerifyGetKey): Promise<AuthOutcome> {
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: jwt.issuer,
+        audience: jwt.audience,
+        algorithms: [...jwt.algorithms],
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(this.now()),
+      });
+      return { ok: true, caller: { kind: 'jwt', id: typeof payload.sub === 'string' ? payload.sub.slice(0, 128) : '(no sub)' } };
+    } catch (error) {
+      // jose's codes (ERR_JWT_EXPIRED, ERR_JWKS_NO_MATCHING_KEY, ERR_JWKS_TIMEOUT, …) say why without quoting the token.
+      const code = error instanceof joseErrors.JOSEError ? error.code : 'ERR_UNEXPECTED';
+      return { ok: false, reason: `JWT refused (${code})` };
+    }
+  }
+
+  /**
+   * Every configured digest is compared, match or not, so the time taken does not tell which
+   * one matched. The id logged is the digest's first 12 hex digits: it names the key without
+   * helping anyone forge it.
+   */
+  private matchApiKey(key: string): string | null {
+    const digest = createHash('sha256').update(key, 'utf8').digest();
+    let matched: string | null = null;
+    for (const candidate of this.keyDigests) {
+      if (timingSafeEqual(digest, candidate) && matched === null) {
+        matched = candidate.toString('hex').slice(0, 12);
+      }
+    }
+    return matched;
+  }
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+/** `sha256Hex('my-key')` is what goes into AUTH_API_KEY_SHA256. */
+export function sha256Hex(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
