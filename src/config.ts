@@ -37,6 +37,14 @@ export interface SecurityConfig {
   auth: InboundAuthConfig;
 }
 
+/** The subgraph's side of the router handshake (README, "Composing into a supergraph"). */
+export interface FederationConfig {
+  /** When set, every GraphQL request must carry it in `routerSecretHeader` (401 otherwise). Null: no check. */
+  routerSecret: string | null;
+  /** Lower-case header name the router sends the secret in. */
+  routerSecretHeader: string;
+}
+
 export interface Config {
   nodeEnv: NodeEnv;
   port: number;
@@ -48,6 +56,10 @@ export interface Config {
   maxPageSize: number;
   /** How many `GET /v1/customer/{number}` calls one request runs at the same time. */
   customerLookupConcurrency: number;
+  /** How many `GET /v1/customerinvoice/{ref}` calls one request runs at the same time (`_entities`, single look-ups). */
+  invoiceLookupConcurrency: number;
+  /** Apollo Federation: the router's shared secret. */
+  federation: FederationConfig;
   visma: {
     apiUrl: string;
     tokenUrl: string;
@@ -70,6 +82,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   REQUEST_DEADLINE_MS: '25000',
   MAX_PAGE_SIZE: '500',
   CUSTOMER_LOOKUP_CONCURRENCY: '4',
+  INVOICE_LOOKUP_CONCURRENCY: '8',
+  ROUTER_SECRET_HEADER: 'x-router-secret',
   VISMA_API_URL: 'https://api.finance.visma.net',
   VISMA_TOKEN_URL: 'https://connect.visma.com/connect/token',
   VISMA_AUTH_MODE: 'client_credentials',
@@ -88,6 +102,7 @@ export const CONFIG_VARIABLES = [
   'REQUEST_DEADLINE_MS',
   'MAX_PAGE_SIZE',
   'CUSTOMER_LOOKUP_CONCURRENCY',
+  'INVOICE_LOOKUP_CONCURRENCY',
   'VISMA_API_URL',
   'VISMA_TOKEN_URL',
   'VISMA_AUTH_MODE',
@@ -97,6 +112,8 @@ export const CONFIG_VARIABLES = [
   'VISMA_SCOPES',
   'VISMA_ATTEMPT_TIMEOUT_MS',
   'VISMA_TIME_ZONE',
+  'ROUTER_SECRET',
+  'ROUTER_SECRET_HEADER',
   'GRAPHQL_INTROSPECTION',
   'GRAPHQL_FIELD_SUGGESTIONS',
   'AUTH_REQUIRED',
@@ -121,7 +138,7 @@ export class ConfigError extends Error {
 const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const AUTH_MODES: readonly VismaAuthMode[] = ['client_credentials', 'passthrough'];
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['VISMA_CLIENT_SECRET']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['VISMA_CLIENT_SECRET', 'ROUTER_SECRET']);
 
 /**
  * Reads and checks the environment. An empty or blank variable counts as unset, so
@@ -138,6 +155,8 @@ export function loadConfig(env: Environment): Config {
   const requestDeadlineMs = read.integer('REQUEST_DEADLINE_MS', 100, 600_000);
   const maxPageSize = read.integer('MAX_PAGE_SIZE', 1, 10_000);
   const customerLookupConcurrency = read.integer('CUSTOMER_LOOKUP_CONCURRENCY', 1, 64);
+  const invoiceLookupConcurrency = read.integer('INVOICE_LOOKUP_CONCURRENCY', 1, 64);
+  const federation = readFederation(env, problems);
   const apiUrl = read.url('VISMA_API_URL');
   const tokenUrl = read.url('VISMA_TOKEN_URL');
   const authMode = read.oneOf('VISMA_AUTH_MODE', AUTH_MODES);
@@ -161,6 +180,8 @@ export function loadConfig(env: Environment): Config {
     requestDeadlineMs,
     maxPageSize,
     customerLookupConcurrency,
+    invoiceLookupConcurrency,
+    federation,
     visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone },
     security,
   };
@@ -204,6 +225,29 @@ function readSecurity(
     );
   }
   return { introspection, fieldSuggestions, auth: { required, jwt, apiKeySha256 } };
+}
+
+/** Short secrets can be guessed; 16 characters is the least a generated one has. */
+const ROUTER_SECRET_MIN_LENGTH = 16;
+/** An HTTP field name (RFC 9110 5.1). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Headers that carry the caller's own credentials through the router: the secret cannot share them. */
+const RESERVED_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'x-api-key']);
+
+function readFederation(env: Environment, problems: string[]): FederationConfig {
+  const routerSecret = valueOf(env, 'ROUTER_SECRET') ?? null;
+  if (routerSecret !== null && routerSecret.length < ROUTER_SECRET_MIN_LENGTH) {
+    problems.push(
+      `ROUTER_SECRET must be at least ${ROUTER_SECRET_MIN_LENGTH} characters (generate one, e.g. "openssl rand -hex 32"); received a value of ${routerSecret.length} characters.`,
+    );
+  }
+  const header = (valueOf(env, 'ROUTER_SECRET_HEADER') ?? CONFIG_DEFAULTS.ROUTER_SECRET_HEADER).toLowerCase();
+  if (!HEADER_NAME.test(header) || RESERVED_HEADERS.has(header)) {
+    problems.push(
+      `ROUTER_SECRET_HEADER must be an HTTP header name other than Authorization, Cookie and X-API-Key, such as "${CONFIG_DEFAULTS.ROUTER_SECRET_HEADER}"; received ${JSON.stringify(header.slice(0, 60))}.`,
+    );
+  }
+  return { routerSecret, routerSecretHeader: header };
 }
 
 const CREDENTIAL_VARIABLES = ['VISMA_CLIENT_ID', 'VISMA_CLIENT_SECRET', 'VISMA_TENANT_ID'] as const;

@@ -9,6 +9,7 @@ export interface Loaders {
 
 export interface LoaderSettings {
   customerConcurrency: number;
+  invoiceConcurrency: number;
 }
 
 /**
@@ -17,7 +18,7 @@ export interface LoaderSettings {
  */
 export function createLoaders(visma: VismaApi, options: CallOptions, settings: LoaderSettings): Loaders {
   return {
-    invoice: createInvoiceLoader(visma, options),
+    invoice: createInvoiceLoader(visma, options, settings.invoiceConcurrency),
     customer: createCustomerLoader(visma, options, settings.customerConcurrency),
   };
 }

@@ -46,7 +46,10 @@ export function createRequestContext(deps: ContextDeps, request: RequestFacts): 
     logger: deps.logger.child({ requestId: request.requestId }),
     visma: deps.visma,
     callOptions,
-    loaders: createLoaders(deps.visma, callOptions, { customerConcurrency: deps.config.customerLookupConcurrency }),
+    loaders: createLoaders(deps.visma, callOptions, {
+      customerConcurrency: deps.config.customerLookupConcurrency,
+      invoiceConcurrency: deps.config.invoiceLookupConcurrency,
+    }),
     enums: deps.enums,
     upstreamPageSize: deps.upstreamPageSize,
     settings: { maxPageSize: deps.config.maxPageSize, timeZone: deps.config.visma.timeZone },

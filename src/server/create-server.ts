@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { buildGatewaySchema } from '../graphql/build-schema';
+import { buildSubgraphSchemaFrom } from '../graphql/federation/build-subgraph-schema';
 import type { GatewayContext } from '../graphql/context';
 import { EnumDegrader } from '../graphql/enums/enum-degrader';
 import { formatGatewayError } from '../graphql/errors';
@@ -24,6 +25,7 @@ import { createContextFunction, createRequestContext, type ContextDeps, type Req
 import { errorLoggingPlugin } from './plugins/error-logging.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
 import { requestIdMiddleware } from './request-id';
+import { routerSecretMiddleware } from './router-secret.middleware';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
 import { operationLimitRules, operationParseOptions } from './security/operation-limits';
 
@@ -66,7 +68,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const schema = await buildGatewaySchema();
+  // Served as an Apollo Federation 2 subgraph (README, "Composing into a supergraph"); the API is the same.
+  const schema = buildSubgraphSchemaFrom(await buildGatewaySchema());
 
   // Order matters: the drain plugin must see the server before anything else stops it, and
   // error logging runs before the request log so its lines come first in a request.
@@ -105,6 +108,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const context = createContextFunction(contextDeps);
 
   app.use(requestIdMiddleware);
+  // Before everything else on the endpoint: with ROUTER_SECRET set only the federation router gets in.
+  app.use(GRAPHQL_PATH, routerSecretMiddleware(deps.config.federation));
   app.get(GRAPHQL_PATH, browserNote);
   const authenticator =
     deps.authenticator ?? new InboundAuthenticator({ config: deps.config.security.auth, visma: deps.config.visma, now });

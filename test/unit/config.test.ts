@@ -27,6 +27,8 @@ describe('loadConfig', () => {
         requestDeadlineMs: 25_000,
         maxPageSize: 500,
         customerLookupConcurrency: 4,
+        invoiceLookupConcurrency: 8,
+        federation: { routerSecret: null, routerSecretHeader: 'x-router-secret' },
         visma: {
           apiUrl: 'https://api.finance.visma.net',
           tokenUrl: 'https://connect.visma.com/connect/token',
@@ -129,6 +131,19 @@ describe('loadConfig', () => {
       [{ MAX_PAGE_SIZE: '0' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "0".'],
       [{ MAX_PAGE_SIZE: '2.5' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "2.5".'],
       [{ CUSTOMER_LOOKUP_CONCURRENCY: '100' }, 'CUSTOMER_LOOKUP_CONCURRENCY must be an integer from 1 to 64; received "100".'],
+      [{ INVOICE_LOOKUP_CONCURRENCY: '0' }, 'INVOICE_LOOKUP_CONCURRENCY must be an integer from 1 to 64; received "0".'],
+      [
+        { ROUTER_SECRET: 'short-secret' },
+        'ROUTER_SECRET must be at least 16 characters (generate one, e.g. "openssl rand -hex 32"); received a value of 12 characters.',
+      ],
+      [
+        { ROUTER_SECRET_HEADER: 'Authorization' },
+        'ROUTER_SECRET_HEADER must be an HTTP header name other than Authorization, Cookie and X-API-Key, such as "x-router-secret"; received "authorization".',
+      ],
+      [
+        { ROUTER_SECRET_HEADER: 'router secret' },
+        'ROUTER_SECRET_HEADER must be an HTTP header name other than Authorization, Cookie and X-API-Key, such as "x-router-secret"; received "router secret".',
+      ],
       [
         { VISMA_API_URL: 'api.finance.visma.net' },
         'VISMA_API_URL must be an absolute http(s) URL without query or fragment, such as "https://api.finance.visma.net"; received "api.finance.visma.net".',
@@ -195,6 +210,13 @@ describe('loadConfig', () => {
         throw new Error('expected loadConfig to fail');
       })();
       expect(error.message).not.toContain('top-secret-value');
+    });
+
+    it('reads the router secret and its header, lower-cased', () => {
+      expect(loadConfig({ ROUTER_SECRET: 'a-router-secret-of-32-characters', ROUTER_SECRET_HEADER: 'X-Gateway-Secret' }).federation).toEqual({
+        routerSecret: 'a-router-secret-of-32-characters',
+        routerSecretHeader: 'x-gateway-secret',
+      });
     });
 
     it('reports every problem at once, one a line', () => {

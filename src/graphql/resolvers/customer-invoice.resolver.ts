@@ -1,16 +1,14 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { CustomerInvoice as DomainInvoice, NumberName } from '../../visma/model';
 import { CustomerInvoicesArgs } from '../args/customer-invoices.args';
 import type { GatewayContext } from '../context';
 import { DocumentType } from '../enums/document-type.enum';
 import { InvoiceStatus } from '../enums/invoice-status.enum';
-import { badUserInput } from '../errors';
-import { CursorError, decodeCursor, filterKey } from '../paging/cursor';
-import { fetchInvoiceWindow, type InvoiceWindow } from '../paging/invoice-window';
+import type { InvoiceWindow } from '../paging/invoice-window';
+import { listCustomerInvoices } from '../paging/list-customer-invoices';
 import { CustomerInvoiceConnection } from '../types/customer-invoice-connection.type';
 import { CustomerInvoice } from '../types/customer-invoice.type';
 import { Customer } from '../types/customer.type';
-import { toListFilter, toPageLength } from '../validation/list-filter.validation';
 import { toReferenceNumber } from '../validation/invoice-input.validation';
 
 @Resolver(() => CustomerInvoice)
@@ -31,22 +29,8 @@ export class CustomerInvoiceResolver {
     description:
       'Invoices matching a filter, a page at a time (a Relay cursor connection). Visma keeps them in its own stable order. first is capped by the server (MAX_PAGE_SIZE, 500 unless configured). Cursors are opaque and only continue the list of the filter they came from; a malformed or foreign cursor is BAD_USER_INPUT.',
   })
-  async customerInvoices(@Args() args: CustomerInvoicesArgs, @Ctx() context: GatewayContext): Promise<InvoiceWindow> {
-    const count = toPageLength(args.first, context.settings.maxPageSize);
-    const filter = toListFilter(args.filter, context.settings.timeZone);
-    const key = filterKey(filter);
-    const offset = args.after == null ? 0 : afterOffset(args.after, key);
-    const window = await fetchInvoiceWindow(
-      context.visma,
-      { filter, offset, count },
-      context.upstreamPageSize,
-      context.callOptions,
-      key,
-    );
-    for (const invoice of window.invoices) {
-      context.loaders.invoice.prime(invoice.referenceNumber, invoice);
-    }
-    return window;
+  customerInvoices(@Args() args: CustomerInvoicesArgs, @Ctx() context: GatewayContext): Promise<InvoiceWindow> {
+    return listCustomerInvoices(args, context);
   }
 
   @FieldResolver(() => InvoiceStatus, { nullable: true, description: 'Where the invoice is in its life cycle.' })
@@ -59,6 +43,8 @@ export class CustomerInvoiceResolver {
     return context.enums.degrade('DocumentType', DocumentType, invoice.documentType);
   }
 
+  // The invoice carries the customer's name, so the router need not ask the customers subgraph for it.
+  @Directive('@provides(fields: "name")')
   @FieldResolver(() => Customer, {
     nullable: true,
     description: 'The invoiced customer. number and name cost nothing extra; other fields are read from Visma when selected.',
@@ -67,6 +53,7 @@ export class CustomerInvoiceResolver {
     return asCustomer(invoice.customer);
   }
 
+  @Directive('@provides(fields: "name")')
   @FieldResolver(() => Customer, {
     nullable: true,
     description: 'The child customer the invoice was issued for, when the customer is a parent account.',
@@ -78,15 +65,4 @@ export class CustomerInvoiceResolver {
 
 function asCustomer(customer: NumberName | null): Customer | null {
   return customer?.number == null ? null : { number: customer.number, name: customer.name };
-}
-
-function afterOffset(cursor: string, key: string): number {
-  try {
-    return decodeCursor(cursor, key) + 1;
-  } catch (error) {
-    if (error instanceof CursorError) {
-      throw badUserInput([{ field: 'after', message: error.message }]);
-    }
-    throw error;
-  }
 }

@@ -1,10 +1,14 @@
-import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Customer as DomainCustomer } from '../../visma/model';
+import { CustomerInvoicesArgs } from '../args/customer-invoices.args';
 import type { GatewayContext } from '../context';
 import { CustomerStatus } from '../enums/customer-status.enum';
+import type { InvoiceWindow } from '../paging/invoice-window';
+import { listCustomerInvoices } from '../paging/list-customer-invoices';
 import { DateTimeScalar } from '../scalars/date-time.scalar';
 import { Address } from '../types/address.type';
 import { CreditTerms } from '../types/credit-terms.type';
+import { CustomerInvoiceConnection } from '../types/customer-invoice-connection.type';
 import { Customer } from '../types/customer.type';
 import { VatZone } from '../types/vat-zone.type';
 
@@ -15,6 +19,8 @@ import { VatZone } from '../types/vat-zone.type';
  */
 @Resolver(() => Customer)
 export class CustomerResolver {
+  // Visma's database key means nothing to other subgraphs: hidden from the supergraph's API.
+  @Directive('@inaccessible')
   @FieldResolver(() => Int, { nullable: true, description: 'Visma\'s internal customer key.' })
   async internalId(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<number | null> {
     return (await details(customer, context))?.internalId ?? null;
@@ -74,6 +80,15 @@ export class CustomerResolver {
   @FieldResolver(() => String, { nullable: true, description: 'An opaque version of the customer record (Visma\'s ETag).' })
   async version(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<string | null> {
     return (await details(customer, context))?.version ?? null;
+  }
+
+  @Directive('@tag(name: "invoices")')
+  @FieldResolver(() => CustomerInvoiceConnection, {
+    description:
+      'The customer\'s invoices, a page at a time, with the filters and cursors of customerInvoices (filter.customerNumber may be left out). One upstream list call per page, like customerInvoices.',
+  })
+  invoices(@Root() customer: Customer, @Args() args: CustomerInvoicesArgs, @Ctx() context: GatewayContext): Promise<InvoiceWindow> {
+    return listCustomerInvoices(args, context, customer.number);
   }
 }
 

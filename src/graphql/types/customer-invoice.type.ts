@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../scalars/date.scalar';
 import { DateTimeScalar } from '../scalars/date-time.scalar';
 import { DecimalScalar } from '../scalars/decimal.scalar';
@@ -25,6 +25,10 @@ import { VatZone } from './vat-zone.type';
  * Visma's `CustomerInvoiceDto` (CONTRACT §2) under clean names. `status`, `documentType`,
  * `customer` and `childCustomer` are added by `CustomerInvoiceResolver`.
  */
+// Federation: this subgraph owns the invoice; the router fetches it by number through
+// `_entities` (see src/graphql/federation). @tag lets a contract variant include or drop it.
+@Directive('@key(fields: "referenceNumber")')
+@Directive('@tag(name: "invoices")')
 @ObjectType({
   description:
     'A customer invoice in Visma.net ERP. Amounts are exact decimals; a field named ...InCurrency is in the invoice\'s own currency (currencyId), its plain twin in the company\'s base currency.',

@@ -1,5 +1,7 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 
+// Relay's PageInfo is defined by most subgraphs that page; identical definitions may be shared.
+@Directive('@shareable')
 @ObjectType({ description: 'Where a page sits in the whole list (Relay cursor connections).' })
 export class PageInfo {
   @Field(() => Boolean, { description: 'True when more items follow this page; ask again with after: endCursor.' })

@@ -1,0 +1,108 @@
+import { FakeVismaApi, makeCustomer, makeInvoice } from '../support/fake-visma-api';
+import { testGateway, type TestGateway } from '../support/test-gateway';
+import { VismaUnavailableError } from '../../../../src/visma/errors';
+
+const INVOICE_ENTITIES = `query Entities($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on CustomerInvoice { referenceNumber amount customer { number name } } }
+}`;
+
+const CUSTOMER_ENTITIES = `query Entities($representations: [_Any!]!, $filter: CustomerInvoiceFilter) {
+  _entities(representations: $representations) {
+    ... on Customer { number email invoices(first: 2, filter: $filter) { totalCount nodes { referenceNumber } } }
+  }
+}`;
+
+function invoiceRef(referenceNumber: string): Record<string, string> {
+  return { __typename: 'CustomerInvoice', referenceNumber };
+}
+
+describe('reference resolvers (_entities)', () => {
+  let visma: FakeVismaApi;
+  let gateway: TestGateway;
+
+  beforeEach(async () => {
+    visma = new FakeVismaApi();
+    visma.invoices = Array.from({ length: 60 }, (_, index) =>
+      makeInvoice({
+        referenceNumber: String(1000 + index),
+        amount: '100.00',
+        customer: { number: String(10000 + (index % 3)), name: `Customer ${index % 3}` },
+      }),
+    );
+    for (let index = 0; index < 3; index += 1) {
+      visma.customers.set(String(10000 + index), makeCustomer(String(10000 + index)));
+    }
+    gateway = await testGateway(visma, { INVOICE_LOOKUP_CONCURRENCY: '3' });
+  });
+
+  afterEach(() => gateway.stop());
+
+  describe('CustomerInvoice', () => {
+    it('resolves 50 representations, 10 of them repeats, with 40 GETs in representation order', async () => {
+      const numbers = [
+        ...Array.from({ length: 40 }, (_, index) => String(1000 + index)),
+        ...Array.from({ length: 10 }, (_, index) => String(1000 + index * 3)),
+      ];
+      const result = await gateway.run(INVOICE_ENTITIES, { representations: numbers.map(invoiceRef) });
+      expect(result.errors).toBeUndefined();
+      const entities = result.data?.['_entities'] as Array<{ referenceNumber: string; customer: { name: string } }>;
+      expect(entities.map((entity) => entity.referenceNumber)).toEqual(numbers);
+      expect(entities[0]?.customer).toEqual({ number: '10000', name: 'Customer 0' });
+      expect(visma.countOf('getInvoice')).toBe(40);
+      expect(visma.countOf('getCustomer')).toBe(0);
+    });
+
+    it('gives null for an invoice Visma does not have, without failing the others', async () => {
+      const result = await gateway.run(INVOICE_ENTITIES, { representations: ['1001', '999999', '1002'].map(invoiceRef) });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.['_entities']).toEqual([
+        expect.objectContaining({ referenceNumber: '1001' }),
+        null,
+        expect.objectContaining({ referenceNumber: '1002' }),
+      ]);
+    });
+
+    it('fails only the entity whose upstream call failed, with a coded error at its path', async () => {
+      visma.failNext.set('getInvoice', new VismaUnavailableError('503'));
+      const result = await gateway.run(INVOICE_ENTITIES, { representations: ['1001', '1002'].map(invoiceRef) });
+      expect(result.data?.['_entities']).toEqual([null, expect.objectContaining({ referenceNumber: '1002' })]);
+      expect(result.errors).toEqual([
+        expect.objectContaining({ path: ['_entities', 0], extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE' }) }),
+      ]);
+    });
+  });
+
+  describe('Customer', () => {
+    it('costs nothing itself: details cost one GET per customer and invoices one list call per customer', async () => {
+      const result = await gateway.run(CUSTOMER_ENTITIES, {
+        representations: [{ __typename: 'Customer', number: '10001' }],
+      });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.['_entities']).toEqual([
+        {
+          number: '10001',
+          email: expect.any(String),
+          invoices: { totalCount: 20, nodes: [{ referenceNumber: '1001' }, { referenceNumber: '1004' }] },
+        },
+      ]);
+      expect(visma.countOf('getCustomer')).toBe(1);
+      expect(visma.countOf('listInvoices')).toBe(1);
+      expect(visma.calls.find((call) => call.method === 'listInvoices')).toMatchObject({
+        query: { filter: { customerNumber: '10001' } },
+      });
+    });
+
+    it("refuses an invoices filter naming another customer", async () => {
+      const result = await gateway.run(CUSTOMER_ENTITIES, {
+        representations: [{ __typename: 'Customer', number: '10001' }],
+        filter: { customerNumber: '10002' },
+      });
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'filter.customerNumber' }),
+        }),
+      ]);
+      expect(visma.countOf('listInvoices')).toBe(0);
+    });
+  });
+});
