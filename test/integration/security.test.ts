@@ -1,0 +1,195 @@
+import { sha256Hex } from '../../src/server/auth/inbound-auth';
+import { OPERATION_LIMITS } from '../../src/server/security/operation-limits';
+import { GatewayHarness } from './helpers/gateway-harness';
+import { JwksServer } from './helpers/jwks-server';
+
+const ONE = '{ customerInvoice(referenceNumber: "003547") { referenceNumber } }';
+const API_KEY = 'security-suite-api-key-5d1f0c2a9e';
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}
+
+async function send(url: string, init: RequestInit & { headers?: Record<string, string> }): Promise<RawResponse> {
+  const response = await fetch(url, init);
+  return { status: response.status, headers: response.headers, body: (await response.json()) as RawResponse['body'] };
+}
+
+function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return send(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+describe('gateway security over HTTP', () => {
+  describe('with production defaults (Visma.net credentials, JWT and API key authentication)', () => {
+    let jwks: JwksServer;
+    let harness: GatewayHarness;
+    let token: string;
+
+    beforeAll(async () => {
+      jwks = await JwksServer.start();
+      harness = await GatewayHarness.start({
+        simulator: { invoiceCount: 20 },
+        env: { AUTH_REQUIRED: '', ...jwks.env(), AUTH_API_KEY_SHA256: sha256Hex(API_KEY) },
+      });
+      token = await jwks.sign(Date.now());
+    });
+
+    afterAll(async () => {
+      await harness.stop();
+      await jwks.close();
+    });
+
+    describe('inbound authentication', () => {
+      it('answers a request without credentials with 401, WWW-Authenticate and UNAUTHENTICATED, before calling Visma', async () => {
+        await harness.control.resetCounters();
+        const response = await harness.post(ONE);
+        expect(response.status).toBe(401);
+        expect(response.headers.get('www-authenticate')).toBe('Bearer');
+        expect(response.body).toEqual({
+          errors: [
+            {
+              message: 'Authentication is required: send a valid JWT as "Authorization: Bearer <token>" or an API key as "X-API-Key".',
+              extensions: { code: 'UNAUTHENTICATED', requestId: response.headers.get('x-request-id') },
+            },
+          ],
+        });
+        expect(await harness.apiCalls()).toEqual({});
+      });
+
+      it('serves a caller with a valid JWT', async () => {
+        const response = await harness.post(ONE, undefined, { authorization: `Bearer ${token}` });
+        expect(response.body).toEqual({ data: { customerInvoice: { referenceNumber: '003547' } } });
+      });
+
+      it('serves a caller with a valid API key', async () => {
+        const response = await harness.post(ONE, undefined, { 'x-api-key': API_KEY });
+        expect(response.body).toEqual({ data: { customerInvoice: { referenceNumber: '003547' } } });
+      });
+
+      it.each([
+        ['an expired JWT', async () => ({ authorization: `Bearer ${await jwks.sign(Date.now() - 7_200_000)}` })],
+        ['a JWT for another audience', async () => ({ authorization: `Bearer ${await jwks.sign(Date.now(), { audience: 'other' })}` })],
+        ['a wrong API key', async () => ({ 'x-api-key': `${API_KEY}-wrong` })],
+        ['a Basic header', async () => ({ authorization: 'Basic dXNlcjpwYXNz' })],
+      ])('refuses %s with 401', async (_case, headers) => {
+        const response = await harness.post(ONE, undefined, await headers());
+        expect(response.status).toBe(401);
+        expect(response.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+      });
+    });
+
+    describe('schema exposure', () => {
+      it('refuses introspection', async () => {
+        const response = await harness.post('{ __schema { types { name } } }', undefined, { 'x-api-key': API_KEY });
+        expect(response.status).toBe(400);
+        expect(response.body.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+      });
+
+      it('answers __typename, which is not introspection', async () => {
+        const response = await harness.post('{ __typename }', undefined, { 'x-api-key': API_KEY });
+        expect(response.body).toEqual({ data: { __typename: 'Query' } });
+      });
+
+      it('hides "Did you mean" from validation errors and from variable errors', async () => {
+        const field = await harness.post('{ customerInvoice(referenceNumber: "1") { referenceNumbr } }', undefined, { 'x-api-key': API_KEY });
+        expect(field.body.errors?.[0]?.message).toBe('Cannot query field "referenceNumbr" on type "CustomerInvoice".');
+        const variable = await harness.post(
+          'mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { referenceNumber } }',
+          { input: { customerNumbr: '10000', lines: [] } },
+          { 'x-api-key': API_KEY },
+        );
+        expect(variable.body.errors?.map((error) => error.message)).toContain(
+          'Variable "$input" got invalid value { customerNumbr: "10000", lines: [] }; Field "customerNumbr" is not defined by type "CreateInvoiceInput".',
+        );
+        expect(JSON.stringify(variable.body)).not.toMatch(/Did you mean/);
+      });
+    });
+  });
+
+  describe('with introspection and suggestions switched on, and authentication off', () => {
+    let harness: GatewayHarness;
+    const headers = { 'content-type': 'application/json' };
+
+    beforeAll(async () => {
+      harness = await GatewayHarness.start({
+        simulator: { invoiceCount: 20 },
+        env: { GRAPHQL_INTROSPECTION: 'true', GRAPHQL_FIELD_SUGGESTIONS: 'true' },
+      });
+    });
+
+    afterAll(() => harness.stop());
+
+    it('answers introspection and suggests field names', async () => {
+      expect((await harness.post('{ __schema { queryType { name } } }')).body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+      const response = await harness.post('{ customerInvoice(referenceNumber: "1") { referenceNumbr } }');
+      expect(response.body.errors?.[0]?.message).toBe(
+        'Cannot query field "referenceNumbr" on type "CustomerInvoice". Did you mean "referenceNumber"?',
+      );
+    });
+
+    describe('operation limits', () => {
+      it('refuses an operation over a limit with GRAPHQL_VALIDATION_FAILED (HTTP 400) and names the limit', async () => {
+        const aliases = Array.from({ length: OPERATION_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: customerInvoice(referenceNumber: "${i}") { referenceNumber }`);
+        await harness.control.resetCounters();
+        const response = await harness.post(`{ ${aliases.join(' ')} }`);
+        expect(response.status).toBe(400);
+        expect(response.body.errors).toEqual([
+          {
+            message: `Aliases limit of ${OPERATION_LIMITS.maxAliases} exceeded, found ${OPERATION_LIMITS.maxAliases + 1}.`,
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: expect.any(String) },
+          },
+        ]);
+        expect(await harness.apiCalls()).toEqual({});
+      });
+
+      it('refuses a document over the token limit with GRAPHQL_PARSE_FAILED (HTTP 400)', async () => {
+        const response = await harness.post(`{ ${'__typename '.repeat(OPERATION_LIMITS.maxTokens)} }`);
+        expect(response.status).toBe(400);
+        expect(response.body.errors?.[0]).toMatchObject({
+          message: `Syntax Error: Document contains more that ${OPERATION_LIMITS.maxTokens} tokens. Parsing aborted.`,
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        });
+      });
+    });
+
+    describe('HTTP', () => {
+      it('refuses a batch of operations', async () => {
+        const response = await postJson(harness.url, [{ query: '{ __typename }' }, { query: '{ __typename }' }]);
+        expect(response.status).toBe(400);
+        expect(response.body.errors?.[0]).toMatchObject({ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } });
+      });
+
+      it('refuses a body over 1 MB with 413 before parsing it', async () => {
+        const response = await postJson(harness.url, { query: '{ __typename }', variables: { pad: 'x'.repeat(1_100_000) } });
+        expect(response.status).toBe(413);
+        expect(response.body.errors?.[0]).toMatchObject({ message: 'The request body is larger than 1mb.', extensions: { code: 'BAD_REQUEST' } });
+      });
+
+      it('refuses malformed JSON with 400 and no parser internals', async () => {
+        const response = await send(harness.url, { method: 'POST', headers, body: '{"query": "{ __typename }"' });
+        expect(response.status).toBe(400);
+        expect(response.body.errors).toEqual([
+          { message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } },
+        ]);
+      });
+
+      it('refuses a GET that a browser could send cross-site (CSRF prevention), and serves one with a preflight header', async () => {
+        const url = `${harness.url}?query=${encodeURIComponent('{ __typename }')}`;
+        const simple = await send(url, { method: 'GET', headers: { accept: 'application/json' } });
+        expect(simple.status).toBe(400);
+        expect(simple.body.errors?.[0]?.extensions?.['code']).toBe('BAD_REQUEST');
+        const preflighted = await send(url, { method: 'GET', headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+        expect(preflighted.body).toEqual({ data: { __typename: 'Query' } });
+      });
+
+      it('refuses a mutation over GET', async () => {
+        const url = `${harness.url}?query=${encodeURIComponent('mutation { releaseInvoice(referenceNumber: "003547") { result } }')}`;
+        const response = await send(url, { method: 'GET', headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+        expect(response.status).toBe(405);
+        expect(response.body.errors?.[0]?.extensions?.['code']).toBe('BAD_REQUEST');
+      });
+    });
+  });
+});
