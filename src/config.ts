@@ -72,6 +72,8 @@ export interface Config {
     timeZone: string;
   };
   security: SecurityConfig;
+  /** Serve the GraphiQL playground to browsers at the GraphQL path (PLAYGROUND; on in demo mode by default). */
+  playground: boolean;
 }
 
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -122,6 +124,7 @@ export const CONFIG_VARIABLES = [
   'AUTH_JWT_AUDIENCE',
   'AUTH_JWT_ALGORITHMS',
   'AUTH_API_KEY_SHA256',
+  'PLAYGROUND',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -168,6 +171,8 @@ export function loadConfig(env: Environment): Config {
   // Incomplete credentials are reported above; they count as the demo here so that one mistake is one message.
   const demo = authMode === 'client_credentials' && credentials === null;
   const security = readSecurity(env, read, { demo, passthrough: authMode === 'passthrough' }, problems);
+  // For trying the API out: on by default in demo mode (the embedded simulator), off in front of Visma.net.
+  const playground = read.boolean('PLAYGROUND', demo);
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -184,6 +189,7 @@ export function loadConfig(env: Environment): Config {
     federation,
     visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone },
     security,
+    playground,
   };
 }
 
@@ -356,7 +362,7 @@ class Reader {
     return raw;
   }
 
-  boolean(name: 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_FIELD_SUGGESTIONS' | 'AUTH_REQUIRED', fallback: boolean): boolean {
+  boolean(name: 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_FIELD_SUGGESTIONS' | 'AUTH_REQUIRED' | 'PLAYGROUND', fallback: boolean): boolean {
     const raw = valueOf(this.env, name);
     if (raw === undefined) {
       return fallback;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { ConfigError, loadConfig, usesEmbeddedSimulator, type Config } from './config';
 import { createLogger, toVismaLogger, type Logger } from './logger';
 import { createServer, type ListeningServer } from './server/create-server';
+import type { ReadinessProbe } from './server/health';
+import { GatewayMetrics } from './server/metrics';
 import { startEmbeddedSimulator, type EmbeddedSimulator } from './server/embedded-simulator';
 import { createVismaClient, type VismaClientConfig } from './visma';
 
@@ -60,8 +62,17 @@ async function main(): Promise<void> {
     });
   }
 
-  const visma = createVismaClient(vismaClientConfig(config, simulator, logger));
-  const server = await createServer({ config, visma, logger });
+  // Visma calls are counted off the client's log lines (vismaClientConfig wraps its logger).
+  const metrics = new GatewayMetrics({
+    processMetrics: true,
+    tokenPath: simulator === undefined ? new URL(config.visma.tokenUrl).pathname : '/connect/token',
+  });
+  const visma = createVismaClient(vismaClientConfig(config, simulator, logger, metrics));
+  metrics.watchRateLimit(() => visma.rateLimit());
+  // Ready when a token can be had: from Visma Connect, or from the embedded simulator (proving it answers).
+  const readiness: ReadinessProbe | undefined =
+    config.visma.authMode === 'passthrough' ? undefined : (signal) => visma.obtainToken({ signal });
+  const server = await createServer({ config, visma, logger, metrics, readiness });
   let listening: ListeningServer;
   try {
     listening = await server.listen(config.port, config.host);
@@ -86,12 +97,17 @@ async function main(): Promise<void> {
   }
 }
 
-function vismaClientConfig(config: Config, simulator: EmbeddedSimulator | undefined, logger: Logger): VismaClientConfig {
+function vismaClientConfig(
+  config: Config,
+  simulator: EmbeddedSimulator | undefined,
+  logger: Logger,
+  metrics: GatewayMetrics,
+): VismaClientConfig {
   const shared = {
     timeZone: config.visma.timeZone,
     attemptTimeoutMs: config.visma.attemptTimeoutMs,
     deadlineMs: config.requestDeadlineMs,
-    logger: toVismaLogger(logger.child({ component: 'visma-client' })),
+    logger: metrics.observeVisma(toVismaLogger(logger.child({ component: 'visma-client' }))),
   };
   if (simulator !== undefined) {
     return {

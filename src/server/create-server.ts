@@ -22,6 +22,10 @@ import type { VismaApi } from '../visma/api';
 import { inboundAuthMiddleware } from './auth/auth.middleware';
 import { InboundAuthenticator } from './auth/inbound-auth';
 import { createContextFunction, createRequestContext, type ContextDeps, type RequestFacts } from './context';
+import { healthRoutes, type ReadinessProbe } from './health';
+import { GatewayMetrics } from './metrics';
+import { loadExampleTabs, playgroundRoutes } from './playground/playground';
+import { metricsPlugin } from './plugins/metrics.plugin';
 import { errorLoggingPlugin } from './plugins/error-logging.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
 import { requestIdMiddleware } from './request-id';
@@ -39,6 +43,10 @@ export interface ServerDeps {
   logger: Logger;
   /** Defaults to `Date.now`; tests pass a fake clock. */
   now?: () => number;
+  /** Defaults to a fresh registry; main passes the one that also observes the Visma client. */
+  metrics?: GatewayMetrics;
+  /** What /readyz checks; undefined: nothing to check (passthrough mode). */
+  readiness?: ReadinessProbe;
   /** Defaults to one built from `config.security.auth`; tests pass one with a local JWKS. */
   authenticator?: InboundAuthenticator;
 }
@@ -54,6 +62,7 @@ export interface GatewayServer {
   app: Express;
   apollo: ApolloServer<GatewayContext>;
   httpServer: http.Server;
+  metrics: GatewayMetrics;
   listen(port: number, host: string): Promise<ListeningServer>;
   /** A request context as the HTTP layer would build it, for in-process `apollo.executeOperation`. */
   createContext(facts?: Partial<RequestFacts>): GatewayContext;
@@ -65,6 +74,8 @@ export interface GatewayServer {
  */
 export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const now = deps.now ?? Date.now;
+  const metrics = deps.metrics ?? new GatewayMetrics();
+  let shuttingDown = false;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -91,6 +102,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       ApolloServerPluginSchemaReportingDisabled(),
       errorLoggingPlugin(),
       requestLogPlugin(now),
+      metricsPlugin(metrics, now),
       ...(deps.config.security.fieldSuggestions ? [] : [hideSuggestionsPlugin()]),
     ],
     logger: apolloLogger(deps.logger),
@@ -108,8 +120,16 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const context = createContextFunction(contextDeps);
 
   app.use(requestIdMiddleware);
+  // Probes and scrapes come before the GraphQL endpoint's own checks (router secret, inbound auth).
+  app.use(healthRoutes({ readiness: deps.readiness, shuttingDown: () => shuttingDown, logger: deps.logger }));
+  app.get('/metrics', (_request: Request, response: Response, next: NextFunction) => {
+    metrics.exposition().then(({ contentType, body }) => void response.type(contentType).send(body), next);
+  });
   // Before everything else on the endpoint: with ROUTER_SECRET set only the federation router gets in.
   app.use(GRAPHQL_PATH, routerSecretMiddleware(deps.config.federation));
+  if (deps.config.playground) {
+    app.use(playgroundRoutes({ graphqlPath: GRAPHQL_PATH, tabs: loadExampleTabs() }));
+  }
   app.get(GRAPHQL_PATH, browserNote);
   const authenticator =
     deps.authenticator ?? new InboundAuthenticator({ config: deps.config.security.auth, visma: deps.config.visma, now });
@@ -125,7 +145,11 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     app,
     apollo,
     httpServer,
-    listen: (port, host) => listen(httpServer, apollo, port, host),
+    metrics,
+    listen: (port, host) =>
+      listen(httpServer, apollo, port, host, () => {
+        shuttingDown = true;
+      }),
     createContext: (facts = {}) =>
       createRequestContext(contextDeps, {
         requestId: facts.requestId ?? randomUUID(),
@@ -135,7 +159,13 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   };
 }
 
-function listen(httpServer: http.Server, apollo: ApolloServer<GatewayContext>, port: number, host: string): Promise<ListeningServer> {
+function listen(
+  httpServer: http.Server,
+  apollo: ApolloServer<GatewayContext>,
+  port: number,
+  host: string,
+  onClose: () => void,
+): Promise<ListeningServer> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
     httpServer.once('error', onError);
@@ -145,8 +175,12 @@ function listen(httpServer: http.Server, apollo: ApolloServer<GatewayContext>, p
       resolve({
         url: `http://${displayHost(host, address)}:${address.port}${GRAPHQL_PATH}`,
         port: address.port,
-        // Apollo's drain plugin closes the HTTP server once in-flight requests are done.
-        close: () => apollo.stop(),
+        // Apollo's drain plugin closes the HTTP server once in-flight requests are done;
+        // meanwhile /readyz answers 503 so a load balancer stops sending new ones.
+        close: () => {
+          onClose();
+          return apollo.stop();
+        },
       });
     });
   });

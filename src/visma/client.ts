@@ -143,6 +143,16 @@ export class VismaClient implements VismaApi {
     return customerFromWire(this.json(response, 'GET /v1/customer/{number}'), this.options.timeZone);
   }
 
+  /**
+   * Gets a token as a call would (the cached one while it is valid), for the gateway's
+   * readiness probe; resolves at once in passthrough mode, where callers bring their own.
+   */
+  async obtainToken(options: CallOptions = {}): Promise<void> {
+    if (this.options.auth.mode === 'passthrough') return;
+    const deadline = Number.isFinite(options.deadline) ? (options.deadline as number) : this.options.now() + this.options.deadlineMs;
+    await this.tokens.token({ deadline, callerSignal: options.signal }, options);
+  }
+
   rateLimit(): RateLimitState | null {
     return this.lastRateLimit === null ? null : { ...this.lastRateLimit };
   }

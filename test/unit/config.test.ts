@@ -39,6 +39,7 @@ describe('loadConfig', () => {
           timeZone: 'Europe/Oslo',
         },
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
+        playground: true,
       });
     });
 
@@ -114,6 +115,13 @@ describe('loadConfig', () => {
       expect(loadConfig({ VISMA_AUTH_MODE: 'passthrough' }).security.auth.required).toBe(true);
     });
 
+    it('turns the playground on in demo mode and off in front of Visma.net, unless PLAYGROUND says otherwise', () => {
+      expect(loadConfig({}).playground).toBe(true);
+      expect(loadConfig({ PLAYGROUND: 'false' }).playground).toBe(false);
+      expect(loadConfig({ VISMA_AUTH_MODE: 'passthrough' }).playground).toBe(false);
+      expect(loadConfig({ VISMA_AUTH_MODE: 'passthrough', PLAYGROUND: 'true' }).playground).toBe(true);
+    });
+
     it('accepts passthrough mode without credentials', () => {
       expect(loadConfig({ VISMA_AUTH_MODE: 'passthrough' }).visma).toMatchObject({ authMode: 'passthrough', credentials: null });
     });
@@ -184,6 +192,7 @@ describe('loadConfig', () => {
         CREDENTIALS,
         'Inbound authentication is required (AUTH_REQUIRED defaults to true when the gateway uses its own Visma.net credentials) but none is configured: set AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE, or AUTH_API_KEY_SHA256, or set AUTH_REQUIRED=false to serve without it.',
       ],
+      [{ PLAYGROUND: 'yes' }, 'PLAYGROUND must be "true" or "false"; received "yes".'],
     ])('explains %j', (env, message) => {
       expect(problemsOf(env)).toEqual([message]);
     });
