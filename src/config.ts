@@ -56,6 +56,13 @@ export interface Config {
   maxPageSize: number;
   /** How many `GET /v1/customer/{number}` calls one request runs at the same time. */
   customerLookupConcurrency: number;
+  /** Idempotent creates (README, "Resilience"). */
+  idempotency: {
+    /** After a create whose answer was lost, how long a look-up that finds nothing is not yet trusted. */
+    settleMs: number;
+    /** How long a key is remembered (at least 24 hours). */
+    retentionMs: number;
+  };
   /** How many `GET /v1/customerinvoice/{ref}` calls one request runs at the same time (`_entities`, single look-ups). */
   invoiceLookupConcurrency: number;
   /** Apollo Federation: the router's shared secret. */
@@ -70,6 +77,8 @@ export interface Config {
     attemptTimeoutMs: number;
     /** IANA zone of the Visma company: Visma's zone-less date-times are read in it. */
     timeZone: string;
+    /** Attempts in flight to Visma at once, across all requests. */
+    maxConcurrency: number;
   };
   security: SecurityConfig;
   /** Serve the GraphiQL playground to browsers at the GraphQL path (PLAYGROUND; on in demo mode by default). */
@@ -92,6 +101,9 @@ export const CONFIG_DEFAULTS = Object.freeze({
   VISMA_SCOPES: 'vismanet_erp_service_api:read vismanet_erp_service_api:create vismanet_erp_service_api:update',
   VISMA_ATTEMPT_TIMEOUT_MS: '10000',
   VISMA_TIME_ZONE: 'Europe/Oslo',
+  VISMA_MAX_CONCURRENCY: '8',
+  IDEMPOTENCY_SETTLE_MS: '30000',
+  IDEMPOTENCY_RETENTION_HOURS: '24',
   AUTH_JWT_ALGORITHMS: 'RS256,ES256',
 } as const);
 
@@ -114,6 +126,9 @@ export const CONFIG_VARIABLES = [
   'VISMA_SCOPES',
   'VISMA_ATTEMPT_TIMEOUT_MS',
   'VISMA_TIME_ZONE',
+  'VISMA_MAX_CONCURRENCY',
+  'IDEMPOTENCY_SETTLE_MS',
+  'IDEMPOTENCY_RETENTION_HOURS',
   'ROUTER_SECRET',
   'ROUTER_SECRET_HEADER',
   'GRAPHQL_INTROSPECTION',
@@ -166,6 +181,11 @@ export function loadConfig(env: Environment): Config {
   const scopes = read.scopes('VISMA_SCOPES');
   const attemptTimeoutMs = read.integer('VISMA_ATTEMPT_TIMEOUT_MS', 100, 600_000);
   const timeZone = read.timeZone('VISMA_TIME_ZONE');
+  const maxConcurrency = read.integer('VISMA_MAX_CONCURRENCY', 1, 256);
+  const idempotency = {
+    settleMs: read.integer('IDEMPOTENCY_SETTLE_MS', 0, 3_600_000),
+    retentionMs: read.integer('IDEMPOTENCY_RETENTION_HOURS', 24, 8_760) * 3_600_000,
+  };
   const credentials = readCredentials(env, authMode, problems);
 
   // Incomplete credentials are reported above; they count as the demo here so that one mistake is one message.
@@ -185,9 +205,10 @@ export function loadConfig(env: Environment): Config {
     requestDeadlineMs,
     maxPageSize,
     customerLookupConcurrency,
+    idempotency,
     invoiceLookupConcurrency,
     federation,
-    visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone },
+    visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone, maxConcurrency },
     security,
     playground,
   };

@@ -8,6 +8,7 @@ import type { ReadinessProbe } from './server/health';
 import { GatewayMetrics } from './server/metrics';
 import { startEmbeddedSimulator, type EmbeddedSimulator } from './server/embedded-simulator';
 import { createVismaClient, type VismaClientConfig } from './visma';
+import { createResilience } from './visma/resilience';
 
 /**
  * The composition root: configuration, then the upstream (Visma.net, or the embedded simulator
@@ -62,12 +63,19 @@ async function main(): Promise<void> {
     });
   }
 
+  // Breaker, retry budget, rate pacing and the concurrency cap around every call (README, "Resilience").
+  const resilience = createResilience({ maxConcurrent: config.visma.maxConcurrency });
   // Visma calls are counted off the client's log lines (vismaClientConfig wraps its logger).
   const metrics = new GatewayMetrics({
     processMetrics: true,
     tokenPath: simulator === undefined ? new URL(config.visma.tokenUrl).pathname : '/connect/token',
   });
-  const visma = createVismaClient(vismaClientConfig(config, simulator, logger, metrics));
+  const visma = createVismaClient({
+    ...vismaClientConfig(config, simulator, logger, metrics),
+    attemptGuard: resilience.attemptGuard,
+    retryBudget: resilience.retryBudget,
+  });
+  resilience.bindRateLimit(() => visma.rateLimit());
   metrics.watchRateLimit(() => visma.rateLimit());
   // Ready when a token can be had: from Visma Connect, or from the embedded simulator (proving it answers).
   const readiness: ReadinessProbe | undefined =

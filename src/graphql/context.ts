@@ -1,3 +1,4 @@
+import type { IdempotentCreator } from '../idempotency/idempotent-create';
 import type { Loaders } from '../loaders/loaders';
 import type { CallOptions, VismaApi } from '../visma/api';
 import type { EnumDegrader } from './enums/enum-degrader';
@@ -20,6 +21,8 @@ export interface GatewayContext {
   /** Shared by every upstream call of this request: request id, deadline, caller token. */
   callOptions: CallOptions;
   loaders: Loaders;
+  /** Idempotent creates (`createInvoice(idempotencyKey:)`); one per server, shared by its requests. */
+  idempotency: IdempotentCreator;
   enums: EnumDegrader;
   upstreamPageSize: UpstreamPageSize;
   settings: {

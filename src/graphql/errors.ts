@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { IdempotencyError } from '../idempotency/idempotent-create';
 import { VismaInputError, VismaRateLimitedError, isVismaError, type VismaError } from '../visma/errors';
 
 /**
@@ -25,6 +26,12 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   /** Anything unexpected; the message is fixed and the details are in the log under `requestId`. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** createInvoice: this idempotencyKey was used before with a different input. */
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  /** createInvoice: a request with this idempotencyKey is still running; retry after `retryAfterSeconds`. */
+  IDEMPOTENCY_KEY_IN_USE = 'IDEMPOTENCY_KEY_IN_USE',
+  /** createInvoice: Visma did not confirm whether it created the invoice; retry with the same key. */
+  OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN',
 }
 
 export const INTERNAL_ERROR_MESSAGE =
@@ -43,6 +50,9 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.UPSTREAM_UNAVAILABLE,
   ErrorCode.UNAUTHENTICATED,
   ErrorCode.FORBIDDEN,
+  ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+  ErrorCode.OUTCOME_UNKNOWN,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -115,12 +125,24 @@ export function fromVismaError(error: VismaError): GraphQLError {
   }
 }
 
+const IDEMPOTENCY_CODES = {
+  reused: ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  in_use: ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+  outcome_unknown: ErrorCode.OUTCOME_UNKNOWN,
+} as const;
+
+/** An idempotent create's refusal; `retryAfterSeconds` is null for a reused key (retrying will not help). */
+export function fromIdempotencyError(error: IdempotencyError): GraphQLError {
+  return coded(IDEMPOTENCY_CODES[error.kind], error.message, { retryAfterSeconds: error.retryAfterSeconds });
+}
+
 function coded(code: ErrorCode, message: string, extensions: Record<string, unknown>): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
 export type ErrorClass =
   | { kind: 'visma'; error: VismaError }
+  | { kind: 'idempotency'; error: IdempotencyError }
   | { kind: 'public' }
   | { kind: 'unexpected'; original: unknown };
 
@@ -129,6 +151,9 @@ export function classifyError(error: unknown): ErrorClass {
   const original = unwrapResolverError(error);
   if (isVismaError(original)) {
     return { kind: 'visma', error: original };
+  }
+  if (original instanceof IdempotencyError) {
+    return { kind: 'idempotency', error: original };
   }
   const code = codeOf(original) ?? codeOf(error);
   if (code !== undefined && PUBLIC_CODES.has(code)) {
@@ -151,6 +176,10 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
   switch (kind.kind) {
     case 'visma': {
       const mapped = fromVismaError(kind.error);
+      return { message: mapped.message, ...where, extensions: { ...mapped.extensions } };
+    }
+    case 'idempotency': {
+      const mapped = fromIdempotencyError(kind.error);
       return { message: mapped.message, ...where, extensions: { ...mapped.extensions } };
     }
     case 'public': {

@@ -6,6 +6,7 @@ import type { GatewayContext } from '../graphql/context';
 import type { EnumDegrader } from '../graphql/enums/enum-degrader';
 import { ErrorCode } from '../graphql/errors';
 import type { UpstreamPageSize } from '../graphql/paging/upstream-page-size';
+import type { IdempotentCreator } from '../idempotency/idempotent-create';
 import { createLoaders } from '../loaders/loaders';
 import type { CallOptions, VismaApi } from '../visma/api';
 import { requestIdOf } from './request-id';
@@ -17,6 +18,7 @@ export interface ContextDeps {
   enums: EnumDegrader;
   upstreamPageSize: UpstreamPageSize;
   now: () => number;
+  idempotency: IdempotentCreator;
 }
 
 export interface RequestFacts {
@@ -52,6 +54,7 @@ export function createRequestContext(deps: ContextDeps, request: RequestFacts): 
     }),
     enums: deps.enums,
     upstreamPageSize: deps.upstreamPageSize,
+    idempotency: deps.idempotency,
     settings: { maxPageSize: deps.config.maxPageSize, timeZone: deps.config.visma.timeZone },
   };
 }

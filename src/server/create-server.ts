@@ -18,6 +18,7 @@ import type { GatewayContext } from '../graphql/context';
 import { EnumDegrader } from '../graphql/enums/enum-degrader';
 import { formatGatewayError } from '../graphql/errors';
 import { UpstreamPageSize } from '../graphql/paging/upstream-page-size';
+import { createIdempotentCreator, type IdempotentCreator } from '../idempotency';
 import type { VismaApi } from '../visma/api';
 import { inboundAuthMiddleware } from './auth/auth.middleware';
 import { InboundAuthenticator } from './auth/inbound-auth';
@@ -43,6 +44,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Defaults to `Date.now`; tests pass a fake clock. */
   now?: () => number;
+  /** Defaults to an in-memory key store with `config.idempotency`'s settings. */
+  idempotency?: IdempotentCreator;
   /** Defaults to a fresh registry; main passes the one that also observes the Visma client. */
   metrics?: GatewayMetrics;
   /** What /readyz checks; undefined: nothing to check (passthrough mode). */
@@ -115,6 +118,15 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     logger: deps.logger,
     enums: new EnumDegrader(deps.logger),
     upstreamPageSize: new UpstreamPageSize(),
+    idempotency:
+      deps.idempotency ??
+      createIdempotentCreator({
+        ...deps.config.idempotency,
+        // A claim outlives any request that could hold it.
+        leaseMs: deps.config.requestDeadlineMs * 2,
+        now,
+        logger: deps.logger.child({ component: 'idempotency' }),
+      }),
     now,
   };
   const context = createContextFunction(contextDeps);

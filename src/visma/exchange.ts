@@ -55,7 +55,14 @@ export class Exchanger {
   async send(request: HttpRequest, call: CallContext, meta: ExchangeMeta): Promise<HttpResponse> {
     const { maxAttempts, now, logger } = this.settings;
     for (let attempt = 1; ; attempt += 1) {
-      const info: AttemptInfo = { operation: meta.operation, method: request.method, attempt, idempotent: meta.idempotent };
+      const info: AttemptInfo = {
+        operation: meta.operation,
+        method: request.method,
+        attempt,
+        idempotent: meta.idempotent,
+        deadline: call.deadline,
+        ...(call.callerSignal === undefined ? {} : { signal: call.callerSignal }),
+      };
       if (attempt === 1) this.settings.budget.recordAttempt(info);
       this.assertMayStart(call, meta);
 

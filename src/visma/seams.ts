@@ -14,6 +14,10 @@ export interface AttemptInfo {
   /** 1-based; a 401 retry with a fresh token keeps the number of the attempt it repeats. */
   attempt: number;
   idempotent: boolean;
+  /** Epoch ms after which the call gives up: a guard that waits (pacing, a queue) must not wait past it. */
+  deadline?: number;
+  /** The caller's abort signal, when it gave one. */
+  signal?: AbortSignal;
 }
 
 /**

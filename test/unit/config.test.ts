@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         requestDeadlineMs: 25_000,
         maxPageSize: 500,
         customerLookupConcurrency: 4,
+        idempotency: { settleMs: 30_000, retentionMs: 86_400_000 },
         invoiceLookupConcurrency: 8,
         federation: { routerSecret: null, routerSecretHeader: 'x-router-secret' },
         visma: {
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
           scopes: ['vismanet_erp_service_api:read', 'vismanet_erp_service_api:create', 'vismanet_erp_service_api:update'],
           attemptTimeoutMs: 10_000,
           timeZone: 'Europe/Oslo',
+          maxConcurrency: 8,
         },
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,

@@ -282,8 +282,8 @@ describe('VismaClient', () => {
       }).getInvoice('000123');
 
       expect(seen).toEqual([
-        { operation: 'GET /v1/customerinvoice/000123', method: 'GET', attempt: 1, idempotent: true },
-        { operation: 'GET /v1/customerinvoice/000123', method: 'GET', attempt: 2, idempotent: true },
+        { operation: 'GET /v1/customerinvoice/000123', method: 'GET', attempt: 1, idempotent: true, deadline: expect.any(Number) },
+        { operation: 'GET /v1/customerinvoice/000123', method: 'GET', attempt: 2, idempotent: true, deadline: expect.any(Number) },
       ]);
     });
 

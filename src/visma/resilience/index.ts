@@ -1,0 +1,65 @@
+import type { RateLimitState } from '../api';
+import { defaultSleep, type Now, type Sleep } from '../options';
+import type { AttemptGuard, RetryBudget } from '../seams';
+import { CircuitBreaker, DEFAULT_BREAKER_OPTIONS, type CircuitBreakerOptions } from './circuit-breaker';
+import { composeGuards } from './compose';
+import { ConcurrencyLimit, realTimer, type SetTimer } from './concurrency-limit';
+import { DEFAULT_PACE_BELOW, RatePacer } from './rate-pacer';
+import { DEFAULT_RETRY_BUDGET_OPTIONS, WindowedRetryBudget, type RetryBudgetOptions } from './retry-budget';
+
+export { CircuitBreaker, DEFAULT_BREAKER_OPTIONS, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker';
+export { composeGuards } from './compose';
+export { ConcurrencyLimit, realTimer, type SetTimer } from './concurrency-limit';
+export { DEFAULT_PACE_BELOW, RatePacer } from './rate-pacer';
+export { DEFAULT_RETRY_BUDGET_OPTIONS, WindowedRetryBudget, type RetryBudgetOptions } from './retry-budget';
+
+export interface ResilienceOptions {
+  /** Attempts in flight to Visma at once. */
+  maxConcurrent: number;
+  breaker?: Partial<Omit<CircuitBreakerOptions, 'now'>>;
+  retryBudget?: Partial<Omit<RetryBudgetOptions, 'now'>>;
+  paceBelow?: number;
+  now?: Now;
+  sleep?: Sleep;
+  setTimer?: SetTimer;
+}
+
+export interface Resilience {
+  /** For `VismaClient`'s `attemptGuard`: breaker, then rate pacing, then the concurrency cap. */
+  attemptGuard: AttemptGuard;
+  retryBudget: RetryBudget;
+  breaker: CircuitBreaker;
+  limit: ConcurrencyLimit;
+  /**
+   * Points the rate pacer at the client's `rateLimit()`. The client takes the guard in its
+   * constructor, so the source is bound once the client exists.
+   */
+  bindRateLimit(source: () => RateLimitState | null): void;
+}
+
+/**
+ * The policies around every call to one upstream (one Visma company). The order is part of the
+ * contract: an open circuit refuses before anything waits; pacing waits before a slot is taken,
+ * so a paced call does not hold one of the few connections idle.
+ */
+export function createResilience(options: ResilienceOptions): Resilience {
+  const now = options.now ?? Date.now;
+  const breaker = new CircuitBreaker({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker, now });
+  let source: () => RateLimitState | null = () => null;
+  const pacer = new RatePacer({
+    paceBelow: options.paceBelow ?? DEFAULT_PACE_BELOW,
+    rateLimit: () => source(),
+    now,
+    sleep: options.sleep ?? defaultSleep,
+  });
+  const limit = new ConcurrencyLimit({ maxConcurrent: options.maxConcurrent, now, setTimer: options.setTimer ?? realTimer });
+  return {
+    attemptGuard: composeGuards(breaker, pacer, limit),
+    retryBudget: new WindowedRetryBudget({ ...DEFAULT_RETRY_BUDGET_OPTIONS, ...options.retryBudget, now }),
+    breaker,
+    limit,
+    bindRateLimit: (next) => {
+      source = next;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { FaultSpec } from '../../src/simulator/faults';
+import { ResilientHarness, type GraphQLAnswer } from './helpers/resilience-harness';
+
+const READ = '{ customerInvoice(referenceNumber: "003097") { referenceNumber } }';
+const SINGLE = 'GET /v1/customerinvoice/{referenceNumber}';
+const DEADLINE_MS = 1_500;
+/**
+ * "No hang past the deadline": an answer must come within the request's deadline plus this much
+ * for HTTP and scheduling on a loaded CI machine. A hang would take the latency fault's 4 s or more.
+ */
+const SLACK_MS = 1_500;
+
+const codeOf = (answer: GraphQLAnswer): unknown => answer.errors?.[0]?.extensions?.['code'];
+
+async function timed(harness: ResilientHarness, query: string): Promise<{ answer: GraphQLAnswer; ms: number }> {
+  const started = performance.now();
+  const answer = await harness.post(query);
+  return { answer, ms: performance.now() - started };
+}
+
+interface Row {
+  fault: string;
+  /** What Visma does on every attempt of the failing request. */
+  persistent: Omit<FaultSpec, 'route'>;
+  code: string;
+  extensions?: Record<string, unknown>;
+  /** The same fault once: the client's retry hides it from the GraphQL answer. */
+  retriedAway: boolean;
+}
+
+const MATRIX: Row[] = [
+  { fault: 'timeout', persistent: { kind: 'latency', latencyMs: 4_000, times: 3 }, code: 'UPSTREAM_TIMEOUT', retriedAway: true },
+  { fault: '5xx', persistent: { kind: 'status', status: 503, times: 3 }, code: 'UPSTREAM_UNAVAILABLE', retriedAway: true },
+  { fault: 'connection reset', persistent: { kind: 'reset', times: 3 }, code: 'UPSTREAM_UNAVAILABLE', retriedAway: true },
+  {
+    fault: '429 with Retry-After',
+    persistent: { kind: 'rateLimited', retryAfterSeconds: 120, times: 1 },
+    code: 'RATE_LIMITED',
+    extensions: { retryAfterSeconds: 120 },
+    retriedAway: false,
+  },
+  { fault: 'malformed JSON', persistent: { kind: 'malformed', times: 1 }, code: 'UPSTREAM_UNAVAILABLE', retriedAway: false },
+  { fault: 'empty body', persistent: { kind: 'emptyOk', times: 1 }, code: 'UPSTREAM_UNAVAILABLE', retriedAway: false },
+  {
+    fault: 'plain-text error',
+    persistent: { kind: 'status', status: 500, body: 'plain', times: 3 },
+    code: 'UPSTREAM_UNAVAILABLE',
+    retriedAway: true,
+  },
+];
+
+describe('fault matrix: the GraphQL answer to each upstream fault, within the deadline, and recovery', () => {
+  let harness: ResilientHarness;
+
+  beforeAll(async () => {
+    harness = await ResilientHarness.start({
+      env: { REQUEST_DEADLINE_MS: String(DEADLINE_MS), VISMA_ATTEMPT_TIMEOUT_MS: '400' },
+      // The breaker and the retry budget would (rightly) step in after a few rows; here every row must reach Visma.
+      resilience: { breaker: { minimumCalls: 1_000_000 }, retryBudget: { minRetries: 1_000 } },
+    });
+  });
+
+  afterAll(() => harness.stop());
+
+  afterEach(() => harness.simulator.controls.clearFaults());
+
+  it.each(MATRIX)('$fault: answers $code, and reads recover', async ({ persistent, code, extensions, retriedAway }) => {
+    harness.simulator.controls.addFault({ route: SINGLE, ...persistent });
+    const { answer, ms } = await timed(harness, READ);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code, ...extensions });
+    expect(answer.errors?.[0]?.message).not.toMatch(/VismaId|simulator|Internal Server Error|at \w+ \(/);
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+
+    harness.simulator.controls.clearFaults();
+    if (retriedAway) {
+      harness.simulator.controls.addFault({ route: SINGLE, ...persistent, times: 1 });
+    }
+    const recovered = await harness.post(READ);
+    expect(recovered).toEqual({ data: { customerInvoice: { referenceNumber: '003097' } } });
+  });
+
+  it('token expiry mid-run: the client gets a new token and the read succeeds', async () => {
+    expect(codeOf(await harness.post(READ))).toBeUndefined();
+    harness.simulator.controls.resetCounters();
+    // The simulator's clock moves past the token's lifetime; the gateway still holds the old token.
+    harness.simulator.controls.advanceClock(2 * 3_600);
+    const { answer, ms } = await timed(harness, READ);
+    expect(answer).toEqual({ data: { customerInvoice: { referenceNumber: '003097' } } });
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    const counters = harness.simulator.controls.counters();
+    expect(counters[SINGLE]?.byStatus).toEqual({ '200': 1, '401': 1 });
+  });
+});
+
+describe('fault matrix: breaker open', () => {
+  const OPEN_MS = 300;
+  let harness: ResilientHarness;
+
+  beforeAll(async () => {
+    harness = await ResilientHarness.start({
+      env: { REQUEST_DEADLINE_MS: String(DEADLINE_MS) },
+      resilience: { breaker: { minimumCalls: 4, failureRate: 0.5, openMs: OPEN_MS } },
+    });
+  });
+
+  afterAll(() => harness.stop());
+
+  it('answers UPSTREAM_UNAVAILABLE without calling Visma while open, and closes after a good probe', async () => {
+    harness.simulator.controls.addFault({ route: SINGLE, kind: 'status', status: 503, times: 1_000 });
+    // Two requests of three failing attempts each open the circuit.
+    expect(codeOf(await harness.post(READ))).toBe('UPSTREAM_UNAVAILABLE');
+    expect(codeOf(await harness.post(READ))).toBe('UPSTREAM_UNAVAILABLE');
+    expect(harness.resilience.breaker.currentState).toBe('open');
+
+    harness.simulator.controls.resetCounters();
+    const { answer, ms } = await timed(harness, READ);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(harness.apiCalls()).toEqual({});
+
+    // Visma recovers; after openMs one probe goes through and closes the circuit.
+    harness.simulator.controls.clearFaults();
+    await new Promise((resolve) => setTimeout(resolve, OPEN_MS + 50));
+    expect(await harness.post(READ)).toEqual({ data: { customerInvoice: { referenceNumber: '003097' } } });
+    expect(harness.resilience.breaker.currentState).toBe('closed');
+  });
+});
