@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# The gateway image: built with dev dependencies, run with production dependencies only.
+# Node 24 is the active LTS line (README, "Container and operations"); CI also runs the tests on it.
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=4000
+WORKDIR /app
+COPY package.json package-lock.json ./
+# No install scripts: no production dependency needs one, and none then runs at build time.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The playground's example tabs (the same documents codegen types for the tests).
+COPY operations ./operations
+# The official image's unprivileged user (uid 1000); the app files stay root-owned and read-only to it.
+USER node
+EXPOSE 4000
+# Liveness only: an upstream outage must not get the container restarted (/readyz is for routing).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# main.ts drains in-flight requests on SIGTERM; node runs as PID 1 without a shell in between.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/main.js"]
