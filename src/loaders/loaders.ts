@@ -1,10 +1,16 @@
 import type { CallOptions, VismaApi } from '../visma/api';
 import { createCustomerLoader, type CustomerLoader } from './customer.loader';
 import { createInvoiceLoader, type InvoiceLoader } from './invoice.loader';
+import { Semaphore } from './semaphore';
 
 export interface Loaders {
   invoice: InvoiceLoader;
   customer: CustomerLoader;
+  /**
+   * Slots for invoice list calls that fan out per parent, such as `Customer.invoices` for every
+   * customer a router's `_entities` call names: as many at once as invoice look-ups.
+   */
+  invoiceLists: Semaphore;
 }
 
 export interface LoaderSettings {
@@ -20,5 +26,6 @@ export function createLoaders(visma: VismaApi, options: CallOptions, settings: L
   return {
     invoice: createInvoiceLoader(visma, options, settings.invoiceConcurrency),
     customer: createCustomerLoader(visma, options, settings.customerConcurrency),
+    invoiceLists: new Semaphore(settings.invoiceConcurrency),
   };
 }

@@ -27,7 +27,10 @@ export async function listCustomerInvoices(
   }
   const key = filterKey(filter);
   const offset = args.after == null ? 0 : afterOffset(args.after, key);
-  const window = await fetchInvoiceWindow(context.visma, { filter, offset, count }, context.upstreamPageSize, context.callOptions, key);
+  const fetchWindow = (): Promise<InvoiceWindow> =>
+    fetchInvoiceWindow(context.visma, { filter, offset, count }, context.upstreamPageSize, context.callOptions, key);
+  // One customer's list is one call; a hundred customers' lists must not be a hundred at once.
+  const window = customerNumber === undefined ? await fetchWindow() : await context.loaders.invoiceLists.run(fetchWindow);
   for (const invoice of window.invoices) {
     context.loaders.invoice.prime(invoice.referenceNumber, invoice);
   }

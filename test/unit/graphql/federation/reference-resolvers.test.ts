@@ -92,6 +92,33 @@ describe('reference resolvers (_entities)', () => {
       });
     });
 
+    it('lists invoices for at most INVOICE_LOOKUP_CONCURRENCY customers at once', async () => {
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const listInvoices = visma.listInvoices.bind(visma);
+      visma.listInvoices = async (query, options) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        try {
+          // Hold each call past the current tick, so unbounded calls would overlap.
+          await new Promise((resolve) => setImmediate(resolve));
+          return await listInvoices(query, options);
+        } finally {
+          inFlight -= 1;
+        }
+      };
+      const numbers = ['10000', '10001', '10002', '10003', '10004', '10005'];
+      const result = await gateway.run(
+        `query ($representations: [_Any!]!) {
+          _entities(representations: $representations) { ... on Customer { invoices(first: 1) { nodes { referenceNumber } } } }
+        }`,
+        { representations: numbers.map((number) => ({ __typename: 'Customer', number })) },
+      );
+      expect(result.errors).toBeUndefined();
+      expect(visma.countOf('listInvoices')).toBe(6);
+      expect(maxInFlight).toBe(3);
+    });
+
     it("refuses an invoices filter naming another customer", async () => {
       const result = await gateway.run(CUSTOMER_ENTITIES, {
         representations: [{ __typename: 'Customer', number: '10001' }],
