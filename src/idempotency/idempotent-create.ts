@@ -33,7 +33,7 @@ export interface IdempotentCreatorOptions {
   settleMs: number;
   /** How long a request holds a key before it is presumed dead. Longer than any request's deadline. */
   leaseMs: number;
-  /** Warns when Visma already holds more than one invoice with one stamp. */
+  /** Warns when a create's outcome is unknown, and when Visma holds more than one invoice with one stamp. */
   warn?: (fields: Record<string, unknown>, message: string) => void;
 }
 
@@ -140,6 +140,10 @@ export class IdempotentCreator {
         return found;
       }
       await store.markUnknown(key, fingerprint, since);
+      this.options.warn?.(
+        { stamp, operation: error.operation, status: error.status, error: error.name },
+        'create outcome unknown: Visma may or may not have the invoice; the key waits for a retry',
+      );
       throw this.unknown(since, error);
     }
     await store.complete(key, fingerprint, created.referenceNumber);

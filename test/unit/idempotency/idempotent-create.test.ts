@@ -124,10 +124,19 @@ describe('IdempotentCreator', () => {
       ledger.createFaults.push({ kind: 'fail', error: new VismaTimeoutError('no answer', { outcome: 'unknown' }) });
     });
 
-    it('answers outcome_unknown with the seconds until a retry can be trusted', async () => {
-      const error = await failure(create());
+    it('answers outcome_unknown with the seconds until a retry can be trusted, and logs the stamp', async () => {
+      const warnings: Array<Record<string, unknown>> = [];
+      const logged = new IdempotentCreator({
+        store: new InMemoryKeyStore({ retentionMs: MIN_RETENTION_MS, maxKeys: 100, now: () => now }),
+        now: () => now,
+        settleMs: 30_000,
+        leaseMs: 60_000,
+        warn: (fields) => warnings.push(fields),
+      });
+      const error = await failure(logged.create(ledger, KEY, DRAFT, {}));
       expect(error).toMatchObject({ kind: 'outcome_unknown', retryAfterSeconds: 30 });
       expect(ledger.calls).toEqual(['list', 'create', 'list']);
+      expect(warnings).toEqual([{ stamp: stampFor(KEY), operation: undefined, status: undefined, error: 'VismaTimeoutError' }]);
     });
 
     it('does not post again while a late commit is still possible', async () => {
