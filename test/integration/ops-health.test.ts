@@ -1,3 +1,7 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '../../src/logger';
+import { healthRoutes, type HealthOptions } from '../../src/server/health';
 import { startSimulator } from '../../src/simulator/index';
 import { ListInvoicesDocument } from '../generated/operations';
 import { OpsGateway } from './helpers/ops-gateway';
@@ -78,6 +82,49 @@ describe('health and readiness', () => {
       gateway.visma.close();
       await gateway.simulator.close();
     });
+  });
+});
+
+describe('healthRoutes', () => {
+  /** The routes alone on 127.0.0.1:0, answering one GET. */
+  async function get(path: string, options: Partial<HealthOptions>): Promise<{ status: number; body: unknown }> {
+    const app = express().use(
+      healthRoutes({ readiness: undefined, shuttingDown: () => false, logger: createLogger('silent'), ...options }),
+    );
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`);
+      return { status: response.status, body: await response.json() };
+    } finally {
+      server.close();
+    }
+  }
+
+  it('answers /readyz with 503 once shutdown has begun, without running the probe', async () => {
+    let probed = false;
+    const readiness = async (): Promise<void> => {
+      probed = true;
+    };
+    expect(await get('/readyz', { readiness, shuttingDown: () => true })).toEqual({ status: 503, body: { status: 'shutting down' } });
+    expect(probed).toBe(false);
+  });
+
+  it('answers /readyz with 200 and says so when there is nothing to check (passthrough mode)', async () => {
+    expect(await get('/readyz', { readiness: undefined })).toEqual({
+      status: 200,
+      body: { status: 'ready', visma: 'not checked: passthrough mode, callers bring their own tokens' },
+    });
+  });
+
+  it('gives the probe an abort signal and answers 503 when the probe rejects', async () => {
+    let signal: AbortSignal | undefined;
+    const readiness = async (given: AbortSignal): Promise<void> => {
+      signal = given;
+      throw new TypeError('boom');
+    };
+    expect(await get('/readyz', { readiness })).toEqual({ status: 503, body: { status: 'not ready', visma: 'no token could be obtained (TypeError)' } });
+    expect(signal).toBeInstanceOf(AbortSignal);
   });
 });
 
