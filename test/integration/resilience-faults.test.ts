@@ -1,3 +1,4 @@
+import { stampFor } from '../../src/idempotency';
 import type { FaultSpec } from '../../src/simulator/faults';
 import { ResilientHarness, type GraphQLAnswer } from './helpers/resilience-harness';
 
@@ -9,6 +10,7 @@ const DEADLINE_MS = 1_500;
  * for HTTP and scheduling on a loaded CI machine. A hang would take the latency fault's 4 s or more.
  */
 const SLACK_MS = 1_500;
+const SETTLE_MS = 1_000;
 
 const codeOf = (answer: GraphQLAnswer): unknown => answer.errors?.[0]?.extensions?.['code'];
 
@@ -55,6 +57,7 @@ describe('fault matrix: the GraphQL answer to each upstream fault, within the de
   beforeAll(async () => {
     harness = await ResilientHarness.start({
       env: { REQUEST_DEADLINE_MS: String(DEADLINE_MS), VISMA_ATTEMPT_TIMEOUT_MS: '400' },
+      settleMs: SETTLE_MS,
       // The breaker and the retry budget would (rightly) step in after a few rows; here every row must reach Visma.
       resilience: { breaker: { minimumCalls: 1_000_000 }, retryBudget: { minRetries: 1_000 } },
     });
@@ -77,6 +80,26 @@ describe('fault matrix: the GraphQL answer to each upstream fault, within the de
     }
     const recovered = await harness.post(READ);
     expect(recovered).toEqual({ data: { customerInvoice: { referenceNumber: '003097' } } });
+  });
+
+  it('a create Visma commits after the attempt timed out: OUTCOME_UNKNOWN, then the same invoice on retry, never a second', async () => {
+    const create = `mutation($key: String) {
+      createInvoice(idempotencyKey: $key, input: { customerNumber: "10000", lines: [{ description: "Slow", quantity: 1 }] }) { referenceNumber }
+    }`;
+    const key = 'fault-matrix-slow-create-1';
+    // Visma takes 600 ms and then commits; the gateway gave up at 400 ms and cannot know.
+    harness.simulator.controls.addFault({ route: 'POST /v2/customerinvoice', kind: 'latency', latencyMs: 600 });
+    const started = performance.now();
+    const first = await harness.post(create, { key });
+    expect(performance.now() - started).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryAfterSeconds: 1 });
+
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 100));
+    const retried = await harness.post(create, { key });
+    const referenceNumber = (retried.data?.['createInvoice'] as { referenceNumber: string }).referenceNumber;
+    const page = await harness.visma.listInvoices({ filter: { externalReference: stampFor(key) }, pageNumber: 1, pageSize: 10 });
+    expect(page.invoices.map((invoice) => invoice.referenceNumber)).toEqual([referenceNumber]);
+    expect(harness.simulator.controls.counters()['POST /v2/customerinvoice']?.total).toBe(1);
   });
 
   it('token expiry mid-run: the client gets a new token and the read succeeds', async () => {
