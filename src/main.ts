@@ -6,6 +6,7 @@ import { createLogger, toVismaLogger, type Logger } from './logger';
 import { createServer, type ListeningServer } from './server/create-server';
 import type { ReadinessProbe } from './server/health';
 import { GatewayMetrics } from './server/metrics';
+import { withRequestId } from './server/request-scope';
 import { startEmbeddedSimulator, type EmbeddedSimulator } from './server/embedded-simulator';
 import { createVismaClient, type VismaClientConfig } from './visma';
 import { createResilience } from './visma/resilience';
@@ -115,7 +116,7 @@ function vismaClientConfig(
     timeZone: config.visma.timeZone,
     attemptTimeoutMs: config.visma.attemptTimeoutMs,
     deadlineMs: config.requestDeadlineMs,
-    logger: metrics.observeVisma(toVismaLogger(logger.child({ component: 'visma-client' }))),
+    logger: metrics.observeVisma(withRequestId(toVismaLogger(logger.child({ component: 'visma-client' })))),
   };
   if (simulator !== undefined) {
     return {

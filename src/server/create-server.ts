@@ -30,6 +30,7 @@ import { metricsPlugin } from './plugins/metrics.plugin';
 import { errorLoggingPlugin } from './plugins/error-logging.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
 import { requestIdMiddleware } from './request-id';
+import { requestScopeMiddleware } from './request-scope';
 import { routerSecretMiddleware } from './router-secret.middleware';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
 import { operationLimitRules, operationParseOptions } from './security/operation-limits';
@@ -149,6 +150,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     GRAPHQL_PATH,
     inboundAuthMiddleware(authenticator, deps.logger),
     express.json({ limit: BODY_LIMIT }),
+    // After the body parser (see request-scope.ts): the Visma client's log lines get the request id.
+    requestScopeMiddleware,
     expressMiddleware(apollo, { context }),
   );
   app.use(jsonErrorHandler(deps.logger));

@@ -1,9 +1,10 @@
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { loadConfig, type Environment } from '../../../src/config';
-import { createLogger } from '../../../src/logger';
+import { createLogger, toVismaLogger } from '../../../src/logger';
 import { createServer, type GatewayServer, type ListeningServer } from '../../../src/server/create-server';
 import { GatewayMetrics } from '../../../src/server/metrics';
+import { withRequestId } from '../../../src/server/request-scope';
 import { SimulatorControlClient } from '../../../src/simulator/control-client';
 import { DEMO_CLIENT, startSimulator, type RunningSimulator } from '../../../src/simulator/index';
 import { createVismaClient, type VismaClient } from '../../../src/visma';
@@ -57,7 +58,7 @@ export class OpsGateway {
       attemptTimeoutMs: config.visma.attemptTimeoutMs,
       retryBaseDelayMs: 5,
       retryMaxDelayMs: 20,
-      logger: metrics.observeVisma({ debug: () => undefined, warn: () => undefined }),
+      logger: metrics.observeVisma(withRequestId(toVismaLogger(logger.child({ component: 'visma-client' })))),
     });
     metrics.watchRateLimit(() => visma.rateLimit());
     const server = await createServer({ config, visma, logger, metrics, readiness: (signal) => visma.obtainToken({ signal }) });
@@ -79,10 +80,11 @@ export class OpsGateway {
   async run<Result, Variables>(
     document: TypedDocumentNode<Result, Variables>,
     variables: Variables,
+    headers: Record<string, string> = {},
   ): Promise<{ status: number; data: Result | null | undefined; errors: Array<{ message: string; extensions?: Record<string, unknown> }> | undefined }> {
     const response = await fetch(this.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: print(document), variables }),
     });
     const body = (await response.json()) as { data?: Result | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
