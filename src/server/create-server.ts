@@ -100,7 +100,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     formatError: formatGatewayError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      // Apollo's default landing page loads from a CDN; an offline GraphiQL comes later.
+      // Apollo's default landing page loads from a CDN; the gateway serves its own GraphiQL (PLAYGROUND).
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
