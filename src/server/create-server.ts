@@ -33,6 +33,7 @@ import { requestIdMiddleware } from './request-id';
 import { requestScopeMiddleware } from './request-scope';
 import { routerSecretMiddleware } from './router-secret.middleware';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
+import { knownOperationTypesRule } from './security/known-operation-types.rule';
 import { operationLimitRules, operationParseOptions } from './security/operation-limits';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -92,7 +93,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     schema,
     introspection: deps.config.security.introspection,
     // Limits, batching, body size and CSRF: README, "Security".
-    validationRules: operationLimitRules(),
+    validationRules: [...operationLimitRules(), knownOperationTypesRule],
     parseOptions: operationParseOptions(),
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
@@ -247,8 +248,10 @@ function jsonErrorHandler(logger: Logger) {
     const message =
       status === 413
         ? `The request body is larger than ${BODY_LIMIT}.`
-        : status < 500
-          ? 'The request body is not valid JSON.'
+        : status === 415
+          ? 'The request body must be JSON in UTF-8.'
+          : status < 500
+            ? 'The request body is not valid JSON.'
           : 'Something went wrong inside the gateway.';
     response.status(status).json({
       errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR', requestId } }],

@@ -266,6 +266,10 @@ function pathSegment(value: unknown, field: string): string {
   if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {
     throw new VismaInputError(`${field} must be a non-empty string other than "." and ".."; received ${JSON.stringify(value)}.`, field);
   }
+  // encodeURIComponent throws a URIError on a lone UTF-16 surrogate, which JSON input can carry ("\ud800").
+  if (/\p{Surrogate}/u.test(value)) {
+    throw new VismaInputError(`${field} must be well-formed Unicode text; received one with a lone surrogate.`, field);
+  }
   return encodeURIComponent(value);
 }
 

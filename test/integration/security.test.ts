@@ -144,6 +144,23 @@ describe('gateway security over HTTP', () => {
         expect(await harness.apiCalls()).toEqual({});
       });
 
+      it('refuses a subscription, which the schema does not have, as a validation failure rather than an internal error', async () => {
+        const response = await harness.post('subscription { customerInvoice(referenceNumber: "1") { referenceNumber } }');
+        expect(response.status).toBe(400);
+        expect(response.body.errors?.[0]).toMatchObject({
+          message: 'This schema has no subscription type: the gateway serves queries and mutations.',
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        });
+      });
+
+      it('refuses a reference number holding a lone surrogate as BAD_USER_INPUT (found by the fuzz test)', async () => {
+        const response = await harness.post('query($ref: ID!) { customerInvoice(referenceNumber: $ref) { referenceNumber } }', { ref: '\ud800' });
+        expect(response.body.errors?.[0]).toMatchObject({
+          message: 'referenceNumber must be well-formed Unicode text; received one with a lone surrogate.',
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      });
+
       it('refuses a document over the token limit with GRAPHQL_PARSE_FAILED (HTTP 400)', async () => {
         const response = await harness.post(`{ ${'__typename '.repeat(OPERATION_LIMITS.maxTokens)} }`);
         expect(response.status).toBe(400);
@@ -172,6 +189,18 @@ describe('gateway security over HTTP', () => {
         expect(response.status).toBe(400);
         expect(response.body.errors).toEqual([
           { message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } },
+        ]);
+      });
+
+      it('refuses a body in another charset than UTF-8 with 415', async () => {
+        const response = await send(harness.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json; charset=latin1' },
+          body: '{"query":"{ __typename }"}',
+        });
+        expect(response.status).toBe(415);
+        expect(response.body.errors).toEqual([
+          { message: 'The request body must be JSON in UTF-8.', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } },
         ]);
       });
 
