@@ -226,7 +226,7 @@ function browserNote(request: Request, response: Response, next: NextFunction): 
         '<h1>Visma invoice GraphQL gateway</h1>' +
         '<p>This is the GraphQL endpoint. Send POST requests with a JSON body <code>{"query": "..."}</code> and ' +
         '<code>Content-Type: application/json</code>, for example with curl or a GraphQL client. ' +
-        'The schema is in <code>schema/schema.graphql</code>; introspection is enabled.</p></body></html>',
+        'The schema is in <code>schema/schema.graphql</code>.</p></body></html>',
     );
 }
 
