@@ -189,7 +189,7 @@ export function loadConfig(env: Environment): Config {
   const credentials = readCredentials(env, authMode, problems);
 
   // Incomplete credentials are reported above; they count as the demo here so that one mistake is one message.
-  const demo = authMode === 'client_credentials' && credentials === null;
+  const demo = usesEmbeddedSimulator({ visma: { authMode, credentials } });
   const security = readSecurity(env, read, { demo, passthrough: authMode === 'passthrough' }, problems);
   // For trying the API out: on by default in demo mode (the embedded simulator), off in front of Visma.net.
   const playground = read.boolean('PLAYGROUND', demo);
@@ -466,6 +466,6 @@ export function isIanaTimeZone(zone: string): boolean {
  * simulator. Settings whose safe default differs between a demo and production (the playground,
  * introspection, inbound authentication) take their default from this.
  */
-export function usesEmbeddedSimulator(config: Config): boolean {
+export function usesEmbeddedSimulator(config: { visma: Pick<Config['visma'], 'authMode' | 'credentials'> }): boolean {
   return config.visma.authMode === 'client_credentials' && config.visma.credentials === null;
 }
