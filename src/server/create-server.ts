@@ -32,6 +32,7 @@ import { requestLogPlugin } from './plugins/request-log.plugin';
 import { requestIdMiddleware } from './request-id';
 import { requestScopeMiddleware } from './request-scope';
 import { routerSecretMiddleware } from './router-secret.middleware';
+import { guardEntityRepresentations } from './security/entity-representations';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
 import { knownOperationTypesRule } from './security/known-operation-types.rule';
 import { operationLimitRules, operationParseOptions } from './security/operation-limits';
@@ -85,7 +86,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   // Served as an Apollo Federation 2 subgraph (README, "Composing into a supergraph"); the API is the same.
-  const schema = buildSubgraphSchemaFrom(await buildGatewaySchema());
+  const schema = guardEntityRepresentations(buildSubgraphSchemaFrom(await buildGatewaySchema()));
 
   // Order matters: the drain plugin must see the server before anything else stops it, and
   // error logging runs before the request log so its lines come first in a request.

@@ -5,7 +5,8 @@ import { GatewayHarness } from '../integration/helpers/gateway-harness';
 
 /**
  * 10,000 generated requests at the running gateway over HTTP, with the simulator behind it and
- * production settings (API key required, introspection and suggestions off): operations with
+ * production settings (API key required, introspection and suggestions off): operations (the
+ * federation router's `_entities` among them) with
  * random, mistyped, huge, deeply nested and unknown variables; hostile documents (deep nesting,
  * alias and directive floods, fragment cycles, huge literals, token soup, random text);
  * malformed HTTP (bad JSON, wrong shapes, content types, batches); and missing or wrong keys.
@@ -185,6 +186,25 @@ const TEMPLATES: ReadonlyArray<{ query: string; variables: fc.Arbitrary<Record<s
   {
     query: `mutation Release($ref: ID!, $version: String) { releaseInvoice(referenceNumber: $ref, expectedVersion: $version) { actionId result invoice { status } } }`,
     variables: fc.record({ ref: reference, version: maybe(fc.string({ maxLength: 20 })) }),
+  },
+  {
+    // The federation router's entry point: representations are whatever a router (or an attacker) sends.
+    query: `query Entities($representations: [_Any!]!) {
+      _entities(representations: $representations) { ... on CustomerInvoice { referenceNumber amount } ... on Customer { number name email } } }`,
+    variables: fc.record({
+      representations: fc.array(
+        fc.oneof(
+          reference.map((referenceNumber) => ({ __typename: 'CustomerInvoice', referenceNumber })),
+          reference.map((number) => ({ __typename: 'Customer', number })),
+          fc.record(
+            { __typename: fc.constantFrom('CustomerInvoice', 'Customer', 'Query', 'Nope', ''), referenceNumber: maybe(reference), number: maybe(reference) },
+            { requiredKeys: [] },
+          ),
+          anyValue,
+        ),
+        { maxLength: 6 },
+      ),
+    }),
   },
 ];
 

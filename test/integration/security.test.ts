@@ -161,6 +161,50 @@ describe('gateway security over HTTP', () => {
         });
       });
 
+      it.each([
+        [[{ __typename: 'Nope', referenceNumber: '003547' }], 'representations[0].__typename'],
+        [[{ referenceNumber: '003547' }], 'representations[0].__typename'],
+        [[{ __typename: 'Customer' }], 'representations[0].number'],
+        [[{ __typename: 'CustomerInvoice', referenceNumber: '003547' }, 'text'], 'representations[1]'],
+      ])('refuses the malformed _entities representations %j as BAD_USER_INPUT, before any Visma call', async (representations, field) => {
+        await harness.control.resetCounters();
+        const response = await harness.post(
+          'query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerInvoice { referenceNumber } ... on Customer { number } } }',
+          { r: representations },
+        );
+        expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+        expect(await harness.apiCalls()).toEqual({});
+      });
+
+      it('keeps a failing _entities representation to its own entry, and leaves no load unhandled', async () => {
+        const unhandled: unknown[] = [];
+        const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+        process.on('unhandledRejection', onUnhandled);
+        try {
+          const response = await harness.post(
+            'query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerInvoice { referenceNumber } } }',
+            { r: [{ __typename: 'CustomerInvoice', referenceNumber: '\ud800' }, { __typename: 'CustomerInvoice', referenceNumber: '' }] },
+          );
+          expect(response.body.data).toEqual({ _entities: [null, null] });
+          expect(response.body.errors?.map((error) => [error.path, error.extensions?.['code']]).sort()).toEqual([
+            [['_entities', 0], 'BAD_USER_INPUT'],
+            [['_entities', 1], 'BAD_USER_INPUT'],
+          ]);
+          await new Promise((resolve) => setImmediate(resolve));
+          expect(unhandled).toEqual([]);
+        } finally {
+          process.off('unhandledRejection', onUnhandled);
+        }
+      });
+
+      it('resolves well-formed _entities representations', async () => {
+        const response = await harness.post(
+          'query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerInvoice { referenceNumber } } }',
+          { r: [{ __typename: 'CustomerInvoice', referenceNumber: '003547' }] },
+        );
+        expect(response.body).toEqual({ data: { _entities: [{ referenceNumber: '003547' }] } });
+      });
+
       it('refuses a document over the token limit with GRAPHQL_PARSE_FAILED (HTTP 400)', async () => {
         const response = await harness.post(`{ ${'__typename '.repeat(OPERATION_LIMITS.maxTokens)} }`);
         expect(response.status).toBe(400);
