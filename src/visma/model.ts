@@ -333,9 +333,9 @@ export const DATE_OPERATORS = ['>', '<', '>=', '<='] as const;
 export type DateOperator = (typeof DATE_OPERATORS)[number];
 
 /**
- * One Visma date condition. Visma takes exactly one operator per date filter. `value` is
- * the company-local date (`YYYY-MM-DD`) or date-time (`YYYY-MM-DDTHH:mm:ss`), without a
- * zone: Visma compares in the company's own time.
+ * One Visma date condition. Visma takes exactly one operator per date filter. `value` is a
+ * date (`YYYY-MM-DD`), a company-local date-time (`YYYY-MM-DDTHH:mm:ss`), or an instant with
+ * an offset, which the client converts to company time: Visma compares in the company's own time.
  */
 export interface DateCondition {
   operator: DateOperator;

@@ -16,7 +16,7 @@ export async function listCustomerInvoices(
   customerNumber?: string,
 ): Promise<InvoiceWindow> {
   const count = toPageLength(args.first, context.settings.maxPageSize);
-  const filter = toListFilter(args.filter, context.settings.timeZone);
+  const filter = toListFilter(args.filter);
   if (customerNumber !== undefined) {
     if (filter.customerNumber !== undefined && filter.customerNumber !== customerNumber) {
       throw badUserInput([

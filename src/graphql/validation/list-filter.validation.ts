@@ -4,15 +4,15 @@ import { InvoiceStatus } from '../enums/invoice-status.enum';
 import type { CustomerInvoiceFilter } from '../inputs/customer-invoice-filter.input';
 import type { DateConditionInput } from '../inputs/date-condition.input';
 import type { DateTimeConditionInput } from '../inputs/date-time-condition.input';
-import { toCompanyLocalDateTime } from './company-time';
 import { TEXT_LIMITS } from './input-limits';
 import { Problems } from './problems';
 
 /**
- * Turns the GraphQL filter into the client's list filter. Date-times become company-local
- * wall-clock times, the form Visma compares against (CONTRACT §8.3).
+ * Turns the GraphQL filter into the client's list filter. Date-time conditions keep their
+ * offset: the Visma client turns them into the company-local wall-clock time Visma compares
+ * against (CONTRACT §8.3), in one place for every caller.
  */
-export function toListFilter(filter: CustomerInvoiceFilter | null | undefined, timeZone: string, path = 'filter'): InvoiceListFilter {
+export function toListFilter(filter: CustomerInvoiceFilter | null | undefined, path = 'filter'): InvoiceListFilter {
   if (filter == null) {
     return {};
   }
@@ -72,28 +72,21 @@ export function toListFilter(filter: CustomerInvoiceFilter | null | undefined, t
   setDate(result, 'documentDate', filter.documentDate);
   setDate(result, 'documentDueDate', filter.documentDueDate);
   setDate(result, 'dunningLetterDateTime', filter.dunningLetterDate);
-  setDateTime(result, 'createdDateTime', filter.createdDateTime, timeZone);
-  setDateTime(result, 'lastModifiedDateTime', filter.lastModifiedDateTime, timeZone);
+  setDate(result, 'createdDateTime', filter.createdDateTime);
+  setDate(result, 'lastModifiedDateTime', filter.lastModifiedDateTime);
   problems.throwIfAny();
   return result;
 }
 
 type DateFilterName = 'documentDate' | 'documentDueDate' | 'dunningLetterDateTime' | 'createdDateTime' | 'lastModifiedDateTime';
 
-function setDate(result: InvoiceListFilter, name: DateFilterName, condition: DateConditionInput | null | undefined): void {
-  if (condition != null) {
-    result[name] = { operator: condition.operator, value: condition.value } satisfies DateCondition;
-  }
-}
-
-function setDateTime(
+function setDate(
   result: InvoiceListFilter,
   name: DateFilterName,
-  condition: DateTimeConditionInput | null | undefined,
-  timeZone: string,
+  condition: DateConditionInput | DateTimeConditionInput | null | undefined,
 ): void {
   if (condition != null) {
-    result[name] = { operator: condition.operator, value: toCompanyLocalDateTime(condition.value, timeZone) };
+    result[name] = { operator: condition.operator, value: condition.value } satisfies DateCondition;
   }
 }
 

@@ -33,6 +33,19 @@ describe('list query mapping', () => {
     expect(paramsFor(filter)).toEqual(expected);
   });
 
+  it.each([
+    ['winter, 12:00 UTC', '2025-01-27T12:00:00Z', OSLO, '2025-01-27T13:00:00'],
+    ['summer, 12:00 UTC', '2025-07-01T12:00:00Z', OSLO, '2025-07-01T14:00:00'],
+    ['the last second before the spring change', '2025-03-30T00:59:59Z', OSLO, '2025-03-30T01:59:59'],
+    ['the first second after it', '2025-03-30T01:00:00Z', OSLO, '2025-03-30T03:00:00'],
+    ['an offset that is not the company\'s', '2025-01-01T00:00:00+05:30', 'UTC', '2024-12-31T18:30:00'],
+    ['an instant on the next company day', '2025-01-27T23:30:00-01:00', 'Europe/Stockholm', '2025-01-28T01:30:00'],
+    ['fractions of a second dropped', '2025-01-27T12:00:00.999Z', 'America/New_York', '2025-01-27T07:00:00'],
+  ])('sends an instant as company wall-clock time: %s', (_case, instant, zone, expected) => {
+    const query: InvoiceListQuery = { filter: { createdDateTime: { operator: '>', value: instant } }, pageNumber: 1, pageSize: 1 };
+    expect(new URLSearchParams(listQueryString(query, zone)).get('createdDateTime')).toBe(expected);
+  });
+
   it('percent-encodes operators, spaces and reserved characters', () => {
     const query: InvoiceListQuery = {
       filter: { customerRefNumber: 'PO 7&8=9', lastModifiedDateTime: { operator: '>=', value: '2025-01-14' } },
