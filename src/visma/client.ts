@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from './api';
 import { errorFromResponse } from './error-response';
 import { VismaInputError, VismaProtocolError, VismaUnavailableError } from './errors';
@@ -44,6 +45,9 @@ export class VismaClient implements VismaApi {
   private lastRateLimit: RateLimitState | null = null;
 
   constructor(private readonly options: VismaClientOptions) {
+    // Every in-flight attempt listens on the close signal (and removes its listener when done),
+    // so under load it has more than Node's default of 10 listeners by design, not by a leak.
+    setMaxListeners(0, this.closeController.signal);
     let fetch = options.fetch;
     if (fetch === undefined) {
       const pooled = createPooledFetch(options.maxSockets);
