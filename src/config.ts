@@ -83,6 +83,13 @@ export interface Config {
   security: SecurityConfig;
   /** Serve the GraphiQL playground to browsers at the GraphQL path (PLAYGROUND; on in demo mode by default). */
   playground: boolean;
+  /** Scale-out (README, "Scaling out"): what replicas share through Redis. */
+  scale: {
+    /** REDIS_URL; null: every piece stays in this process's memory. */
+    redisUrl: string | null;
+    /** Visma calls the whole fleet may make per hour and company (VISMA_FLEET_CALLS_PER_HOUR); enforced only with Redis. */
+    fleetCallsPerHour: number;
+  };
 }
 
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -105,6 +112,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   IDEMPOTENCY_SETTLE_MS: '30000',
   IDEMPOTENCY_RETENTION_HOURS: '24',
   AUTH_JWT_ALGORITHMS: 'RS256,ES256',
+  // Under Visma's ~15,000 per hour per company and client (CONTRACT §7), leaving room for clock skew and other tools.
+  VISMA_FLEET_CALLS_PER_HOUR: '14000',
 } as const);
 
 /** Every variable the gateway reads, in the order the documentation lists them. */
@@ -140,6 +149,8 @@ export const CONFIG_VARIABLES = [
   'AUTH_JWT_ALGORITHMS',
   'AUTH_API_KEY_SHA256',
   'PLAYGROUND',
+  'REDIS_URL',
+  'VISMA_FLEET_CALLS_PER_HOUR',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -193,6 +204,7 @@ export function loadConfig(env: Environment): Config {
   const security = readSecurity(env, read, { demo, passthrough: authMode === 'passthrough' }, problems);
   // For trying the API out: on by default in demo mode (the embedded simulator), off in front of Visma.net.
   const playground = read.boolean('PLAYGROUND', demo);
+  const scale = { redisUrl: readRedisUrl(env, problems), fleetCallsPerHour: read.integer('VISMA_FLEET_CALLS_PER_HOUR', 1, 1_000_000) };
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -211,7 +223,26 @@ export function loadConfig(env: Environment): Config {
     visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone, maxConcurrency },
     security,
     playground,
+    scale,
   };
+}
+
+/** A redis:// or rediss:// URL; its password is never echoed. */
+function readRedisUrl(env: Environment, problems: string[]): string | null {
+  const raw = valueOf(env, 'REDIS_URL');
+  if (raw === undefined) return null;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    const shown = url === undefined ? 'a value that is not a URL' : `a ${url.protocol} URL`;
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received ${shown}.`);
+    return null;
+  }
+  return raw;
 }
 
 /** Asymmetric algorithms only: a JWKS publishes public keys, and HS* with a public key is the classic confusion attack. */

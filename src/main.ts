@@ -10,6 +10,7 @@ import { withRequestId } from './server/request-scope';
 import { startEmbeddedSimulator, type EmbeddedSimulator } from './server/embedded-simulator';
 import { createVismaClient, type VismaClientConfig } from './visma';
 import { createResilience } from './visma/resilience';
+import { createSharedPieces, type SharedPieces } from './scale';
 
 /**
  * The composition root: configuration, then the upstream (Visma.net, or the embedded simulator
@@ -64,8 +65,19 @@ async function main(): Promise<void> {
     });
   }
 
+  // With REDIS_URL, replicas share the idempotency keys and one Visma call budget (README, "Scaling out").
+  let shared: SharedPieces | undefined;
+  if (config.scale.redisUrl !== null) {
+    const owner =
+      simulator !== undefined
+        ? { tenantId: simulator.tenantId, clientId: simulator.clientId }
+        : config.visma.authMode === 'passthrough'
+          ? null
+          : config.visma.credentials;
+    shared = await createSharedPieces(config, config.scale.redisUrl, owner, logger);
+  }
   // Breaker, retry budget, rate pacing and the concurrency cap around every call (README, "Resilience").
-  const resilience = createResilience({ maxConcurrent: config.visma.maxConcurrency });
+  const resilience = createResilience({ maxConcurrent: config.visma.maxConcurrency, fleetBudget: shared?.fleetBudget });
   // Visma calls are counted off the client's log lines (vismaClientConfig wraps its logger).
   const metrics = new GatewayMetrics({
     processMetrics: true,
@@ -81,18 +93,20 @@ async function main(): Promise<void> {
   // Ready when a token can be had: from Visma Connect, or from the embedded simulator (proving it answers).
   const readiness: ReadinessProbe | undefined =
     config.visma.authMode === 'passthrough' ? undefined : (signal) => visma.obtainToken({ signal });
-  const server = await createServer({ config, visma, logger, metrics, readiness });
+  const server = await createServer({ config, visma, logger, metrics, readiness, idempotency: shared?.idempotency });
   let listening: ListeningServer;
   try {
     listening = await server.listen(config.port, config.host);
   } catch (error) {
     await simulator?.stop();
     visma.close();
+    await shared?.close();
     throw error;
   }
   stopAll = async () => {
     await listening.close();
     visma.close();
+    await shared?.close();
     await simulator?.stop();
   };
 

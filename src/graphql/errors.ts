@@ -32,6 +32,8 @@ export enum ErrorCode {
   IDEMPOTENCY_KEY_IN_USE = 'IDEMPOTENCY_KEY_IN_USE',
   /** createInvoice: Visma did not confirm whether it created the invoice; retry with the same key. */
   OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN',
+  /** createInvoice with a key: the shared key store (Redis) cannot be reached; nothing was sent, retry later. */
+  IDEMPOTENCY_STORE_UNAVAILABLE = 'IDEMPOTENCY_STORE_UNAVAILABLE',
 }
 
 export const INTERNAL_ERROR_MESSAGE =
@@ -53,6 +55,7 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.IDEMPOTENCY_KEY_REUSED,
   ErrorCode.IDEMPOTENCY_KEY_IN_USE,
   ErrorCode.OUTCOME_UNKNOWN,
+  ErrorCode.IDEMPOTENCY_STORE_UNAVAILABLE,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -129,6 +132,7 @@ const IDEMPOTENCY_CODES = {
   reused: ErrorCode.IDEMPOTENCY_KEY_REUSED,
   in_use: ErrorCode.IDEMPOTENCY_KEY_IN_USE,
   outcome_unknown: ErrorCode.OUTCOME_UNKNOWN,
+  store_unavailable: ErrorCode.IDEMPOTENCY_STORE_UNAVAILABLE,
 } as const;
 
 /** An idempotent create's refusal; `retryAfterSeconds` is null for a reused key (retrying will not help). */

@@ -7,7 +7,7 @@ import type { IdempotencyKeyStore } from './key-store';
 /** What an idempotent create needs from Visma: the create and the filtered list to look for its stamp. */
 export type CreateApi = Pick<VismaApi, 'createInvoice' | 'listInvoices'>;
 
-export type IdempotencyErrorKind = 'reused' | 'in_use' | 'outcome_unknown';
+export type IdempotencyErrorKind = 'reused' | 'in_use' | 'outcome_unknown' | 'store_unavailable';
 
 /** Why an idempotent create did not return an invoice; the GraphQL layer turns it into a code. */
 export class IdempotencyError extends Error {

@@ -42,6 +42,14 @@ describe('loadConfig', () => {
         },
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,
+        scale: { redisUrl: null, fleetCallsPerHour: 14_000 },
+      });
+    });
+
+    it('reads REDIS_URL and VISMA_FLEET_CALLS_PER_HOUR for a fleet', () => {
+      expect(loadConfig({ REDIS_URL: 'rediss://:pw@redis.internal:6380/2', VISMA_FLEET_CALLS_PER_HOUR: '900' }).scale).toEqual({
+        redisUrl: 'rediss://:pw@redis.internal:6380/2',
+        fleetCallsPerHour: 900,
       });
     });
 
@@ -195,6 +203,9 @@ describe('loadConfig', () => {
         'Inbound authentication is required (AUTH_REQUIRED defaults to true when the gateway uses its own Visma.net credentials) but none is configured: set AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE, or AUTH_API_KEY_SHA256, or set AUTH_REQUIRED=false to serve without it.',
       ],
       [{ PLAYGROUND: 'yes' }, 'PLAYGROUND must be "true" or "false"; received "yes".'],
+      [{ REDIS_URL: 'http://:secret@redis:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received a http: URL.'],
+      [{ REDIS_URL: 'secret-password' }, 'REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received a value that is not a URL.'],
+      [{ VISMA_FLEET_CALLS_PER_HOUR: '0' }, 'VISMA_FLEET_CALLS_PER_HOUR must be an integer from 1 to 1000000; received "0".'],
     ])('explains %j', (env, message) => {
       expect(problemsOf(env)).toEqual([message]);
     });

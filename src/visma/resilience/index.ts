@@ -11,6 +11,7 @@ export { CircuitBreaker, DEFAULT_BREAKER_OPTIONS, type CircuitBreakerOptions, ty
 export { composeGuards } from './compose';
 export { ConcurrencyLimit, realTimer, type SetTimer } from './concurrency-limit';
 export { DEFAULT_PACE_BELOW, RatePacer } from './rate-pacer';
+export { FleetBudget, HOUR_MS, type FleetBudgetOptions, type SharedWindowCounter } from './fleet-budget';
 export { DEFAULT_RETRY_BUDGET_OPTIONS, WindowedRetryBudget, type RetryBudgetOptions } from './retry-budget';
 
 export interface ResilienceOptions {
@@ -19,13 +20,15 @@ export interface ResilienceOptions {
   breaker?: Partial<Omit<CircuitBreakerOptions, 'now'>>;
   retryBudget?: Partial<Omit<RetryBudgetOptions, 'now'>>;
   paceBelow?: number;
+  /** The fleet's shared call budget (README "Scaling out"); none when the gateway runs alone. */
+  fleetBudget?: AttemptGuard;
   now?: Now;
   sleep?: Sleep;
   setTimer?: SetTimer;
 }
 
 export interface Resilience {
-  /** For `VismaClient`'s `attemptGuard`: breaker, then rate pacing, then the concurrency cap. */
+  /** For `VismaClient`'s `attemptGuard`: breaker, then the fleet budget (if any), rate pacing, the concurrency cap. */
   attemptGuard: AttemptGuard;
   retryBudget: RetryBudget;
   breaker: CircuitBreaker;
@@ -54,7 +57,8 @@ export function createResilience(options: ResilienceOptions): Resilience {
   });
   const limit = new ConcurrencyLimit({ maxConcurrent: options.maxConcurrent, now, setTimer: options.setTimer ?? realTimer });
   return {
-    attemptGuard: composeGuards(breaker, pacer, limit),
+    // The fleet budget after the breaker (an open circuit spends nothing) and before pacing.
+    attemptGuard: composeGuards(breaker, ...(options.fleetBudget === undefined ? [] : [options.fleetBudget]), pacer, limit),
     retryBudget: new WindowedRetryBudget({ ...DEFAULT_RETRY_BUDGET_OPTIONS, ...options.retryBudget, now }),
     breaker,
     limit,

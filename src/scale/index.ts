@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type Redis from 'ioredis';
+import type { Config } from '../config';
+import { IdempotentCreator } from '../idempotency';
+import { RedisKeyStore } from '../idempotency/redis-key-store';
+import { FleetBudget, HOUR_MS } from '../visma/resilience/fleet-budget';
+import { RedisWindowCounter, connectRedis, redactedUrl, whenReady, type RedisLogger } from './redis';
+
+export { RedisWindowCounter, connectRedis, redactedUrl, whenReady } from './redis';
+
+export interface SharedPieces {
+  redis: Redis;
+  idempotency: IdempotentCreator;
+  /** Undefined in passthrough mode: callers' tokens may belong to different clients, each with its own budget. */
+  fleetBudget: FleetBudget | undefined;
+  close(): Promise<void>;
+}
+
+interface ScaleLogger extends RedisLogger {
+  child(bindings: Record<string, unknown>): RedisLogger;
+}
+
+/**
+ * What replicas share when REDIS_URL is set (README "Scaling out"): the idempotency key store
+ * and the Visma call budget. The per-request pieces stay per request; the cross-request cache
+ * of the performance work will take its invalidation channel from the same connection.
+ */
+export async function createSharedPieces(
+  config: Config,
+  redisUrl: string,
+  budgetOwner: { tenantId: string; clientId: string } | null,
+  logger: ScaleLogger,
+  now: () => number = Date.now,
+): Promise<SharedPieces> {
+  const log = logger.child({ component: 'scale' });
+  const redis = connectRedis(redisUrl, log);
+  if (!(await whenReady(redis, 3_000))) {
+    log.warn({ redis: redactedUrl(redisUrl) }, 'Redis not reachable at start: keyed creates are refused and the call budget is local until it is');
+  }
+  const idempotencyLog = logger.child({ component: 'idempotency' });
+  const idempotency = new IdempotentCreator({
+    store: new RedisKeyStore({ redis, retentionMs: config.idempotency.retentionMs, warn: (fields, message) => idempotencyLog.warn(fields, message) }),
+    now,
+    settleMs: config.idempotency.settleMs,
+    // As create-server's default: a claim outlives any request that could hold it.
+    leaseMs: config.requestDeadlineMs * 2,
+    warn: (fields, message) => idempotencyLog.warn(fields, message),
+  });
+  const fleetBudget =
+    budgetOwner === null
+      ? undefined
+      : new FleetBudget({
+          counter: new RedisWindowCounter(redis),
+          callsPerWindow: config.scale.fleetCallsPerHour,
+          windowMs: HOUR_MS,
+          // Visma counts per company and client; the hash keeps the identifiers out of Redis's key space.
+          name: createHash('sha256').update(`${budgetOwner.tenantId}\n${budgetOwner.clientId}`).digest('hex').slice(0, 24),
+          now,
+          log: (level, fields, message) => log[level](fields, message),
+        });
+  return {
+    redis,
+    idempotency,
+    fleetBudget,
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
