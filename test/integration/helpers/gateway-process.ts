@@ -1,0 +1,91 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { statSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const MAIN = path.join(ROOT, 'dist', 'main.js');
+
+/**
+ * The gateway as production runs it: `node dist/main.js` in its own process, configured by
+ * environment only. Its JSON log lines are kept for assertions.
+ */
+export class GatewayProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    /** Every JSON line the process has written so far (it keeps growing). */
+    readonly logs: Array<Record<string, unknown>>,
+  ) {}
+
+  static async start(env: Record<string, string>): Promise<GatewayProcess> {
+    const child = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const logs: Array<Record<string, unknown>> = [];
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          logs.push(entry);
+          if (typeof entry['url'] === 'string' && String(entry['msg']).startsWith('GraphQL gateway ready')) resolve(entry['url']);
+        } catch {
+          logs.push({ msg: line });
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`gateway exited with ${code} before it was ready: ${stderr}`)));
+    });
+    return new GatewayProcess(child, url, logs);
+  }
+
+  async post(query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<GraphQLAnswer> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLAnswer;
+  }
+
+  /** SIGTERM, as Kubernetes stops a pod; waits for the exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.kill('SIGTERM');
+    });
+  }
+}
+
+export interface GraphQLAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/** Builds dist/ when any source file is newer than dist/main.js (CI builds before testing; a checkout may not have). */
+export function ensureBuilt(): void {
+  const builtAt = mtimeOf(MAIN);
+  if (builtAt !== null && newestSource(path.join(ROOT, 'src')) <= builtAt) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+function mtimeOf(file: string): number | null {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
