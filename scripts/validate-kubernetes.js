@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * Validates deploy/kubernetes/*.yaml offline: each object against the Kubernetes OpenAPI schema
+ * of its apiVersion and kind, as shipped in the `kubernetes-models` package (generated from
+ * Kubernetes's own OpenAPI; nothing is downloaded), then the rules this project holds its
+ * Deployment to (probes on /healthz and /readyz, non-root, read-only root filesystem,
+ * resources), and that every ConfigMap and Secret key is a variable the gateway reads.
+ *
+ * Usage: node scripts/validate-kubernetes.js [directory]   (exit code 1 on any problem)
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const YAML = require('yaml');
+
+const ROOT = path.resolve(__dirname, '..');
+
+function modelFor(apiVersion, kind) {
+  // kubernetes-models lays its classes out as <group>/<version>/<Kind>, the core group as v1/<Kind>.
+  const modulePath = `kubernetes-models/${apiVersion}/${kind}`;
+  try {
+    return require(modulePath)[kind];
+  } catch {
+    return undefined;
+  }
+}
+
+function configVariables() {
+  const source = fs.readFileSync(path.join(ROOT, 'src', 'config.ts'), 'utf8');
+  const list = /export const CONFIG_VARIABLES = \[([\s\S]*?)\] as const/.exec(source);
+  if (list === null) throw new Error('CONFIG_VARIABLES not found in src/config.ts');
+  return new Set([...list[1].matchAll(/'([A-Z0-9_]+)'/g)].map((match) => match[1]));
+}
+
+function checkDeployment(name, deployment, problems) {
+  const pod = deployment.spec?.template?.spec ?? {};
+  if (pod.securityContext?.runAsNonRoot !== true) problems.push(`${name}: pod securityContext.runAsNonRoot must be true`);
+  for (const container of pod.containers ?? []) {
+    const where = `${name}: container ${container.name}`;
+    if (container.livenessProbe?.httpGet?.path !== '/healthz') problems.push(`${where}: livenessProbe must GET /healthz`);
+    if (container.readinessProbe?.httpGet?.path !== '/readyz') problems.push(`${where}: readinessProbe must GET /readyz`);
+    if (container.securityContext?.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem must be true`);
+    if (container.securityContext?.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation must be false`);
+    if (container.resources?.requests?.cpu === undefined || container.resources?.limits?.memory === undefined) {
+      problems.push(`${where}: resources need requests.cpu and limits.memory`);
+    }
+  }
+}
+
+function validate(directory) {
+  const problems = [];
+  const variables = configVariables();
+  const files = fs.readdirSync(directory).filter((file) => /\.ya?ml$/.test(file)).sort();
+  let objects = 0;
+  for (const file of files) {
+    const documents = YAML.parseAllDocuments(fs.readFileSync(path.join(directory, file), 'utf8'));
+    for (const document of documents) {
+      if (document.errors.length > 0) {
+        problems.push(`${file}: ${document.errors[0].message}`);
+        continue;
+      }
+      const object = document.toJS();
+      if (object === null) continue;
+      objects += 1;
+      const name = `${file} ${object.kind}/${object.metadata?.name}`;
+      const Model = modelFor(object.apiVersion, object.kind);
+      if (Model === undefined) {
+        problems.push(`${name}: no schema for apiVersion ${object.apiVersion}, kind ${object.kind}`);
+        continue;
+      }
+      try {
+        new Model(object).validate();
+      } catch (error) {
+        problems.push(`${name}: ${error.message}`);
+      }
+      if (object.kind === 'Deployment') checkDeployment(name, object, problems);
+      if ((object.kind === 'ConfigMap' || object.kind === 'Secret') && object.metadata?.name === 'invoice-gateway') {
+        for (const key of Object.keys({ ...object.data, ...object.stringData })) {
+          if (!variables.has(key)) problems.push(`${name}: ${key} is not a variable the gateway reads (src/config.ts)`);
+        }
+      }
+    }
+  }
+  return { problems, objects, files: files.length };
+}
+
+if (require.main === module) {
+  const directory = path.resolve(process.argv[2] ?? path.join(ROOT, 'deploy', 'kubernetes'));
+  const { problems, objects, files } = validate(directory);
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${objects} Kubernetes objects in ${files} files are valid (${path.relative(ROOT, directory) || '.'})\n`);
+}
+
+module.exports = { validate };
