@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   if (config.scale.redisUrl !== null) {
     const owner =
       simulator !== undefined
-        ? { tenantId: simulator.tenantId, clientId: simulator.clientId }
+        ? // Each replica's embedded simulator is its own Visma: nothing is shared between them.
+          { tenantId: simulator.tenantId, clientId: `${simulator.clientId}@${simulator.url}` }
         : config.visma.authMode === 'passthrough'
           ? null
           : config.visma.credentials;
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
     ...vismaClientConfig(config, simulator, logger, metrics),
     attemptGuard: resilience.attemptGuard,
     retryBudget: resilience.retryBudget,
+    sharedTokens: shared?.tokens,
   });
   resilience.bindRateLimit(() => visma.rateLimit());
   metrics.watchRateLimit(() => visma.rateLimit());

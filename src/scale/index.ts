@@ -4,15 +4,20 @@ import type { Config } from '../config';
 import { IdempotentCreator } from '../idempotency';
 import { RedisKeyStore } from '../idempotency/redis-key-store';
 import { FleetBudget, HOUR_MS } from '../visma/resilience/fleet-budget';
+import type { SharedTokenStore } from '../visma/seams';
 import { RedisWindowCounter, connectRedis, redactedUrl, whenReady, type RedisLogger } from './redis';
+import { RedisTokenStore } from './redis-token-store';
 
 export { RedisWindowCounter, connectRedis, redactedUrl, whenReady } from './redis';
+export { RedisTokenStore } from './redis-token-store';
 
 export interface SharedPieces {
   redis: Redis;
   idempotency: IdempotentCreator;
   /** Undefined in passthrough mode: callers' tokens may belong to different clients, each with its own budget. */
   fleetBudget: FleetBudget | undefined;
+  /** The fleet's Visma token; undefined in passthrough mode (each caller brings its own). */
+  tokens: SharedTokenStore | undefined;
   close(): Promise<void>;
 }
 
@@ -21,8 +26,8 @@ interface ScaleLogger extends RedisLogger {
 }
 
 /**
- * What replicas share when REDIS_URL is set (README "Scaling out"): the idempotency key store
- * and the Visma call budget. The per-request pieces stay per request; the cross-request cache
+ * What replicas share when REDIS_URL is set (README "Scaling out"): the idempotency key store,
+ * the Visma call budget and the Visma token. The per-request pieces stay per request; the cross-request cache
  * of the performance work will take its invalidation channel from the same connection.
  */
 export async function createSharedPieces(
@@ -46,22 +51,28 @@ export async function createSharedPieces(
     leaseMs: config.requestDeadlineMs * 2,
     warn: (fields, message) => idempotencyLog.warn(fields, message),
   });
+  // Visma counts calls per company and client; hashes keep the identifiers out of Redis's key space.
+  const owner = budgetOwner === null ? null : createHash('sha256').update(`${budgetOwner.tenantId}\n${budgetOwner.clientId}`).digest('hex').slice(0, 24);
   const fleetBudget =
-    budgetOwner === null
+    owner === null
       ? undefined
       : new FleetBudget({
           counter: new RedisWindowCounter(redis),
           callsPerWindow: config.scale.fleetCallsPerHour,
           windowMs: HOUR_MS,
-          // Visma counts per company and client; the hash keeps the identifiers out of Redis's key space.
-          name: createHash('sha256').update(`${budgetOwner.tenantId}\n${budgetOwner.clientId}`).digest('hex').slice(0, 24),
+          name: owner,
           now,
           log: (level, fields, message) => log[level](fields, message),
         });
+  const tokens =
+    owner === null
+      ? undefined
+      : new RedisTokenStore(redis, createHash('sha256').update(`${owner}\n${config.visma.scopes.join(' ')}`).digest('hex').slice(0, 24), now);
   return {
     redis,
     idempotency,
     fleetBudget,
+    tokens,
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },

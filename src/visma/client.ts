@@ -78,6 +78,9 @@ export class VismaClient implements VismaApi {
         now: options.now,
         requestBudgetMs: options.deadlineMs,
         refreshMarginMs: options.tokenRefreshMarginMs,
+        shared: options.sharedTokens,
+        sleep: options.sleep,
+        logger: options.logger,
       });
     } else {
       this.tokens = new PassthroughTokenProvider();

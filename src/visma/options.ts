@@ -7,6 +7,7 @@ import {
   type AttemptGuard,
   type CreateStrategy,
   type RetryBudget,
+  type SharedTokenStore,
   type VismaLogger,
 } from './seams';
 import { isValidTimeZone } from './mapping/time';
@@ -73,6 +74,8 @@ export interface VismaClientOptions {
   attemptGuard: AttemptGuard;
   retryBudget: RetryBudget;
   createStrategy: CreateStrategy;
+  /** Client credentials: a token shared with other replicas (README "Scaling out"); none by default. */
+  sharedTokens: SharedTokenStore | undefined;
 }
 
 /** What a caller passes to `createVismaClient`: only `auth` is required (and its credentials). */
@@ -115,6 +118,7 @@ const KNOWN_OPTIONS = new Set([
   'attemptGuard',
   'retryBudget',
   'createStrategy',
+  'sharedTokens',
 ]);
 const KNOWN_AUTH_OPTIONS = new Set(['mode', 'tokenUrl', 'clientId', 'clientSecret', 'tenantId', 'scopes']);
 
@@ -162,6 +166,7 @@ function validate(config: unknown): VismaClientOptions {
     retryBudget:
       getOptionalObject<RetryBudget>(config, 'retryBudget', ['tryAcquireRetry', 'recordAttempt']) ?? UNLIMITED_RETRY_BUDGET,
     createStrategy: getOptionalObject<CreateStrategy>(config, 'createStrategy', ['create']) ?? SEND_ONCE,
+    sharedTokens: getOptionalObject<SharedTokenStore>(config, 'sharedTokens', ['get', 'lock', 'put', 'forget']),
   };
 }
 

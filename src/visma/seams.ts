@@ -73,3 +73,25 @@ export const SILENT_LOGGER: VismaLogger = {
   debug: () => undefined,
   warn: () => undefined,
 };
+
+/** A Visma Connect token and when it is renewed (epoch ms). */
+export interface SharedToken {
+  token: string;
+  renewAt: number;
+}
+
+/**
+ * Where replicas share one client-credentials token, so a fleet fetches one an hour, not one
+ * per replica. Any method may reject (the store is down): the token provider then fetches its
+ * own token as if there were no store.
+ */
+export interface SharedTokenStore {
+  /** The fleet's current token, or null. */
+  get(): Promise<SharedToken | null>;
+  /** Takes the refresh lock for `ttlMs`: true for one replica at a time. */
+  lock(ttlMs: number): Promise<boolean>;
+  /** Publishes a fresh token (kept until its renewal time) and frees the lock. */
+  put(token: SharedToken): Promise<void>;
+  /** Forgets `token` if it is still the current one (Visma refused it). */
+  forget(token: string): Promise<void>;
+}

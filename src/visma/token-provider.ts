@@ -2,7 +2,8 @@ import type { CallOptions } from './api';
 import { errorFromResponse, parseErrorBody, truncate } from './error-response';
 import { VismaProtocolError, VismaTimeoutError, VismaUnauthenticatedError, type VismaError } from './errors';
 import { raceCall, type CallContext, type Exchanger } from './exchange';
-import type { ClientCredentialsAuth, Now } from './options';
+import type { ClientCredentialsAuth, Now, Sleep } from './options';
+import type { SharedTokenStore, VismaLogger } from './seams';
 
 /** Where the bearer token of each call comes from. */
 export interface TokenProvider {
@@ -49,7 +50,17 @@ export interface ClientCredentialsSettings {
   /** Budget of one token request, retries included. */
   requestBudgetMs: number;
   refreshMarginMs: number;
+  /** A token shared with other replicas; undefined: this process fetches its own. */
+  shared?: SharedTokenStore | undefined;
+  sleep?: Sleep;
+  logger?: VismaLogger;
 }
+
+/** How long one replica may hold the fleet's refresh lock: longer than a token request takes. */
+export const SHARED_REFRESH_LOCK_MS = 10_000;
+/** How long a replica that did not get the lock waits for the other's token before fetching its own. */
+const SHARED_WAIT_MS = 2_000;
+const SHARED_POLL_MS = 100;
 
 /**
  * Visma Connect client credentials (CONTRACT §7): a form POST with `grant_type`, `client_id`,
@@ -62,6 +73,8 @@ export interface ClientCredentialsSettings {
 export class ClientCredentialsTokenProvider implements TokenProvider {
   private cached: CachedToken | null = null;
   private inFlight: Promise<CachedToken> | null = null;
+  /** The last token Visma refused, so the shared store's copy of it is not taken again. */
+  private refused: string | null = null;
   private readonly operation: string;
 
   constructor(private readonly settings: ClientCredentialsSettings) {
@@ -91,6 +104,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     if (this.cached?.token === token) {
       this.cached = null;
     }
+    this.refused = token;
+    this.settings.shared?.forget(token).catch((error: unknown) => this.sharedFailed('forget', error));
     return true;
   }
 
@@ -98,7 +113,49 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     return [this.settings.auth.clientSecret, ...(this.cached === null ? [] : [this.cached.token])];
   }
 
+  /**
+   * With a shared store: the fleet's token when it is fresh; else one replica (the one that
+   * takes the lock) fetches and publishes, and the others wait briefly for its token. A store
+   * that fails, or a token that does not arrive in time, means this replica fetches its own, as
+   * without a store: sharing saves calls to Visma Connect, it is never needed for a token.
+   */
   private async request(): Promise<CachedToken> {
+    const { shared, now } = this.settings;
+    if (shared === undefined) return this.fetchToken();
+    // A token Visma just refused may still be in the store until forget() lands.
+    const usable = (token: CachedToken | null): token is CachedToken => token !== null && token.token !== this.refused && now() < token.renewAt;
+    try {
+      const current = await shared.get();
+      if (usable(current)) return this.keep(current);
+      if (!(await shared.lock(SHARED_REFRESH_LOCK_MS))) {
+        const sleep = this.settings.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+        for (let waited = 0; waited < SHARED_WAIT_MS; waited += SHARED_POLL_MS) {
+          await sleep(SHARED_POLL_MS);
+          const next = await shared.get();
+          if (usable(next)) return this.keep(next);
+        }
+      }
+    } catch (error) {
+      this.sharedFailed('read', error);
+    }
+    const token = await this.fetchToken();
+    shared.put(token).catch((error: unknown) => this.sharedFailed('publish', error));
+    return token;
+  }
+
+  private keep(token: CachedToken): CachedToken {
+    this.cached = { token: token.token, renewAt: token.renewAt };
+    return this.cached;
+  }
+
+  private sharedFailed(step: string, error: unknown): void {
+    this.settings.logger?.warn('shared token store failed; this replica uses its own token', {
+      step,
+      error: error instanceof Error ? redactSecrets(error.message, this.secrets()) : 'unknown',
+    });
+  }
+
+  private async fetchToken(): Promise<CachedToken> {
     const { auth, exchanger, now, requestBudgetMs } = this.settings;
     const body = new URLSearchParams({
       grant_type: 'client_credentials',

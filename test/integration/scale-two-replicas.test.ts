@@ -73,6 +73,8 @@ describe('two gateway replicas sharing Redis', () => {
       expect(codes.every((code) => code === 'IDEMPOTENCY_KEY_IN_USE')).toBe(true);
     }
     expect(simulator.controls.counters()['POST /v2/customerinvoice']?.total).toBe(keys.length);
+    // Both replicas started cold at once: one fetched the token, the other took it from Redis.
+    expect(simulator.controls.counters()[TOKEN_ROUTE]?.total).toBe(1);
   });
 
   it('shows a mutation made through one replica at once through the other', async () => {

@@ -199,7 +199,7 @@ describe('VismaClient options', () => {
       [
         'a misspelt option',
         { auth: credentials, baseURL: 'https://x' },
-        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "fetch", "now", "sleep", "random", "logger", "attemptGuard", "retryBudget", "createStrategy".',
+        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "fetch", "now", "sleep", "random", "logger", "attemptGuard", "retryBudget", "createStrategy", "sharedTokens".',
       ],
     ])('refuses %s', (_case, config, message) => {
       expect(validate(config)).toThrow(new TypeError(message));
