@@ -74,8 +74,16 @@ async function startProcess(name, args, env, ready) {
   throw new Error(`${name} did not start`);
 }
 
-async function request(base, { method, path: p, body }, headers = {}) {
-  const response = await fetch(base + p, { method, body, headers: { 'content-type': 'application/json', ...headers } });
+async function request(base, { method, path: p, body }, headers = {}, retried = false) {
+  let response;
+  try {
+    response = await fetch(base + p, { method, body, headers: { 'content-type': 'application/json', ...headers } });
+  } catch (error) {
+    // undici may reuse a keep-alive socket the server has just closed after its idle timeout
+    // (while wrk ran); one retry on a fresh socket, for the driver's own control requests.
+    if (retried || method !== 'GET' && method !== 'DELETE') throw error;
+    return request(base, { method, path: p, body }, headers, true);
+  }
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : null };
 }
@@ -318,11 +326,13 @@ async function checkCorrectness(all, targets, simUrl) {
 async function measure(all, targets, simUrl) {
   const results = [];
   const sampleCount = 200;
+  // BENCH_SCENARIOS / BENCH_TARGETS (comma-separated names) narrow a run, e.g. to re-measure one lever.
+  const only = (variable, name) => !process.env[variable] || process.env[variable].split(',').includes(name);
   for (let round = 1; round <= ROUNDS; round += 1) {
-    for (const scenario of all) {
+    for (const scenario of all.filter((s) => only('BENCH_SCENARIOS', s.name))) {
       for (const connections of CONNECTIONS) {
         for (const target of ['simulator', 'ceiling', 'gateway']) {
-          if (!scenario[target]) continue;
+          if (!scenario[target] || !only('BENCH_TARGETS', target)) continue;
           const offset = round * 1000;
           const requests = Array.from({ length: sampleCount }, (_, k) => scenario[target](offset + k));
           for (let w = 0; w < WARMUP_REQUESTS; w += 1) {
