@@ -1,5 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -106,6 +107,9 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      // The schema sets no cache hints, so Apollo's default cache-control plugin would only wrap
+      // every field's resolution for nothing (measured: bench/README.md, "Levers").
+      ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(),
       requestLogPlugin(now),
       metricsPlugin(metrics, now),
