@@ -1,9 +1,9 @@
-import { loadConfig, type Environment } from '../../../src/config';
-import { createLogger } from '../../../src/logger';
+import { loadConfig, type Config, type Environment } from '../../../src/config';
+import { createLogger, type Logger } from '../../../src/logger';
 import { createServer, type ListeningServer } from '../../../src/server/create-server';
 import { SimulatorControlClient } from '../../../src/simulator/control-client';
 import { DEMO_CLIENT, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator/index';
-import { createVismaClient, type VismaClient } from '../../../src/visma';
+import { createVismaClient, type VismaClient, type VismaClientConfig } from '../../../src/visma';
 import type { CounterSnapshot } from '../../../src/simulator/index';
 
 export interface GraphQLResponse {
@@ -13,6 +13,53 @@ export interface GraphQLResponse {
     data?: Record<string, unknown> | null;
     errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
   };
+}
+
+export interface Upstream {
+  simulator: RunningSimulator;
+  config: Config;
+  logger: Logger;
+  /** Every log line, parsed, in order. */
+  logs: Array<Record<string, unknown>>;
+  /** The client settings src/main.ts derives from the config, with short retry pauses so failing tests stay fast. */
+  clientConfig: VismaClientConfig & { auth: { mode: 'client_credentials'; scopes: readonly string[] } };
+}
+
+/**
+ * What every in-process harness starts with: a simulator on 127.0.0.1:0, the gateway's config
+ * pointed at it with the demo credentials (inbound authentication off: it has its own suites,
+ * test/integration/security*.test.ts), a captured debug log, and the Visma client settings.
+ */
+export async function startUpstream(
+  options: { simulator?: SimulatorOptions; env?: Environment; clientSecret?: string } = {},
+): Promise<Upstream> {
+  const simulator = await startSimulator({ port: 0, ...options.simulator });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    VISMA_API_URL: simulator.url,
+    VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
+    VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
+    VISMA_CLIENT_SECRET: options.clientSecret ?? DEMO_CLIENT.clientSecret,
+    VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
+    AUTH_REQUIRED: 'false',
+    ...options.env,
+  });
+  const credentials = config.visma.credentials;
+  if (credentials === null) {
+    throw new Error('the harness needs client credentials');
+  }
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const clientConfig = {
+    baseUrl: config.visma.apiUrl,
+    auth: { mode: 'client_credentials' as const, tokenUrl: config.visma.tokenUrl, ...credentials, scopes: config.visma.scopes },
+    timeZone: config.visma.timeZone,
+    attemptTimeoutMs: config.visma.attemptTimeoutMs,
+    deadlineMs: config.requestDeadlineMs,
+    retryBaseDelayMs: 5,
+    retryMaxDelayMs: 20,
+  };
+  return { simulator, config, logger, logs, clientConfig };
 }
 
 export interface HarnessOptions {
@@ -39,38 +86,10 @@ export class GatewayHarness {
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<GatewayHarness> {
-    const simulator = await startSimulator({ port: 0, ...options.simulator });
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      VISMA_API_URL: simulator.url,
-      VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-      VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-      VISMA_CLIENT_SECRET: options.clientSecret ?? DEMO_CLIENT.clientSecret,
-      VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
-      // Inbound authentication has its own suites (test/integration/security*.test.ts).
-      AUTH_REQUIRED: 'false',
-      ...options.env,
-    });
-    const logs: Array<Record<string, unknown>> = [];
-    const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-    const credentials = config.visma.credentials;
-    if (credentials === null) {
-      throw new Error('the harness needs client credentials');
-    }
-    // The same mapping as src/main.ts, with short retry pauses so failing tests stay fast.
+    const { simulator, config, logger, logs, clientConfig } = await startUpstream(options);
     const visma = createVismaClient({
-      baseUrl: config.visma.apiUrl,
-      auth: {
-        mode: 'client_credentials',
-        tokenUrl: config.visma.tokenUrl,
-        ...credentials,
-        scopes: options.scopes ?? config.visma.scopes,
-      },
-      timeZone: config.visma.timeZone,
-      attemptTimeoutMs: config.visma.attemptTimeoutMs,
-      deadlineMs: config.requestDeadlineMs,
-      retryBaseDelayMs: 5,
-      retryMaxDelayMs: 20,
+      ...clientConfig,
+      auth: { ...clientConfig.auth, scopes: options.scopes ?? clientConfig.auth.scopes },
     });
     const server = await createServer({ config, visma, logger });
     const listening = await server.listen(0, '127.0.0.1');

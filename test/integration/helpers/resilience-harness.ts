@@ -1,10 +1,10 @@
-import { loadConfig, type Environment } from '../../../src/config';
+import type { Environment } from '../../../src/config';
 import { createIdempotentCreator } from '../../../src/idempotency';
-import { createLogger } from '../../../src/logger';
 import { createServer, type ListeningServer } from '../../../src/server/create-server';
-import { DEMO_CLIENT, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator/index';
+import type { RunningSimulator, SimulatorOptions } from '../../../src/simulator/index';
 import { createVismaClient, type VismaClient } from '../../../src/visma';
 import { createResilience, type Resilience, type ResilienceOptions } from '../../../src/visma/resilience';
+import { startUpstream } from './gateway-harness';
 
 export interface ResilientHarnessOptions {
   simulator?: SimulatorOptions;
@@ -34,30 +34,10 @@ export class ResilientHarness {
   ) {}
 
   static async start(options: ResilientHarnessOptions = {}): Promise<ResilientHarness> {
-    const simulator = await startSimulator({ port: 0, ...options.simulator });
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      VISMA_API_URL: simulator.url,
-      VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-      VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-      VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
-      VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
-      AUTH_REQUIRED: 'false',
-      ...options.env,
-    });
-    const credentials = config.visma.credentials;
-    if (credentials === null) throw new Error('the harness needs client credentials');
-    const logs: Array<Record<string, unknown>> = [];
-    const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+    const { simulator, config, logger, logs, clientConfig } = await startUpstream(options);
     const resilience = createResilience({ maxConcurrent: config.visma.maxConcurrency, ...options.resilience });
     const visma = createVismaClient({
-      baseUrl: config.visma.apiUrl,
-      auth: { mode: 'client_credentials', tokenUrl: config.visma.tokenUrl, ...credentials, scopes: config.visma.scopes },
-      timeZone: config.visma.timeZone,
-      attemptTimeoutMs: config.visma.attemptTimeoutMs,
-      deadlineMs: config.requestDeadlineMs,
-      retryBaseDelayMs: 5,
-      retryMaxDelayMs: 20,
+      ...clientConfig,
       attemptGuard: resilience.attemptGuard,
       retryBudget: resilience.retryBudget,
     });
