@@ -53,7 +53,11 @@ export function canonicalDecimal(text: string): string | null {
  */
 export function decimalFromWire(value: number | string): string | null {
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? canonicalDecimal(String(value)) : null;
+    if (!Number.isFinite(value)) return null;
+    const text = String(value);
+    // Without an exponent, a double's shortest text is already canonical (no `+`, no leading or
+    // trailing zeros, `-0` prints as `0`); only exponents need the digit shuffle.
+    return text.includes('e') ? canonicalDecimal(text) : text;
   }
   return canonicalDecimal(value);
 }

@@ -163,8 +163,51 @@ function localToEpochSeconds(wallSeconds: number, timeZone: string): number {
   return wallSeconds - before * 60;
 }
 
-/** The zone's UTC offset at an instant, rounded to whole minutes (old local mean times have seconds). */
+/**
+ * The zone's UTC offset at an instant (whole seconds), rounded to whole minutes (old local mean
+ * times have seconds). Asking Intl costs about 10 µs, and one invoice page asks thousands of
+ * times (an instant takes up to five offsets), so offsets are remembered per hour of UTC: an
+ * hour holds at most one offset change in every zone of the tz database, and an hour with one
+ * keeps the exact second the change happens (found by bisection), so the answer is Intl's own.
+ */
 export function offsetMinutesAt(timeZone: string, epochSeconds: number): number {
+  let hours = offsetHours.get(timeZone);
+  if (hours === undefined) {
+    hours = new Map();
+    offsetHours.set(timeZone, hours);
+  }
+  const hour = Math.floor(epochSeconds / 3600);
+  let offset = hours.get(hour);
+  if (offset === undefined) {
+    // Bounded: a long-running gateway reads instants from many years.
+    if (hours.size >= MAX_CACHED_HOURS) hours.clear();
+    offset = offsetsInHour(timeZone, hour * 3600);
+    hours.set(hour, offset);
+  }
+  return typeof offset === 'number' ? offset : epochSeconds < offset.changesAt ? offset.before : offset.after;
+}
+
+/** An hour's offset, or the change within it: `before` until `changesAt` (epoch s), then `after`. */
+type HourOffset = number | { before: number; after: number; changesAt: number };
+
+const MAX_CACHED_HOURS = 100_000;
+const offsetHours = new Map<string, Map<number, HourOffset>>();
+
+function offsetsInHour(timeZone: string, start: number): HourOffset {
+  const before = intlOffsetMinutesAt(timeZone, start);
+  let last = start + 3599;
+  const after = intlOffsetMinutesAt(timeZone, last);
+  if (before === after) return before;
+  let first = start;
+  while (last - first > 1) {
+    const middle = Math.floor((first + last) / 2);
+    if (intlOffsetMinutesAt(timeZone, middle) === before) first = middle;
+    else last = middle;
+  }
+  return { before, after, changesAt: last };
+}
+
+function intlOffsetMinutesAt(timeZone: string, epochSeconds: number): number {
   const fields: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(epochSeconds * 1000))) {
     if (part.type !== 'literal') {

@@ -5,6 +5,7 @@ import {
   isLocalDate,
   isValidTimeZone,
   localDateOf,
+  offsetMinutesAt,
   parseDateTime,
 } from '../../../../src/visma/mapping/time';
 
@@ -60,6 +61,68 @@ describe('time mapping', () => {
             expect(new Date(read).getTime()).toBe(date.getTime());
           },
         ),
+      );
+    });
+  });
+
+  describe('offsetMinutesAt', () => {
+    // The reference: Intl asked directly, as the mapping did before it remembered offsets per hour.
+    const intlOffset = (timeZone: string, epochSeconds: number): number => {
+      const formatter = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+      const f = Object.fromEntries(formatter.formatToParts(new Date(epochSeconds * 1000)).map((p) => [p.type, Number(p.value)]));
+      const wall = Date.UTC(f.year ?? 0, (f.month ?? 1) - 1, f.day, f.hour, f.minute, f.second) / 1000;
+      return Math.round((wall - epochSeconds) / 60);
+    };
+    const at = (iso: string): number => Date.parse(iso) / 1000;
+
+    it.each([
+      ['Oslo, the last second of winter time', 'Europe/Oslo', '2025-03-30T00:59:59Z', 60],
+      ['Oslo, the first second of summer time', 'Europe/Oslo', '2025-03-30T01:00:00Z', 120],
+      ['Oslo, the last second of summer time', 'Europe/Oslo', '2025-10-26T00:59:59Z', 120],
+      ['Oslo, the first second of winter time', 'Europe/Oslo', '2025-10-26T01:00:00Z', 60],
+      ['Lord Howe, the last second of its half-hour summer time', 'Australia/Lord_Howe', '2025-04-05T14:59:59Z', 660],
+      ['Lord Howe, the first second after it', 'Australia/Lord_Howe', '2025-04-05T15:00:00Z', 630],
+      // Liberia left a -0:44:30 mean time at a half minute: the change is kept to the second.
+      ['Monrovia, the last second of -0:44:30', 'Africa/Monrovia', '1972-01-07T00:44:29Z', -44],
+      ['Monrovia, the first second of GMT', 'Africa/Monrovia', '1972-01-07T00:44:30Z', 0],
+    ])('gives %s', (_case, zone, iso, expected) => {
+      expect(offsetMinutesAt(zone, at(iso))).toBe(expected);
+      expect(intlOffset(zone, at(iso))).toBe(expected);
+    });
+
+    it('gives what Intl gives at any second within two hours of an offset change', () => {
+      const changes = fc.constantFrom(
+        ['Europe/Oslo', at('2025-03-30T01:00:00Z')],
+        ['Europe/Oslo', at('1980-04-06T01:00:00Z')],
+        ['America/New_York', at('2024-11-03T06:00:00Z')],
+        ['Australia/Lord_Howe', at('2025-04-05T15:00:00Z')],
+        ['Africa/Monrovia', at('1972-01-07T00:44:30Z')],
+        ['Pacific/Apia', at('2011-12-30T10:00:00Z')],
+      );
+      fc.assert(
+        fc.property(changes, fc.integer({ min: -7200, max: 7200 }), ([zone, change], delta) => {
+          expect(offsetMinutesAt(zone as string, (change as number) + delta)).toBe(intlOffset(zone as string, (change as number) + delta));
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('gives what Intl gives at any second from 1850 to 2100', () => {
+      const zones = fc.constantFrom('Europe/Oslo', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Africa/Monrovia', 'America/Sao_Paulo');
+      fc.assert(
+        fc.property(zones, fc.integer({ min: at('1850-01-01T00:00:00Z'), max: at('2100-01-01T00:00:00Z') }), (zone, epoch) => {
+          expect(offsetMinutesAt(zone, epoch)).toBe(intlOffset(zone, epoch));
+        }),
+        { numRuns: 500 },
       );
     });
   });
