@@ -11,7 +11,7 @@
  * The last line on stdout is one JSON summary.
  */
 'use strict';
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -218,9 +218,11 @@ async function main() {
     const correctness = await checkCorrectness(all, targets, simUrl);
     let measured = [];
     let coldStart = null;
+    let replay = null;
     if (!QUICK) {
       measured = await measure(all, targets, simUrl);
       coldStart = measureColdStart(gatewayEnv, simUrl);
+      replay = runReplay();
     }
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const summary = {
@@ -232,6 +234,7 @@ async function main() {
       results: measured,
       ratios: ratios(measured),
       coldStart,
+      replay,
     };
     if (!QUICK) {
       const dir = path.join(__dirname, 'results');
@@ -242,7 +245,7 @@ async function main() {
       log(table(summary));
     }
     const failed = correctness.filter((c) => !c.ok);
-    process.stdout.write(`${JSON.stringify({ ok: failed.length === 0, mode: summary.mode, commit, correctness: correctness.map((c) => `${c.scenario}:${c.ok ? 'ok' : c.problem}`), ratios: summary.ratios, coldStart })}\n`);
+    process.stdout.write(`${JSON.stringify({ ok: failed.length === 0, mode: summary.mode, commit, correctness: correctness.map((c) => `${c.scenario}:${c.ok ? 'ok' : c.problem}`), ratios: summary.ratios, coldStart, replay })}\n`);
     process.exitCode = failed.length === 0 ? 0 : 1;
   } finally {
     cleanup();
@@ -416,6 +419,14 @@ function table(summary) {
     '',
     `Cold start to first answer (hyperfine): ${summary.coldStart ? `${f(summary.coldStart.meanMs, 0)} ms mean (± ${f(summary.coldStart.stddevMs, 0)})` : 'not measured (hyperfine missing)'}`,
   ].join('\n');
+}
+
+/** The read-workload replay (bench/replay.js, its own simulator and gateways; these targets sit idle meanwhile): its summary line. */
+function runReplay() {
+  if (process.env.BENCH_SCENARIOS && !process.env.BENCH_SCENARIOS.split(',').includes('replay')) return null;
+  // A replay that finds a problem exits 1; its summary line still says which, and this run's results stay.
+  const { stdout } = spawnSync(process.execPath, [path.join(__dirname, 'replay.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  return JSON.parse(stdout.trim().split('\n').pop() || '{"ok":false,"error":"no summary line"}');
 }
 
 /** Cold start: `node dist/main.js` until its first GraphQL answer, timed by hyperfine (bench/cold-start.js). */
