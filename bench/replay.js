@@ -28,7 +28,7 @@ const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const INVOICES = 500;
 const OPS = env('BENCH_REPLAY_OPS', QUICK ? 1500 : 10_000);
 const RATE = env('BENCH_REPLAY_RATE', QUICK ? 300 : 150); // operations per second, all users together
-const USERS = env('BENCH_REPLAY_USERS', 4);
+const USERS = env('BENCH_REPLAY_USERS', 6);
 const EDIT_EVERY_MS = env('BENCH_REPLAY_EDIT_MS', 300);
 const FRESHNESS_MS = env('BENCH_REPLAY_FRESHNESS_MS', 10_000); // passed to the gateway as CACHE_FRESHNESS_MS
 const TARGET_CALLS_PER_OP = 0.1;
