@@ -90,6 +90,17 @@ export interface Config {
     /** Visma calls the whole fleet may make per hour and company (VISMA_FLEET_CALLS_PER_HOUR); enforced only with Redis. */
     fleetCallsPerHour: number;
   };
+  /** Coalescing and the cross-request cache in front of Visma (README, "Upstream cache"). */
+  upstreamCache: {
+    /** CACHE_ENABLED: serve answers from the cache. Coalescing of identical in-flight reads stays on either way. */
+    enabled: boolean;
+    /** CACHE_FRESHNESS_MS: no cached answer older than this is served; the change poll runs every half of it. */
+    freshnessMs: number;
+    /** CACHE_MAX_ENTRIES: invoices, customers and list pages held, all credentials together. */
+    maxEntries: number;
+    /** CACHE_MAX_AGE_MS: an entry is read again after this long whatever the polls say (they cannot see deletions). */
+    maxAgeMs: number;
+  };
 }
 
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -114,6 +125,11 @@ export const CONFIG_DEFAULTS = Object.freeze({
   AUTH_JWT_ALGORITHMS: 'RS256,ES256',
   // Under Visma's ~15,000 per hour per company and client (CONTRACT §7), leaving room for clock skew and other tools.
   VISMA_FLEET_CALLS_PER_HOUR: '14000',
+  CACHE_ENABLED: 'true',
+  // Issue 7 asks for 30 s or better; two polls fit in it, so one failed poll does not stop serving.
+  CACHE_FRESHNESS_MS: '10000',
+  CACHE_MAX_ENTRIES: '10000',
+  CACHE_MAX_AGE_MS: '300000',
 } as const);
 
 /** Every variable the gateway reads, in the order the documentation lists them. */
@@ -151,6 +167,10 @@ export const CONFIG_VARIABLES = [
   'PLAYGROUND',
   'REDIS_URL',
   'VISMA_FLEET_CALLS_PER_HOUR',
+  'CACHE_ENABLED',
+  'CACHE_FRESHNESS_MS',
+  'CACHE_MAX_ENTRIES',
+  'CACHE_MAX_AGE_MS',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -205,6 +225,12 @@ export function loadConfig(env: Environment): Config {
   // For trying the API out: on by default in demo mode (the embedded simulator), off in front of Visma.net.
   const playground = read.boolean('PLAYGROUND', demo);
   const scale = { redisUrl: readRedisUrl(env, problems), fleetCallsPerHour: read.integer('VISMA_FLEET_CALLS_PER_HOUR', 1, 1_000_000) };
+  const upstreamCache = {
+    enabled: read.boolean('CACHE_ENABLED', CONFIG_DEFAULTS.CACHE_ENABLED === 'true'),
+    freshnessMs: read.integer('CACHE_FRESHNESS_MS', 1_000, 3_600_000),
+    maxEntries: read.integer('CACHE_MAX_ENTRIES', 1, 10_000_000),
+    maxAgeMs: read.integer('CACHE_MAX_AGE_MS', 1_000, 86_400_000),
+  };
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -224,6 +250,7 @@ export function loadConfig(env: Environment): Config {
     security,
     playground,
     scale,
+    upstreamCache,
   };
 }
 
@@ -414,7 +441,10 @@ class Reader {
     return raw;
   }
 
-  boolean(name: 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_FIELD_SUGGESTIONS' | 'AUTH_REQUIRED' | 'PLAYGROUND', fallback: boolean): boolean {
+  boolean(
+    name: 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_FIELD_SUGGESTIONS' | 'AUTH_REQUIRED' | 'PLAYGROUND' | 'CACHE_ENABLED',
+    fallback: boolean,
+  ): boolean {
     const raw = valueOf(this.env, name);
     if (raw === undefined) {
       return fallback;

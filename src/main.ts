@@ -11,6 +11,7 @@ import { startEmbeddedSimulator, type EmbeddedSimulator } from './server/embedde
 import { createVismaClient, type VismaClientConfig } from './visma';
 import { createResilience } from './visma/resilience';
 import { createSharedPieces, type SharedPieces } from './scale';
+import { CachingVismaApi, upstreamCacheMetrics } from './upstream-cache';
 
 /**
  * The composition root: configuration, then the upstream (Visma.net, or the embedded simulator
@@ -95,18 +96,37 @@ async function main(): Promise<void> {
   // Ready when a token can be had: from Visma Connect, or from the embedded simulator (proving it answers).
   const readiness: ReadinessProbe | undefined =
     config.visma.authMode === 'passthrough' ? undefined : (signal) => visma.obtainToken({ signal });
-  const server = await createServer({ config, visma, logger, metrics, readiness, idempotency: shared?.idempotency });
+  // Coalescing and the cross-request cache sit between the client and everything above it (README, "Upstream cache").
+  // Replicas do not share invalidations yet: one would serve what another just changed, so with
+  // REDIS_URL only coalescing (which never serves an old answer) stays on.
+  const cacheEnabled = config.upstreamCache.enabled && shared === undefined;
+  if (config.upstreamCache.enabled && !cacheEnabled) {
+    logger.info({ component: 'upstream-cache' }, 'upstream cache off with REDIS_URL: replicas do not share its invalidations yet; coalescing stays on');
+  }
+  const upstream = new CachingVismaApi(visma, {
+    ...config.upstreamCache,
+    enabled: cacheEnabled,
+    auth:
+      config.visma.authMode === 'passthrough'
+        ? { mode: 'passthrough' }
+        : { mode: 'client_credentials', identity: simulator?.tenantId ?? config.visma.credentials?.tenantId ?? '' },
+    onEvent: upstreamCacheMetrics(metrics.registry),
+    warn: (fields, message) => logger.warn({ component: 'upstream-cache', ...fields }, message),
+  });
+  const server = await createServer({ config, visma: upstream, logger, metrics, readiness, idempotency: shared?.idempotency });
   let listening: ListeningServer;
   try {
     listening = await server.listen(config.port, config.host);
   } catch (error) {
     await simulator?.stop();
+    upstream.close();
     visma.close();
     await shared?.close();
     throw error;
   }
   stopAll = async () => {
     await listening.close();
+    upstream.close();
     visma.close();
     await shared?.close();
     await simulator?.stop();

@@ -153,7 +153,8 @@ export class IdempotentCreator {
   /** The invoice Visma holds with this stamp, or null when it holds none. */
   private async lookUp(visma: CreateApi, stamp: string, callOptions: CallOptions): Promise<Created | null> {
     // Two rows: one is the answer, a second would show duplicates made before this gateway.
-    const page = await visma.listInvoices({ filter: { [STAMP_FIELD]: stamp }, pageNumber: 1, pageSize: 2 }, callOptions);
+    // Fresh: an answer cached before a lost create committed would let the retry create it twice.
+    const page = await visma.listInvoices({ filter: { [STAMP_FIELD]: stamp }, pageNumber: 1, pageSize: 2 }, { ...callOptions, fresh: true });
     const matches = page.invoices.filter((invoice) => invoice.externalReference?.toLowerCase() === stamp);
     const [first] = matches;
     if (first === undefined) return null;

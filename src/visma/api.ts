@@ -18,6 +18,11 @@ export interface CallOptions {
   requestId?: string;
   /** Passthrough mode: use this caller's own Visma bearer token instead of client credentials. */
   accessToken?: string;
+  /**
+   * Ask Visma itself, never a cached or shared answer: for reads whose answer decides a write
+   * (an idempotent create's look-up). A plain client ignores it.
+   */
+  fresh?: boolean;
 }
 
 export interface WriteOptions extends CallOptions {

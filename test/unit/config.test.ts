@@ -43,7 +43,14 @@ describe('loadConfig', () => {
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,
         scale: { redisUrl: null, fleetCallsPerHour: 14_000 },
+        upstreamCache: { enabled: true, freshnessMs: 10_000, maxEntries: 10_000, maxAgeMs: 300_000 },
       });
+    });
+
+    it('reads the upstream cache settings, CACHE_ENABLED=false turning the cache off', () => {
+      expect(
+        loadConfig({ CACHE_ENABLED: 'false', CACHE_FRESHNESS_MS: '30000', CACHE_MAX_ENTRIES: '50', CACHE_MAX_AGE_MS: '60000' }).upstreamCache,
+      ).toEqual({ enabled: false, freshnessMs: 30_000, maxEntries: 50, maxAgeMs: 60_000 });
     });
 
     it('reads REDIS_URL and VISMA_FLEET_CALLS_PER_HOUR for a fleet', () => {
@@ -206,6 +213,10 @@ describe('loadConfig', () => {
       [{ REDIS_URL: 'http://:secret@redis:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received a http: URL.'],
       [{ REDIS_URL: 'secret-password' }, 'REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received a value that is not a URL.'],
       [{ VISMA_FLEET_CALLS_PER_HOUR: '0' }, 'VISMA_FLEET_CALLS_PER_HOUR must be an integer from 1 to 1000000; received "0".'],
+      [{ CACHE_ENABLED: 'off' }, 'CACHE_ENABLED must be "true" or "false"; received "off".'],
+      [{ CACHE_FRESHNESS_MS: '500' }, 'CACHE_FRESHNESS_MS must be an integer from 1000 to 3600000; received "500".'],
+      [{ CACHE_MAX_ENTRIES: '0' }, 'CACHE_MAX_ENTRIES must be an integer from 1 to 10000000; received "0".'],
+      [{ CACHE_MAX_AGE_MS: '10m' }, 'CACHE_MAX_AGE_MS must be an integer from 1000 to 86400000; received "10m".'],
     ])('explains %j', (env, message) => {
       expect(problemsOf(env)).toEqual([message]);
     });

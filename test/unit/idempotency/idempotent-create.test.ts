@@ -36,8 +36,11 @@ class FakeLedger implements CreateApi {
     return { referenceNumber, version: 'v1' };
   }
 
-  async listInvoices(query: InvoiceListQuery, _options?: CallOptions): Promise<InvoicePage> {
+  readonly listOptions: Array<CallOptions | undefined> = [];
+
+  async listInvoices(query: InvoiceListQuery, options?: CallOptions): Promise<InvoicePage> {
     this.calls.push('list');
+    this.listOptions.push(options);
     if (this.listFault !== undefined) throw this.listFault;
     const invoices = this.invoices
       .filter((invoice) => invoice.externalReference === query.filter?.externalReference)
@@ -72,6 +75,11 @@ describe('IdempotentCreator', () => {
   it('looks the stamp up before the first send, because a memory store cannot know about a crash', async () => {
     await expect(create()).resolves.toEqual({ referenceNumber: '003601', version: 'v1' });
     expect(ledger.calls).toEqual(['list', 'create']);
+  });
+
+  it('asks Visma itself for the stamp, never a cached answer that predates a lost create', async () => {
+    await create();
+    expect(ledger.listOptions).toEqual([expect.objectContaining({ fresh: true })]);
   });
 
   it('returns the same invoice for the same key and input, without calling Visma again', async () => {

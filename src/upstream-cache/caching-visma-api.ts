@@ -1,0 +1,547 @@
+import { createHash } from 'node:crypto';
+import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from '../visma/api';
+import type {
+  ActionResult,
+  Customer,
+  CustomerInvoice,
+  InvoiceDraft,
+  InvoiceListQuery,
+  InvoicePage,
+  InvoicePatch,
+} from '../visma/model';
+import { Coalescer, type Timers } from './coalescer';
+import { LruStore } from './lru-store';
+
+export type UpstreamAuth = { mode: 'client_credentials'; identity: string } | { mode: 'passthrough' };
+
+export type CacheEvent = 'hit' | 'miss' | 'coalesced' | 'bypass' | 'poll' | 'poll_failed' | 'poll_overflow';
+
+export interface UpstreamCacheOptions {
+  /** Serve answers from the cache. False leaves coalescing alone, which never serves an old answer. */
+  enabled: boolean;
+  /** No answer older than this is served (README, "Upstream cache"). */
+  freshnessMs: number;
+  /** The bound on cached invoices, customers and list pages, all credentials together. */
+  maxEntries: number;
+  /** An entry is dropped this long after it was read, whatever the polls say: they cannot see deletions. */
+  maxAgeMs: number;
+  /** One identity (client credentials: polled), or each caller's own token (passthrough: expiry only). */
+  auth: UpstreamAuth;
+  /** Defaults to half of freshnessMs: one failed poll still leaves the cache within the bound. */
+  pollIntervalMs?: number;
+  /** Subtracted from the change filter: clock skew, and writes committed after their timestamp. Defaults to 5000. */
+  pollMarginMs?: number;
+  /** Page size of the change poll. Defaults to 1000, Visma's usual maximum (CONTRACT §4). */
+  pollPageSize?: number;
+  timers?: Timers;
+  onEvent?: (event: CacheEvent) => void;
+  warn?: (fields: Record<string, unknown>, message: string) => void;
+}
+
+type Kind = 'invoice' | 'customer' | 'list';
+
+interface Entry {
+  readonly scope: Scope;
+  readonly kind: Kind;
+  readonly value: unknown;
+  /** When the read that produced the value started: the value is at least as new as Visma was then. */
+  readonly fetchedAt: number;
+}
+
+const TOUCHED_LIMIT = 10_000;
+
+/**
+ * Everything known about one credential: its generation counter (bumped by every write, own or
+ * seen by a poll), its entries, and its change poll.
+ */
+class Scope {
+  generation = 0;
+  private floor = 0;
+  private readonly touched = new Map<string, number>();
+  private listsTouched = 0;
+  /** Invoice and list entries: the ones the poll keeps fresh. */
+  readonly polledKeys = new Set<string>();
+  readonly listKeys = new Set<string>();
+  /** All entries, customers included. */
+  total = 0;
+  /** Reads and writes in flight that hold this object. */
+  active = 0;
+  /** The next poll asks for changes from here (minus the margin). */
+  since: number | undefined;
+  /** Start of the last successful poll: every change before it (less the margin) has been applied. */
+  lastPollStart: number | undefined;
+  /** The last poll started, successful or not, and the earliest change it asked for. */
+  lastPollStartedAt: number | undefined;
+  lastPollWindowFrom = 0;
+  /** Versions the last poll reported: its margin makes the next poll report them again. */
+  seen = new Map<string, string>();
+  cancelPoll: (() => void) | undefined;
+  pollController: AbortController | undefined;
+  pollEpoch = 0;
+
+  constructor(readonly id: string) {}
+
+  touch(referenceNumber: string): void {
+    this.generation += 1;
+    if (this.touched.size >= TOUCHED_LIMIT) {
+      // Bounded memory: reads older than the clear count as touched, which only costs a store.
+      this.touched.clear();
+      this.floor = this.generation;
+    }
+    this.touched.set(referenceNumber, this.generation);
+  }
+
+  touchLists(): void {
+    this.generation += 1;
+    this.listsTouched = this.generation;
+  }
+
+  invoiceChangedSince(referenceNumber: string, generation: number): boolean {
+    return generation < this.floor || (this.touched.get(referenceNumber) ?? 0) > generation;
+  }
+
+  listsChangedSince(generation: number): boolean {
+    return this.listsTouched > generation;
+  }
+
+  /**
+   * A poll started while this read was in flight, and asked only for changes after the read
+   * started: a change between the two would be missed, so the read's answer is not kept.
+   */
+  missedByPoll(fetchedAt: number): boolean {
+    return this.lastPollStartedAt !== undefined && this.lastPollStartedAt > fetchedAt && this.lastPollWindowFrom > fetchedAt;
+  }
+}
+
+/**
+ * A `VismaApi` that spends fewer Visma calls: identical GETs in flight share one call, and
+ * answers are kept per credential in a bounded LRU cache, served only within the freshness bound.
+ *
+ * Freshness (client credentials): one `listInvoices` per poll interval asks for everything
+ * modified since the previous successful poll began (less a margin); changed invoices are
+ * replaced or evicted and any change drops the cached lists. An entry is served while the later
+ * of its own read and the last successful poll began within `freshnessMs`; when polls fail,
+ * entries age past the bound and every read goes to Visma. Customers, and everything in
+ * passthrough mode (a caller's token cannot be used once the caller has gone), simply expire.
+ *
+ * Races: every write bumps a generation counter before and after it runs. A read that started
+ * before a write of the same invoice (any write, for lists) is not joined by later readers and
+ * does not fill the cache, so a write's read-back is always a real Visma call.
+ */
+export class CachingVismaApi implements VismaApi {
+  private readonly store: LruStore<Entry>;
+  private readonly coalescer: Coalescer;
+  private readonly timers: Timers;
+  private readonly scopes = new Map<string, Scope>();
+  private readonly polling: boolean;
+  private readonly pollIntervalMs: number;
+  private readonly pollMarginMs: number;
+  private readonly pollPageSize: number;
+  private closed = false;
+
+  constructor(
+    private readonly upstream: VismaApi,
+    private readonly options: UpstreamCacheOptions,
+  ) {
+    this.timers = options.timers ?? realTimers;
+    this.store = new LruStore<Entry>(options.maxEntries, (key, entry) => this.forget(key, entry));
+    this.coalescer = new Coalescer(this.timers);
+    this.polling = options.enabled && options.auth.mode === 'client_credentials';
+    this.pollIntervalMs = options.pollIntervalMs ?? Math.max(1, Math.floor(options.freshnessMs / 2));
+    this.pollMarginMs = options.pollMarginMs ?? 5_000;
+    this.pollPageSize = options.pollPageSize ?? 1_000;
+  }
+
+  /** Entries held, all credentials together. */
+  get size(): number {
+    return this.store.size;
+  }
+
+  getInvoice(referenceNumber: string, options: CallOptions = {}): Promise<CustomerInvoice> {
+    return this.read(
+      options,
+      'invoice',
+      referenceNumber,
+      'GET /v1/customerinvoice/{referenceNumber}',
+      (callOptions) => this.upstream.getInvoice(referenceNumber, callOptions),
+      (scope, generation) => scope.invoiceChangedSince(referenceNumber, generation),
+      (scope, key, invoice, fetchedAt) => this.keep(scope, key, 'invoice', invoice, fetchedAt),
+    );
+  }
+
+  listInvoices(query: InvoiceListQuery, options: CallOptions = {}): Promise<InvoicePage> {
+    return this.read(
+      options,
+      'list',
+      stableKey(query),
+      'GET /v1/customerinvoice',
+      (callOptions) => this.upstream.listInvoices(query, callOptions),
+      (scope, generation) => scope.listsChangedSince(generation),
+      (scope, key, page, fetchedAt, generation) => {
+        this.keep(scope, key, 'list', page, fetchedAt);
+        // A list item is a whole invoice only when every part was expanded: the single GET
+        // expands them all (CONTRACT §2, §4; the simulator renders both from one function).
+        if (!fullyExpanded(query)) return;
+        for (const invoice of page.invoices) {
+          if (!scope.invoiceChangedSince(invoice.referenceNumber, generation)) {
+            this.keep(scope, keyOf(scope, 'invoice', invoice.referenceNumber), 'invoice', invoice, fetchedAt);
+          }
+        }
+      },
+    );
+  }
+
+  getCustomer(number: string, options: CallOptions = {}): Promise<Customer> {
+    return this.read(
+      options,
+      'customer',
+      number,
+      'GET /v1/customer/{number}',
+      (callOptions) => this.upstream.getCustomer(number, callOptions),
+      () => false,
+      (scope, key, customer, fetchedAt) => this.keep(scope, key, 'customer', customer, fetchedAt),
+    );
+  }
+
+  createInvoice(draft: InvoiceDraft, options: CallOptions = {}): Promise<Created> {
+    return this.write(options, undefined, () => this.upstream.createInvoice(draft, options), (created) => created.referenceNumber);
+  }
+
+  updateInvoice(referenceNumber: string, patch: InvoicePatch, options: WriteOptions = {}): Promise<Updated> {
+    return this.write(options, referenceNumber, () => this.upstream.updateInvoice(referenceNumber, patch, options));
+  }
+
+  releaseInvoice(referenceNumber: string, options: WriteOptions = {}): Promise<ActionResult> {
+    return this.write(options, referenceNumber, () => this.upstream.releaseInvoice(referenceNumber, options));
+  }
+
+  rateLimit(): RateLimitState | null {
+    return this.upstream.rateLimit();
+  }
+
+  /** Stops every poll; reads and writes still pass through. */
+  close(): void {
+    this.closed = true;
+    for (const scope of this.scopes.values()) this.stopWatching(scope);
+  }
+
+  private read<T>(
+    options: CallOptions,
+    kind: Kind,
+    argument: string,
+    operation: string,
+    call: (options: CallOptions) => Promise<T>,
+    changedSince: (scope: Scope, generation: number) => boolean,
+    keep: (scope: Scope, key: string, value: T, fetchedAt: number, generation: number) => void,
+  ): Promise<T> {
+    const scope = options.fresh === true ? undefined : this.scopeOf(options);
+    if (scope === undefined) {
+      this.emit('bypass');
+      return call(options);
+    }
+    const key = keyOf(scope, kind, argument);
+    if (this.options.enabled) {
+      const entry = this.store.get(key);
+      if (entry !== undefined) {
+        if (this.servable(entry)) {
+          this.emit('hit');
+          return Promise.resolve(entry.value as T);
+        }
+        this.store.delete(key);
+      }
+    }
+    const generation = scope.generation;
+    return this.coalescer.run(
+      key,
+      generation,
+      (started) => !changedSince(scope, started),
+      (signal) => {
+        const fetchedAt = this.timers.now();
+        scope.active += 1;
+        // The shared call carries no caller's signal or deadline (see Coalescer); the client's
+        // default deadline bounds it, and it is aborted when every caller has given up.
+        const shared: CallOptions = { signal };
+        if (options.requestId !== undefined) shared.requestId = options.requestId;
+        if (options.accessToken !== undefined) shared.accessToken = options.accessToken;
+        return call(shared)
+          .then((value) => {
+            if (this.options.enabled && !this.closed && !changedSince(scope, generation)) {
+              keep(scope, key, value, fetchedAt, generation);
+            }
+            return value;
+          })
+          .finally(() => {
+            scope.active -= 1;
+            this.forgetIfIdle(scope);
+          });
+      },
+      options,
+      operation,
+      (joined) => this.emit(joined ? 'coalesced' : 'miss'),
+    );
+  }
+
+  private async write<T>(
+    options: CallOptions,
+    referenceNumber: string | undefined,
+    call: () => Promise<T>,
+    createdNumber?: (result: T) => string,
+  ): Promise<T> {
+    const scope = this.scopeOf(options);
+    if (scope === undefined) return call();
+    scope.active += 1;
+    // Before: nothing read from here on joins an older read or serves an old copy. After: a read
+    // that ran alongside the write may have seen either state, so it keeps nothing.
+    this.invalidate(scope, referenceNumber);
+    let result: T | undefined;
+    try {
+      result = await call();
+      return result;
+    } finally {
+      const written = referenceNumber ?? (result !== undefined && createdNumber !== undefined ? createdNumber(result) : undefined);
+      this.invalidate(scope, written);
+      scope.active -= 1;
+      this.forgetIfIdle(scope);
+    }
+  }
+
+  private invalidate(scope: Scope, referenceNumber: string | undefined): void {
+    if (referenceNumber !== undefined) {
+      scope.touch(referenceNumber);
+      this.store.delete(keyOf(scope, 'invoice', referenceNumber));
+    }
+    this.dropLists(scope);
+  }
+
+  private dropLists(scope: Scope): void {
+    scope.touchLists();
+    for (const key of [...scope.listKeys]) this.store.delete(key);
+  }
+
+  private servable(entry: Entry): boolean {
+    const now = this.timers.now();
+    if (now - entry.fetchedAt > this.options.maxAgeMs) return false;
+    let asOf = entry.fetchedAt;
+    if (this.polling && entry.kind !== 'customer' && entry.scope.lastPollStart !== undefined) {
+      asOf = Math.max(asOf, entry.scope.lastPollStart);
+    }
+    return now - asOf <= this.options.freshnessMs;
+  }
+
+  private keep(scope: Scope, key: string, kind: Kind, value: unknown, fetchedAt: number): void {
+    if (this.polling && kind !== 'customer' && scope.missedByPoll(fetchedAt)) return;
+    const existing = this.store.peek(key);
+    if (existing !== undefined && existing.fetchedAt > fetchedAt) return;
+    this.store.set(key, { scope, kind, value: deepFreeze(value), fetchedAt });
+    if (existing !== undefined) return;
+    scope.total += 1;
+    if (kind === 'customer') return;
+    scope.polledKeys.add(key);
+    if (kind === 'list') scope.listKeys.add(key);
+    scope.since = Math.min(scope.since ?? fetchedAt, fetchedAt);
+    if (this.polling && scope.cancelPoll === undefined && scope.pollController === undefined) {
+      this.schedulePoll(scope, this.pollIntervalMs);
+    }
+  }
+
+  /** Bookkeeping for an entry that left the store (evicted, expired, invalidated). */
+  private forget(key: string, entry: Entry): void {
+    const scope = entry.scope;
+    scope.total -= 1;
+    if (scope.polledKeys.delete(key)) {
+      scope.listKeys.delete(key);
+      if (scope.polledKeys.size === 0) this.stopWatching(scope);
+    }
+    this.forgetIfIdle(scope);
+  }
+
+  private scopeOf(options: CallOptions): Scope | undefined {
+    let id: string;
+    if (this.options.auth.mode === 'client_credentials') {
+      id = `cc:${this.options.auth.identity}`;
+    } else if (options.accessToken === undefined || options.accessToken === '') {
+      return undefined;
+    } else {
+      // A digest, never the token: keys may show up in a heap dump.
+      id = `pt:${createHash('sha256').update(options.accessToken).digest('hex')}`;
+    }
+    let scope = this.scopes.get(id);
+    if (scope === undefined) {
+      scope = new Scope(id);
+      this.scopes.set(id, scope);
+    }
+    return scope;
+  }
+
+  /** Passthrough tokens come and go: a credential with nothing cached and nothing running is dropped. */
+  private forgetIfIdle(scope: Scope): void {
+    if (this.options.auth.mode === 'passthrough' && scope.total === 0 && scope.active === 0) {
+      this.scopes.delete(scope.id);
+    }
+  }
+
+  private schedulePoll(scope: Scope, delayMs: number): void {
+    scope.cancelPoll = this.timers.schedule(() => {
+      scope.cancelPoll = undefined;
+      void this.poll(scope);
+    }, delayMs);
+  }
+
+  /** Idle credentials are not polled: with nothing cached there is nothing to keep fresh. */
+  private stopWatching(scope: Scope): void {
+    scope.cancelPoll?.();
+    scope.cancelPoll = undefined;
+    scope.pollController?.abort();
+    scope.pollController = undefined;
+    scope.pollEpoch += 1;
+    scope.since = undefined;
+    scope.lastPollStart = undefined;
+    scope.lastPollStartedAt = undefined;
+    scope.seen = new Map();
+  }
+
+  private async poll(scope: Scope): Promise<void> {
+    if (this.closed || scope.polledKeys.size === 0) return;
+    const epoch = scope.pollEpoch;
+    const startedAt = this.timers.now();
+    const windowFrom = (scope.since ?? startedAt) - this.pollMarginMs;
+    scope.lastPollStartedAt = startedAt;
+    scope.lastPollWindowFrom = windowFrom;
+    const generation = scope.generation;
+    const controller = new AbortController();
+    scope.pollController = controller;
+    let page: InvoicePage;
+    try {
+      page = await this.upstream.listInvoices(
+        {
+          // An instant with an offset: the client converts it to company time (CONTRACT §8.3).
+          filter: { lastModifiedDateTime: { operator: '>=', value: new Date(windowFrom).toISOString() } },
+          pageNumber: 1,
+          pageSize: this.pollPageSize,
+          expand: FULL_EXPANSION,
+        },
+        { signal: controller.signal, deadline: startedAt + this.pollIntervalMs, requestId: 'upstream-cache-poll' },
+      );
+    } catch (error) {
+      if (epoch !== scope.pollEpoch || this.closed) return;
+      scope.pollController = undefined;
+      this.emit('poll_failed');
+      this.options.warn?.(
+        { error: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : undefined },
+        'upstream cache: the change poll failed; cached entries age out of the freshness bound until one succeeds',
+      );
+      this.schedulePoll(scope, Math.max(0, startedAt + this.pollIntervalMs - this.timers.now()));
+      return;
+    }
+    if (epoch !== scope.pollEpoch || this.closed) return;
+    scope.pollController = undefined;
+    this.emit('poll');
+    if (!this.applyChanges(scope, page, startedAt, generation)) return;
+    scope.lastPollStart = startedAt;
+    scope.since = startedAt;
+    if (scope.polledKeys.size > 0) {
+      this.schedulePoll(scope, Math.max(0, startedAt + this.pollIntervalMs - this.timers.now()));
+    }
+  }
+
+  /** False when the changes did not fit one page and everything of the credential was dropped. */
+  private applyChanges(scope: Scope, page: InvoicePage, startedAt: number, generation: number): boolean {
+    const pageFull = page.invoices.length >= Math.min(this.pollPageSize, page.maxPageSize ?? Number.POSITIVE_INFINITY);
+    if ((page.totalCount !== null && page.totalCount > page.invoices.length) || (page.totalCount === null && pageFull)) {
+      // More changes than one page: most of the cache is stale anyway, and reading every page
+      // would spend more calls than refilling what is still asked for.
+      this.emit('poll_overflow');
+      this.options.warn?.({ changes: page.totalCount ?? page.invoices.length }, 'upstream cache: more changes than one poll page; dropping the cache of this credential');
+      for (const key of [...scope.polledKeys]) this.store.delete(key);
+      return false;
+    }
+    let changed = false;
+    const seen = new Map<string, string>();
+    for (const invoice of page.invoices) {
+      const stamp = versionOf(invoice);
+      if (stamp !== undefined) seen.set(invoice.referenceNumber, stamp);
+      if (stamp !== undefined && scope.seen.get(invoice.referenceNumber) === stamp) continue;
+      const key = keyOf(scope, 'invoice', invoice.referenceNumber);
+      const entry = this.store.peek(key);
+      if (entry !== undefined && stamp !== undefined && versionOf(entry.value as CustomerInvoice) === stamp) continue;
+      changed = true;
+      const ownWrite = scope.invoiceChangedSince(invoice.referenceNumber, generation);
+      scope.touch(invoice.referenceNumber);
+      if (entry === undefined) continue;
+      if (ownWrite || entry.fetchedAt > startedAt) {
+        // Which copy is newer cannot be told: neither is kept.
+        this.store.delete(key);
+      } else {
+        this.store.set(key, { scope, kind: 'invoice', value: deepFreeze(invoice), fetchedAt: startedAt });
+      }
+    }
+    scope.seen = seen;
+    if (changed) this.dropLists(scope);
+    return true;
+  }
+
+  private emit(event: CacheEvent): void {
+    this.options.onEvent?.(event);
+  }
+}
+
+const FULL_EXPANSION = Object.freeze({
+  applications: true,
+  attachments: true,
+  taxDetails: true,
+  invoiceAddress: true,
+  dunningInformation: true,
+});
+
+function fullyExpanded(query: InvoiceListQuery): boolean {
+  const expand = query.expand;
+  return (
+    expand !== undefined &&
+    expand.applications === true &&
+    expand.attachments === true &&
+    expand.taxDetails === true &&
+    expand.invoiceAddress === true &&
+    expand.dunningInformation === true
+  );
+}
+
+/** The row version (Visma's timeStamp), else the modification time; undefined when Visma sent neither. */
+function versionOf(invoice: CustomerInvoice): string | undefined {
+  return invoice.version ?? invoice.lastModifiedDateTime ?? undefined;
+}
+
+function keyOf(scope: Scope, kind: Kind, argument: string): string {
+  return `${scope.id}\n${kind}\n${argument}`;
+}
+
+/** JSON with sorted object keys, so equal queries give equal keys whatever order they were built in. */
+export function stableKey(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableKey).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${stableKey(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Cached values are shared by every request that reads them: frozen, so code that would change
+ * one fails loudly in tests instead of corrupting another request's answer.
+ */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
+  return value;
+}
+
+const realTimers: Timers = {
+  now: () => Date.now(),
+  schedule(fn, ms) {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
