@@ -196,6 +196,8 @@ async function main() {
       ...vismaEnv,
       PORT: String(gatewayPort),
       MAX_PAGE_SIZE: '1000',
+      // The side-by-side scenarios measure real upstream work; the replay measures the cache (README, "Upstream cache").
+      CACHE_ENABLED: 'false',
       AUTH_API_KEY_SHA256: crypto.createHash('sha256').update(API_KEY).digest('hex'),
     };
     const targets = {
