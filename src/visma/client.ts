@@ -3,7 +3,7 @@ import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOpti
 import { errorFromResponse } from './error-response';
 import { VismaInputError, VismaProtocolError, VismaUnavailableError } from './errors';
 import { Exchanger, type CallContext } from './exchange';
-import { createPooledFetch, type HttpRequest, type HttpResponse } from './http';
+import { createHttpTransport, type HttpRequest, type HttpResponse } from './http';
 import {
   actionResultFromWire,
   customerFromWire,
@@ -50,7 +50,7 @@ export class VismaClient implements VismaApi {
     setMaxListeners(0, this.closeController.signal);
     let fetch = options.fetch;
     if (fetch === undefined) {
-      const pooled = createPooledFetch(options.maxSockets);
+      const pooled = createHttpTransport(options.transport, options.maxSockets);
       fetch = pooled.fetch;
       this.releaseSockets = pooled.close;
     } else {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import nodeFetch from 'node-fetch';
+import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
 
 /** The slice of a fetch Response the client reads. node-fetch 2's Response satisfies it. */
 export interface FetchResponseLike {
@@ -16,7 +17,7 @@ export interface FetchInit {
   signal: AbortSignal;
 }
 
-/** Injected in tests; the default is node-fetch 2 over keep-alive agents. */
+/** Injected in tests; the default is `createHttpTransport(DEFAULT_TRANSPORT, …)`. */
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseLike>;
 
 export interface HttpRequest {
@@ -160,4 +161,49 @@ export function createPooledFetch(maxSockets: number): PooledFetch {
       httpsAgent.destroy();
     },
   };
+}
+
+/**
+ * undici's `request` over one keep-alive pool per origin (`connections` = `maxSockets`). It skips
+ * the WHATWG Request/Response objects that node-fetch builds, which is most of a small call's
+ * CPU (bench/README.md, Levers). `request` never follows redirects (no redirect interceptor is
+ * installed), so the bearer token stays with Visma, as with node-fetch's `redirect: 'manual'`.
+ */
+export function createUndiciFetch(maxSockets: number): PooledFetch {
+  const agent = new UndiciAgent({ connections: maxSockets });
+  const fetch: FetchLike = async (url, init) => {
+    const response = await undiciRequest(url, {
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal,
+      dispatcher: agent,
+    });
+    const headers = response.headers;
+    return {
+      status: response.statusCode,
+      headers: {
+        get: (name) => {
+          const value = headers[name.toLowerCase()];
+          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+        },
+      },
+      text: () => response.body.text(),
+    };
+  };
+  return {
+    fetch,
+    close: () => {
+      void agent.destroy().catch(() => undefined);
+    },
+  };
+}
+
+/** The HTTP libraries the client can send with; what each costs is in bench/README.md (Levers). */
+export type HttpTransport = 'undici' | 'node-fetch';
+
+export const HTTP_TRANSPORTS: readonly HttpTransport[] = ['undici', 'node-fetch'];
+
+export function createHttpTransport(transport: HttpTransport, maxSockets: number): PooledFetch {
+  return transport === 'undici' ? createUndiciFetch(maxSockets) : createPooledFetch(maxSockets);
 }

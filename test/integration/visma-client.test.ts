@@ -13,6 +13,7 @@ import {
   VismaValidationError,
   type VismaError,
 } from '../../src/visma/errors';
+import { HTTP_TRANSPORTS } from '../../src/visma/http';
 import type { VismaClientConfig } from '../../src/visma/options';
 import { SimulatorControlClient } from '../../src/simulator/control-client';
 import { DEMO_CLIENT, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
@@ -64,11 +65,12 @@ async function calls(control: SimulatorControlClient, route: string): Promise<nu
   return (await control.counters())[route]?.total ?? 0;
 }
 
-describe('VismaClient against the simulator', () => {
+// Every read, write and fault through each HTTP transport the client can send with.
+describe.each(HTTP_TRANSPORTS)('VismaClient against the simulator over %s', (transport) => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await start();
+    harness = await start({}, { transport });
   });
 
   afterAll(async () => {

@@ -35,6 +35,7 @@ describe('VismaClient options', () => {
         tokenRefreshMarginMs: 60_000,
         retryBaseDelayMs: 200,
         retryMaxDelayMs: 5_000,
+        transport: 'undici',
         fetch: undefined,
         auth: {
           mode: 'client_credentials',
@@ -62,9 +63,11 @@ describe('VismaClient options', () => {
         timeZone: 'UTC',
         maxAttempts: 1,
         deadlineMs: 5_000,
+        transport: 'node-fetch',
       };
       expect(getValidVismaClientOptions(config)).toMatchObject({
         timeZone: 'UTC',
+        transport: 'node-fetch',
         maxAttempts: 1,
         deadlineMs: 5_000,
         auth: { scopes: ['vismanet_erp_service_api:read'] },
@@ -182,6 +185,11 @@ describe('VismaClient options', () => {
         'VismaClient option "fetch" must be a function; received "node-fetch".',
       ],
       [
+        'an unknown transport',
+        { auth: credentials, transport: 'axios' },
+        'VismaClient option "transport" must be one of "undici", "node-fetch"; received "axios".',
+      ],
+      [
         'a clock that is not a function',
         { auth: credentials, now: 0 },
         'VismaClient option "now" must be a function; received 0.',
@@ -199,7 +207,7 @@ describe('VismaClient options', () => {
       [
         'a misspelt option',
         { auth: credentials, baseURL: 'https://x' },
-        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "fetch", "now", "sleep", "random", "logger", "attemptGuard", "retryBudget", "createStrategy", "sharedTokens".',
+        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "transport", "fetch", "now", "sleep", "random", "logger", "attemptGuard", "retryBudget", "createStrategy", "sharedTokens".',
       ],
     ])('refuses %s', (_case, config, message) => {
       expect(validate(config)).toThrow(new TypeError(message));

@@ -1,0 +1,174 @@
+/**
+ * The client's HTTP transports (src/visma/http.ts) against a real node:http server on loopback:
+ * each must give sendAttempt the same answer and the same failure reasons, so the retry policy
+ * and the write outcome do not depend on which library sends.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { AttemptFailure, HTTP_TRANSPORTS, createHttpTransport, sendAttempt, type PooledFetch } from '../../src/visma/http';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+interface Upstream {
+  url: string;
+  paths: string[];
+  openSockets: Set<Socket>;
+  /** Connections accepted so far. */
+  opened(): number;
+  close(): Promise<void>;
+}
+
+async function upstream(handler: Handler): Promise<Upstream> {
+  const paths: string[] = [];
+  const openSockets = new Set<Socket>();
+  let opened = 0;
+  const server = http.createServer((req, res) => {
+    paths.push(req.url ?? '');
+    handler(req, res);
+  });
+  server.on('connection', (socket: Socket) => {
+    opened += 1;
+    openSockets.add(socket);
+    socket.on('close', () => openSockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    paths,
+    openSockets,
+    opened: () => opened,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function limits(timeoutMs = 5_000) {
+  return { attemptEndsAt: Date.now() + timeoutMs, deadline: Date.now() + 60_000, callerSignal: undefined, closeSignal: new AbortController().signal, now: Date.now };
+}
+
+async function failure(promise: Promise<unknown>): Promise<AttemptFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AttemptFailure) return error;
+    throw error;
+  }
+  throw new Error('expected the attempt to fail, but it was answered');
+}
+
+describe.each(HTTP_TRANSPORTS)('the %s transport', (transport) => {
+  let server: Upstream | undefined;
+  let pooled: PooledFetch;
+
+  beforeEach(() => {
+    pooled = createHttpTransport(transport, 4);
+  });
+
+  afterEach(async () => {
+    pooled.close();
+    await server?.close();
+    server = undefined;
+  });
+
+  it('gives the status, the whole UTF-8 body, and headers by any case of their name', async () => {
+    server = await upstream((req, res) => {
+      res.setHeader('X-RateLimit-Remaining', '41');
+      res.setHeader('Vary', ['Accept', 'Authorization']);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ method: req.method, auth: req.headers.authorization, name: 'Bjørn Ærø' }));
+    });
+
+    const response = await sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: { Authorization: 'Bearer t' } }, limits());
+
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ method: 'GET', auth: 'Bearer t', name: 'Bjørn Ærø' });
+    expect(response.headers.get('x-ratelimit-remaining')).toBe('41');
+    expect(response.headers.get('X-RateLimit-Remaining')).toBe('41');
+    expect(response.headers.get('vary')).toBe('Accept, Authorization');
+    expect(response.headers.get('etag')).toBeNull();
+  });
+
+  it('sends a JSON body with its method', async () => {
+    const received: string[] = [];
+    server = await upstream((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        received.push(`${req.method} ${req.headers['content-type']} ${body}`);
+        res.writeHead(201, { location: '/v1/customerinvoice/000123' }).end();
+      });
+    });
+
+    const response = await sendAttempt(
+      pooled.fetch,
+      { method: 'POST', url: `${server.url}/v2/customerinvoice`, headers: { 'Content-Type': 'application/json' }, body: '{"a":"å"}' },
+      limits(),
+    );
+
+    expect(response).toMatchObject({ status: 201, body: '' });
+    expect(response.headers.get('location')).toBe('/v1/customerinvoice/000123');
+    expect(received).toEqual(['POST application/json {"a":"å"}']);
+  });
+
+  it('answers a redirect as it is, without following it (the bearer token stays with Visma)', async () => {
+    server = await upstream((req, res) => {
+      if (req.url === '/elsewhere') res.writeHead(200).end('followed');
+      else res.writeHead(302, { location: '/elsewhere' }).end();
+    });
+
+    const response = await sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: { Authorization: 'Bearer t' } }, limits());
+
+    expect(response.status).toBe(302);
+    // node-fetch resolves Location against the request URL, undici gives it as sent; the client reads either.
+    expect(new URL(response.headers.get('location') ?? '', server.url).pathname).toBe('/elsewhere');
+    expect(server.paths).toEqual(['/v1/x']);
+  });
+
+  it('reports a refused connection as refused, and not sent', async () => {
+    server = await upstream(() => undefined);
+    const url = server.url;
+    await server.close();
+    server = undefined;
+
+    const error = await failure(sendAttempt(pooled.fetch, { method: 'POST', url: `${url}/v2/customerinvoice`, headers: {}, body: '{}' }, limits()));
+
+    expect(error).toMatchObject({ reason: 'refused', sent: false, code: 'ECONNREFUSED' });
+  });
+
+  it('ends a body that never finishes at the attempt timeout, as sent', async () => {
+    server = await upstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[{"referenceNumber":');
+    });
+
+    const error = await failure(sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: {} }, limits(200)));
+
+    expect(error).toMatchObject({ reason: 'attempt_timeout', sent: true });
+  });
+
+  it('reports a connection dropped before the answer as lost, and sent', async () => {
+    server = await upstream((req) => req.socket.destroy());
+
+    const error = await failure(sendAttempt(pooled.fetch, { method: 'POST', url: `${server.url}/v2/customerinvoice`, headers: {}, body: '{}' }, limits()));
+
+    expect(error).toMatchObject({ reason: 'lost', sent: true });
+  });
+
+  it('keeps connections for the next calls (ten calls in a row open at most two), and close() ends them', async () => {
+    server = await upstream((_req, res) => res.writeHead(200).end('{}'));
+    const target = { method: 'GET' as const, url: `${server.url}/v1/x`, headers: {} };
+
+    for (let i = 0; i < 10; i += 1) await sendAttempt(pooled.fetch, target, limits());
+    expect(server.opened()).toBeGreaterThan(0);
+    expect(server.opened()).toBeLessThanOrEqual(2);
+
+    pooled.close();
+    const deadline = Date.now() + 2_000;
+    while (server.openSockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(server.openSockets.size).toBe(0);
+  });
+});
