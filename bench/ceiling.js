@@ -33,6 +33,8 @@ const visma = createVismaClient({
     tenantId: process.env.VISMA_TENANT_ID,
   },
   timeZone: 'Europe/Oslo',
+  // run.js's ceilingNodeFetch target sets it; otherwise the client's default transport.
+  transport: process.env.BENCH_VISMA_TRANSPORT,
 });
 
 /** The GraphQL enum spelling of a Visma status (PendingPrint → PENDING_PRINT), as the gateway answers. */

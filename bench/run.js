@@ -209,6 +209,15 @@ async function main() {
       (await request(targets.ceiling.url, { method: 'GET', path: '/invoice/003097' })).status === 200,
     );
     targets.ceiling.pid = ceiling.pid;
+    if ((process.env.BENCH_TARGETS ?? '').split(',').includes('ceilingNodeFetch')) {
+      // The same ceiling over node-fetch 2 instead of the client's default transport, to compare the two in one run.
+      targets.ceilingNodeFetch = { url: `http://127.0.0.1:${await freePort()}`, headers: {} };
+      const port = targets.ceilingNodeFetch.url.split(':')[2];
+      const other = await startProcess('ceilingNodeFetch', pin(0, [process.execPath, path.join(__dirname, 'ceiling.js')]), { ...vismaEnv, PORT: port, BENCH_VISMA_TRANSPORT: 'node-fetch' }, async () =>
+        (await request(targets.ceilingNodeFetch.url, { method: 'GET', path: '/invoice/003097' })).status === 200,
+      );
+      targets.ceilingNodeFetch.pid = other.pid;
+    }
     const gateway = await startProcess('gateway', pin(0, [process.execPath, path.join(DIST, 'main.js')]), gatewayEnv, async () =>
       (await request(targets.gateway.url, { method: 'GET', path: '/healthz' }, targets.gateway.headers)).status === 200,
     );
@@ -224,8 +233,8 @@ async function main() {
     if (!QUICK) {
       measured = await measure(all, targets, simUrl);
       coldStart = measureColdStart(gatewayEnv, simUrl);
-      replay = runReplay();
     }
+    replay = runReplay();
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const summary = {
       mode: QUICK ? 'quick' : 'full',
@@ -247,6 +256,7 @@ async function main() {
       log(table(summary));
     }
     const failed = correctness.filter((c) => !c.ok);
+    if (replay && !replay.ok) failed.push({ scenario: 'replay' });
     process.stdout.write(`${JSON.stringify({ ok: failed.length === 0, mode: summary.mode, commit, correctness: correctness.map((c) => `${c.scenario}:${c.ok ? 'ok' : c.problem}`), ratios: summary.ratios, coldStart, replay })}\n`);
     process.exitCode = failed.length === 0 ? 0 : 1;
   } finally {
@@ -336,12 +346,13 @@ async function measure(all, targets, simUrl) {
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const scenario of all.filter((s) => only('BENCH_SCENARIOS', s.name))) {
       for (const connections of CONNECTIONS) {
-        for (const target of ['simulator', 'ceiling', 'gateway']) {
-          if (!scenario[target] || !only('BENCH_TARGETS', target)) continue;
+        for (const target of ['simulator', 'ceiling', 'ceilingNodeFetch', 'gateway']) {
+          const send = scenario[target === 'ceilingNodeFetch' ? 'ceiling' : target];
+          if (!send || !targets[target] || !only('BENCH_TARGETS', target)) continue;
           const offset = round * 1000;
-          const requests = Array.from({ length: sampleCount }, (_, k) => scenario[target](offset + k));
+          const requests = Array.from({ length: sampleCount }, (_, k) => send(offset + k));
           for (let w = 0; w < WARMUP_REQUESTS; w += 1) {
-            await request(targets[target].url, scenario[target](w), targets[target].headers);
+            await request(targets[target].url, send(w), targets[target].headers);
           }
           await resetCalls(simUrl);
           const before = procStat(targets[target].pid);
@@ -423,11 +434,14 @@ function table(summary) {
   ].join('\n');
 }
 
-/** The read-workload replay (bench/replay.js, its own simulator and gateways; these targets sit idle meanwhile): its summary line. */
+/**
+ * The read-workload replay (bench/replay.js, its own simulator and gateways; these targets sit idle
+ * meanwhile): its summary line. Quick mode runs its short version, which asserts no timing.
+ */
 function runReplay() {
   if (process.env.BENCH_SCENARIOS && !process.env.BENCH_SCENARIOS.split(',').includes('replay')) return null;
   // A replay that finds a problem exits 1; its summary line still says which, and this run's results stay.
-  const { stdout } = spawnSync(process.execPath, [path.join(__dirname, 'replay.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  const { stdout } = spawnSync(process.execPath, [path.join(__dirname, 'replay.js'), ...(QUICK ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   return JSON.parse(stdout.trim().split('\n').pop() || '{"ok":false,"error":"no summary line"}');
 }
 
