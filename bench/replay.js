@@ -30,8 +30,12 @@ const OPS = env('BENCH_REPLAY_OPS', QUICK ? 1500 : 10_000);
 const RATE = env('BENCH_REPLAY_RATE', QUICK ? 300 : 150); // operations per second, all users together
 const USERS = env('BENCH_REPLAY_USERS', 6);
 const EDIT_EVERY_MS = env('BENCH_REPLAY_EDIT_MS', 300);
-const FRESHNESS_MS = env('BENCH_REPLAY_FRESHNESS_MS', 10_000); // passed to the gateway as CACHE_FRESHNESS_MS
+// Passed to the gateway as CACHE_FRESHNESS_MS: its default in the full run; in quick mode the
+// smallest it accepts, so the short run spans several intervals and the bound check can fail.
+const FRESHNESS_MS = env('BENCH_REPLAY_FRESHNESS_MS', QUICK ? 1000 : 10_000);
 const TARGET_CALLS_PER_OP = 0.1;
+// A shared read in flight lasts milliseconds on loopback; an answer older than this came from a cache.
+const COALESCED_STALENESS_MS = 1000;
 // The self-check's response cache: answers up to this old, so the analysis must find staleness.
 const STALE_PROXY_TTL_MS = 3000;
 const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -296,9 +300,12 @@ function verdict(r) {
   if (r.errors > 0) problems.push(`${r.errors} failed operations, first: ${r.firstErrors[0]}`);
   if (r.anomalies > 0) problems.push(`${r.anomalies} answers the change history cannot explain, first: ${r.firstAnomalies[0]}`);
   if (r.target === 'cache-off') {
-    if (r.upstreamCalls !== r.operations) problems.push(`the naive gateway made ${r.upstreamCalls} Visma calls for ${r.operations} operations, expected exactly one each`);
-    if (r.staleAnswers > 0) problems.push(`the naive gateway showed ${r.staleAnswers} stale answers`);
+    // CACHE_ENABLED=false still coalesces identical reads in flight, so fewer calls than operations
+    // is right, and an answer may share a read that started just before a change: never more.
+    if (r.upstreamCalls > r.operations) problems.push(`the gateway without its cache made ${r.upstreamCalls} Visma calls for ${r.operations} operations, more than one each`);
+    if (r.maxStalenessMs > COALESCED_STALENESS_MS) problems.push(`the gateway without its cache showed an answer ${Math.round(r.maxStalenessMs)} ms stale`);
   }
+  if (r.withinBound === false && r.target !== 'stale-proxy') problems.push(`an answer ${Math.round(r.maxStalenessMs)} ms stale, beyond the freshness bound of ${r.freshnessBoundMs} ms`);
   if (r.target === 'stale-proxy' && r.staleAnswers === 0) problems.push('a response cache of fixed age showed no staleness: the analysis cannot see it');
   return problems;
 }
