@@ -12,6 +12,8 @@ export interface CacheBusMessage {
   invoices: string[];
   /** Drop every cached list of the owner (any change may move an invoice in or out of a list). */
   lists: boolean;
+  /** Drop everything of the owner: a poll found more changes than it could read. */
+  all?: boolean;
   /**
    * Set by the replica that polled Visma for the fleet: how long before publishing its poll
    * started. A receiver treats its cache as checked against Visma at (its own receipt time −
@@ -148,5 +150,14 @@ function validMessage(value: unknown): (CacheBusMessage & { origin: string }) | 
   if (!Array.isArray(invoices) || !invoices.every((each): each is string => typeof each === 'string')) return null;
   const pollAgeMs = v['pollAgeMs'];
   if (pollAgeMs !== undefined && (typeof pollAgeMs !== 'number' || !Number.isFinite(pollAgeMs) || pollAgeMs < 0)) return null;
-  return { origin: v['origin'], owner: v['owner'], invoices, lists: v['lists'], ...(pollAgeMs === undefined ? {} : { pollAgeMs }) };
+  const all = v['all'];
+  if (all !== undefined && typeof all !== 'boolean') return null;
+  return {
+    origin: v['origin'],
+    owner: v['owner'],
+    invoices,
+    lists: v['lists'],
+    ...(all === undefined ? {} : { all }),
+    ...(pollAgeMs === undefined ? {} : { pollAgeMs }),
+  };
 }

@@ -64,8 +64,12 @@ describe('RedisCacheBus (a real redis-server)', () => {
   it('carries the age of a fleet poll, so receivers need not share the publisher’s clock', async () => {
     const [a, b] = [await replica(), await replica(() => 7_000)];
     await a.bus.publish({ owner: 'o1', invoices: [], lists: false, pollAgeMs: 120 });
-    await until(() => b.received.length === 1, 'delivery');
-    expect(b.received[0]).toEqual({ owner: 'o1', invoices: [], lists: false, pollAgeMs: 120, receivedAt: 7_000 });
+    await a.bus.publish({ owner: 'o1', invoices: [], lists: true, all: true, pollAgeMs: 0 });
+    await until(() => b.received.length === 2, 'delivery');
+    expect(b.received).toEqual([
+      { owner: 'o1', invoices: [], lists: false, pollAgeMs: 120, receivedAt: 7_000 },
+      { owner: 'o1', invoices: [], lists: true, all: true, pollAgeMs: 0, receivedAt: 7_000 },
+    ]);
   });
 
   it('ignores messages on the channel that are not the bus’s', async () => {
