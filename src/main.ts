@@ -10,7 +10,7 @@ import { withRequestId } from './server/request-scope';
 import { startEmbeddedSimulator, type EmbeddedSimulator } from './server/embedded-simulator';
 import { createVismaClient, type VismaClientConfig } from './visma';
 import { createResilience } from './visma/resilience';
-import { createSharedPieces, type SharedPieces } from './scale';
+import type { SharedPieces } from './scale';
 import { CachingVismaApi, upstreamCacheMetrics } from './upstream-cache';
 
 /**
@@ -76,6 +76,8 @@ async function main(): Promise<void> {
         : config.visma.authMode === 'passthrough'
           ? null
           : config.visma.credentials;
+    // Loaded only here: ioredis cost about 50 ms of every cold start without Redis (bench/README.md, "Levers").
+    const { createSharedPieces } = await import('./scale');
     shared = await createSharedPieces(config, config.scale.redisUrl, owner, logger);
   }
   // Breaker, retry budget, rate pacing and the concurrency cap around every call (README, "Resilience").

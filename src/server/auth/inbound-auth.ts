@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type { InboundAuthConfig, VismaAuthMode } from '../../config';
 
 /** Who made a request, as far as the gateway can tell. Logged by id only, never with a credential. */
@@ -48,18 +48,15 @@ export class InboundAuthenticator {
   private readonly config: InboundAuthConfig;
   private readonly passthrough: boolean;
   private readonly now: () => number;
-  private readonly jwks: JWTVerifyGetKey | undefined;
+  /** Given, or made from `config.jwt.jwksUrl` on the first JWT. */
+  private jwks: JWTVerifyGetKey | undefined;
   private readonly keyDigests: readonly Buffer[];
 
   constructor(options: InboundAuthOptions) {
     this.config = options.config;
     this.passthrough = options.visma.authMode === 'passthrough';
     this.now = options.now ?? Date.now;
-    this.jwks =
-      options.jwks ??
-      (options.config.jwt === null
-        ? undefined
-        : createRemoteJWKSet(new URL(options.config.jwt.jwksUrl), { timeoutDuration: JWKS_TIMEOUT_MS }));
+    this.jwks = options.jwks;
     this.keyDigests = options.config.apiKeySha256.map((digest) => Buffer.from(digest, 'hex'));
   }
 
@@ -75,8 +72,8 @@ export class InboundAuthenticator {
       }
     }
     const bearer = bearerToken(credentials.authorization);
-    if (this.config.jwt !== null && this.jwks !== undefined && bearer !== undefined) {
-      return this.verifyJwt(bearer, this.config.jwt, this.jwks);
+    if (this.config.jwt !== null && bearer !== undefined) {
+      return this.verifyJwt(bearer, this.config.jwt);
     }
     if (this.passthrough) {
       return { ok: true, caller: { kind: 'visma_token' } };
@@ -87,9 +84,11 @@ export class InboundAuthenticator {
     return { ok: true, caller: { kind: 'anonymous' } };
   }
 
-  private async verifyJwt(token: string, jwt: NonNullable<InboundAuthConfig['jwt']>, jwks: JWTVerifyGetKey): Promise<AuthOutcome> {
+  private async verifyJwt(token: string, jwt: NonNullable<InboundAuthConfig['jwt']>): Promise<AuthOutcome> {
+    const { createRemoteJWKSet, errors: joseErrors, jwtVerify } = await loadJose();
+    this.jwks ??= createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: JWKS_TIMEOUT_MS });
     try {
-      const { payload } = await jwtVerify(token, jwks, {
+      const { payload } = await jwtVerify(token, this.jwks, {
         issuer: jwt.issuer,
         audience: jwt.audience,
         algorithms: [...jwt.algorithms],
@@ -120,6 +119,16 @@ export class InboundAuthenticator {
     }
     return matched;
   }
+}
+
+/**
+ * jose is loaded on the first JWT, not at start: most deployments use API keys or none, and
+ * loading it cost about 33 ms of the cold start (bench/README.md, "Levers").
+ */
+let jose: Promise<typeof import('jose')> | undefined;
+function loadJose(): Promise<typeof import('jose')> {
+  jose ??= import('jose');
+  return jose;
 }
 
 function bearerToken(header: string | undefined): string | undefined {
