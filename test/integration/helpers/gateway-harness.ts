@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '../../../src/logger';
 import { createServer, type ListeningServer } from '../../../src/server/create-server';
 import { SimulatorControlClient } from '../../../src/simulator/control-client';
 import { DEMO_CLIENT, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator/index';
+import { CachingVismaApi } from '../../../src/upstream-cache';
 import { createVismaClient, type VismaClient, type VismaClientConfig } from '../../../src/visma';
 import type { CounterSnapshot } from '../../../src/simulator/index';
 
@@ -69,6 +70,11 @@ export interface HarnessOptions {
   /** Client overrides the gateway environment does not cover. */
   clientSecret?: string;
   scopes?: readonly string[];
+  /**
+   * Put the upstream cache between the client and the server as src/main.ts does, with the
+   * CACHE_* settings of `env`. Off by default, so suites that count Visma calls count real ones.
+   */
+  upstreamCache?: boolean;
 }
 
 /**
@@ -83,6 +89,7 @@ export class GatewayHarness {
     readonly visma: VismaClient,
     private readonly gateway: ListeningServer,
     readonly logs: Array<Record<string, unknown>>,
+    private readonly upstream?: CachingVismaApi,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<GatewayHarness> {
@@ -91,9 +98,13 @@ export class GatewayHarness {
       ...clientConfig,
       auth: { ...clientConfig.auth, scopes: options.scopes ?? clientConfig.auth.scopes },
     });
-    const server = await createServer({ config, visma, logger });
+    const upstream =
+      options.upstreamCache === true
+        ? new CachingVismaApi(visma, { ...config.upstreamCache, auth: { mode: 'client_credentials', identity: clientConfig.auth.tenantId } })
+        : undefined;
+    const server = await createServer({ config, visma: upstream ?? visma, logger });
     const listening = await server.listen(0, '127.0.0.1');
-    return new GatewayHarness(simulator, new SimulatorControlClient(simulator.url), visma, listening, logs);
+    return new GatewayHarness(simulator, new SimulatorControlClient(simulator.url), visma, listening, logs, upstream);
   }
 
   get url(): string {
@@ -126,6 +137,7 @@ export class GatewayHarness {
 
   async stop(): Promise<void> {
     await this.gateway.close();
+    this.upstream?.close();
     this.visma.close();
     await this.simulator.close();
   }
