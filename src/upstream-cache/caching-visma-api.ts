@@ -10,6 +10,7 @@ import type {
   InvoicePatch,
 } from '../visma/model';
 import { Coalescer, type Timers } from './coalescer';
+import type { Invalidation, InvalidationBus } from './invalidation-bus';
 import { LruStore } from './lru-store';
 
 export type UpstreamAuth = { mode: 'client_credentials'; identity: string } | { mode: 'passthrough' };
@@ -34,6 +35,8 @@ export interface UpstreamCacheOptions {
   /** Page size of the change poll. Defaults to 1000, Visma's usual maximum (CONTRACT §4). */
   pollPageSize?: number;
   timers?: Timers;
+  /** Shares the gateway's own writes with the caches of other replicas (README, "Scaling out"). */
+  bus?: InvalidationBus;
   onEvent?: (event: CacheEvent) => void;
   warn?: (fields: Record<string, unknown>, message: string) => void;
 }
@@ -150,6 +153,7 @@ export class CachingVismaApi implements VismaApi {
     this.pollIntervalMs = options.pollIntervalMs ?? Math.max(1, Math.floor(options.freshnessMs / 2));
     this.pollMarginMs = options.pollMarginMs ?? 5_000;
     this.pollPageSize = options.pollPageSize ?? 1_000;
+    options.bus?.subscribe((invalidation) => this.applyRemote(invalidation));
   }
 
   /** Entries held, all credentials together. */
@@ -302,7 +306,27 @@ export class CachingVismaApi implements VismaApi {
       this.invalidate(scope, written);
       scope.active -= 1;
       this.forgetIfIdle(scope);
+      // Before the answer leaves: a client that reads through another replica next sees the write.
+      await this.share({ scope: scope.id, ...(written === undefined ? {} : { referenceNumber: written }) });
     }
+  }
+
+  private async share(invalidation: Invalidation): Promise<void> {
+    if (this.options.bus === undefined) return;
+    try {
+      await this.options.bus.publish(invalidation);
+    } catch (error) {
+      this.options.warn?.(
+        { error: error instanceof Error ? error.name : typeof error },
+        'upstream cache: could not tell the other replicas about a write; their copies stay until the poll or the freshness bound',
+      );
+    }
+  }
+
+  /** Another replica wrote: the same as a write here, for a credential this replica knows. */
+  private applyRemote(invalidation: Invalidation): void {
+    const scope = this.scopes.get(invalidation.scope);
+    if (scope !== undefined) this.invalidate(scope, invalidation.referenceNumber);
   }
 
   private invalidate(scope: Scope, referenceNumber: string | undefined): void {

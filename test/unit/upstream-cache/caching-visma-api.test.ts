@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CachingVismaApi, type CacheEvent, type UpstreamCacheOptions } from '../../../src/upstream-cache';
+import { CachingVismaApi, LocalInvalidationHub, type CacheEvent, type UpstreamCacheOptions } from '../../../src/upstream-cache';
 import { VismaTimeoutError, VismaUnavailableError } from '../../../src/visma/errors';
 import type { InvoiceListQuery } from '../../../src/visma/model';
 import { FakeClock, FakeVisma, invoice, settle } from './fakes';
@@ -513,6 +513,53 @@ describe('CachingVismaApi', () => {
       api.close();
       await clock.advance(20_000);
       expect(visma.polls()).toHaveLength(0);
+    });
+  });
+
+  describe('replicas sharing an invalidation bus', () => {
+    it('evicts another replica’s copy of an invoice written here, and its lists', async () => {
+      const hub = new LocalInvalidationHub();
+      const a = setUp({ bus: hub.connect() });
+      const b = setUp({ bus: hub.connect() });
+      await b.api.getInvoice('000001');
+      await b.api.listInvoices(LIST);
+      await a.api.updateInvoice('000001', { lineChanges: [] });
+      await b.api.getInvoice('000001');
+      await b.api.listInvoices(LIST);
+      expect(b.visma.reads().map((call) => call.operation)).toEqual(['getInvoice', 'listInvoices', 'getInvoice', 'listInvoices']);
+    });
+
+    it('keeps another replica from caching a read that was in flight during the write', async () => {
+      const hub = new LocalInvalidationHub();
+      const a = setUp({ bus: hub.connect() });
+      const b = setUp({ bus: hub.connect() });
+      await b.api.getInvoice('000002'); // b knows the credential
+      b.visma.hold = true;
+      const during = b.api.getInvoice('000001');
+      await a.api.updateInvoice('000001', { lineChanges: [] });
+      b.visma.waiting()[0]!.release();
+      await during;
+      b.visma.hold = false;
+      await b.api.getInvoice('000001');
+      expect(b.visma.count('getInvoice')).toBe(3);
+    });
+
+    it('still answers the write when the bus cannot send, with a warning', async () => {
+      const { api, warnings } = setUp({
+        bus: { publish: () => Promise.reject(new Error('redis down')), subscribe: () => undefined },
+      });
+      await expect(api.updateInvoice('000001', { lineChanges: [] })).resolves.toEqual({ version: 'v1+' });
+      expect(warnings).toEqual([expect.stringContaining('could not tell the other replicas')]);
+    });
+
+    it('publishes the credential’s scope and the invoice, never a token', async () => {
+      const published: unknown[] = [];
+      const { api } = setUp({
+        auth: { mode: 'passthrough' },
+        bus: { publish: async (message) => void published.push(message), subscribe: () => undefined },
+      });
+      await api.releaseInvoice('000001', { accessToken: 'token-a' });
+      expect(published).toEqual([{ scope: `pt:${createHash('sha256').update('token-a').digest('hex')}`, referenceNumber: '000001' }]);
     });
   });
 });
