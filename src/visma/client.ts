@@ -4,11 +4,13 @@ import { errorFromResponse } from './error-response';
 import { VismaInputError, VismaProtocolError, VismaUnavailableError } from './errors';
 import { Exchanger, type CallContext } from './exchange';
 import { createHttpTransport, type HttpRequest, type HttpResponse } from './http';
+import { jsonArrayElements } from './json-array';
 import {
   actionResultFromWire,
   customerFromWire,
   draftToWire,
   invoiceFromWire,
+  invoicePageFromJsonItems,
   invoicePageFromWire,
   listQueryString,
   patchToWire,
@@ -99,6 +101,14 @@ export class VismaClient implements VismaApi {
   async listInvoices(query: InvoiceListQuery, options: CallOptions = {}): Promise<InvoicePage> {
     const queryString = listQueryString(query, this.options.timeZone);
     const response = await this.call({ method: 'GET', path: '/v1/customerinvoice', query: queryString }, options, [200]);
+    const items = jsonArrayElements(response.body);
+    if (items !== null) {
+      try {
+        return invoicePageFromJsonItems(items, this.options.timeZone);
+      } catch {
+        // Whatever is wrong, the whole-body path below names it exactly as it always has.
+      }
+    }
     return invoicePageFromWire(this.json(response, 'GET /v1/customerinvoice'), this.options.timeZone);
   }
 

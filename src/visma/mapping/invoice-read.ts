@@ -43,6 +43,27 @@ export function invoicePageFromWire(body: unknown, timeZone: string): InvoicePag
   };
 }
 
+/**
+ * The same page from its items' JSON texts, each parsed only when its turn comes, so one
+ * invoice's wire object is garbage before the next is parsed (see `jsonArrayElements`). Throws
+ * at the first problem, which may not be the one `invoicePageFromWire` names first: callers
+ * that report the error go back to `invoicePageFromWire` for it.
+ */
+export function invoicePageFromJsonItems(items: readonly string[], timeZone: string): InvoicePage {
+  const invoices: CustomerInvoice[] = [];
+  let metadata: WireReader | null = null;
+  for (let index = 0; index < items.length; index += 1) {
+    const r = WireReader.root(JSON.parse(items[index] as string), `invoices[${index}]`, timeZone);
+    if (index === 0) metadata = r.object('metadata');
+    invoices.push(readInvoice(r));
+  }
+  return {
+    invoices,
+    totalCount: metadata?.integer('totalCount') ?? null,
+    maxPageSize: metadata?.integer('maxPageSize') ?? null,
+  };
+}
+
 function readInvoice(r: WireReader): CustomerInvoice {
   const referenceNumber = r.string('referenceNumber');
   if (referenceNumber === null || referenceNumber === '') {

@@ -74,6 +74,36 @@ describe('VismaClient', () => {
       expect(page.invoices.map((invoice) => invoice.referenceNumber)).toEqual(['1', '2']);
     });
 
+    it('reads a page with wrapped items and whitespace as the whole-body mapping does', async () => {
+      const body = `[\n ${JSON.stringify({ value: invoiceBody('1') })} ,\n ${JSON.stringify(invoiceBody('2'))}\n]\n`;
+
+      const page = await clientFor(answering({ status: 200, body }), new FakeClock()).listInvoices({ pageNumber: 1, pageSize: 2 });
+
+      expect(page.invoices.map((invoice) => invoice.referenceNumber)).toEqual(['1', '2']);
+      expect(page.totalCount).toBe(1);
+    });
+
+    // Items are parsed and mapped one at a time; a page with several faults must still name the
+    // one a whole-body parse names first (broken JSON anywhere, then a non-object item, then the field).
+    it.each([
+      [
+        'an item without a number before a broken one',
+        `[${JSON.stringify(invoiceBody(''))},{"referenceNumber":}]`,
+        'Visma answered GET /v1/customerinvoice with 200 and a body that is not JSON.',
+      ],
+      [
+        'an item without a number before one that is not an object',
+        `[${JSON.stringify(invoiceBody(''))},42]`,
+        'Visma sent 42 for invoices[1]; expected a JSON object.',
+      ],
+      ['a wrapped list', `{"value":[${JSON.stringify(invoiceBody(''))}]}`, 'Visma sent an invoice without a referenceNumber (invoices[0]).'],
+    ])('reports %s as the whole-body mapping does', async (_case, body, message) => {
+      const error = await caught(clientFor(answering({ status: 200, body }), new FakeClock()).listInvoices({ pageNumber: 1, pageSize: 2 }));
+
+      expect(error).toBeInstanceOf(VismaProtocolError);
+      expect(error.message).toBe(message);
+    });
+
     it('reads an empty page as no invoices and no total', async () => {
       const upstream = answering(ok([] as unknown as object));
 
