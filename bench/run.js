@@ -233,8 +233,8 @@ async function main() {
     if (!QUICK) {
       measured = await measure(all, targets, simUrl);
       coldStart = measureColdStart(gatewayEnv, simUrl);
-      replay = runReplay();
     }
+    replay = runReplay();
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const summary = {
       mode: QUICK ? 'quick' : 'full',
@@ -256,6 +256,7 @@ async function main() {
       log(table(summary));
     }
     const failed = correctness.filter((c) => !c.ok);
+    if (replay && !replay.ok) failed.push({ scenario: 'replay' });
     process.stdout.write(`${JSON.stringify({ ok: failed.length === 0, mode: summary.mode, commit, correctness: correctness.map((c) => `${c.scenario}:${c.ok ? 'ok' : c.problem}`), ratios: summary.ratios, coldStart, replay })}\n`);
     process.exitCode = failed.length === 0 ? 0 : 1;
   } finally {
@@ -433,11 +434,14 @@ function table(summary) {
   ].join('\n');
 }
 
-/** The read-workload replay (bench/replay.js, its own simulator and gateways; these targets sit idle meanwhile): its summary line. */
+/**
+ * The read-workload replay (bench/replay.js, its own simulator and gateways; these targets sit idle
+ * meanwhile): its summary line. Quick mode runs its short version, which asserts no timing.
+ */
 function runReplay() {
   if (process.env.BENCH_SCENARIOS && !process.env.BENCH_SCENARIOS.split(',').includes('replay')) return null;
   // A replay that finds a problem exits 1; its summary line still says which, and this run's results stay.
-  const { stdout } = spawnSync(process.execPath, [path.join(__dirname, 'replay.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  const { stdout } = spawnSync(process.execPath, [path.join(__dirname, 'replay.js'), ...(QUICK ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   return JSON.parse(stdout.trim().split('\n').pop() || '{"ok":false,"error":"no summary line"}');
 }
 
