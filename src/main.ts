@@ -98,16 +98,11 @@ async function main(): Promise<void> {
   // Ready when a token can be had: from Visma Connect, or from the embedded simulator (proving it answers).
   const readiness: ReadinessProbe | undefined =
     config.visma.authMode === 'passthrough' ? undefined : (signal) => visma.obtainToken({ signal });
-  // Coalescing and the cross-request cache sit between the client and everything above it (README, "Upstream cache").
-  // Replicas do not share invalidations yet: one would serve what another just changed, so with
-  // REDIS_URL only coalescing (which never serves an old answer) stays on.
-  const cacheEnabled = config.upstreamCache.enabled && shared === undefined;
-  if (config.upstreamCache.enabled && !cacheEnabled) {
-    logger.info({ component: 'upstream-cache' }, 'upstream cache off with REDIS_URL: replicas do not share its invalidations yet; coalescing stays on');
-  }
+  // Coalescing and the cross-request cache sit between the client and everything above it; with
+  // REDIS_URL, replicas tell each other about their writes (README, "Upstream cache").
   const upstream = new CachingVismaApi(visma, {
     ...config.upstreamCache,
-    enabled: cacheEnabled,
+    bus: shared?.invalidations,
     auth:
       config.visma.authMode === 'passthrough'
         ? { mode: 'passthrough' }

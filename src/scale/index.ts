@@ -5,11 +5,14 @@ import { IdempotentCreator } from '../idempotency';
 import { RedisKeyStore } from '../idempotency/redis-key-store';
 import { FleetBudget, HOUR_MS } from '../visma/resilience/fleet-budget';
 import type { SharedTokenStore } from '../visma/seams';
+import type { InvalidationBus } from '../upstream-cache';
 import { RedisWindowCounter, connectRedis, redactedUrl, whenReady, type RedisLogger } from './redis';
+import { RedisInvalidationBus } from './redis-invalidation-bus';
 import { RedisTokenStore } from './redis-token-store';
 
 export { RedisWindowCounter, connectRedis, redactedUrl, whenReady } from './redis';
 export { RedisTokenStore } from './redis-token-store';
+export { RedisInvalidationBus } from './redis-invalidation-bus';
 
 export interface SharedPieces {
   redis: Redis;
@@ -18,6 +21,8 @@ export interface SharedPieces {
   fleetBudget: FleetBudget | undefined;
   /** The fleet's Visma token; undefined in passthrough mode (each caller brings its own). */
   tokens: SharedTokenStore | undefined;
+  /** The upstream cache's invalidations between replicas (README, "Upstream cache"). */
+  invalidations: InvalidationBus;
   close(): Promise<void>;
 }
 
@@ -27,8 +32,8 @@ interface ScaleLogger extends RedisLogger {
 
 /**
  * What replicas share when REDIS_URL is set (README "Scaling out"): the idempotency key store,
- * the Visma call budget and the Visma token. The per-request pieces stay per request; the cross-request cache
- * of the performance work will take its invalidation channel from the same connection.
+ * the Visma call budget, the Visma token, and the upstream cache's invalidations. The per-request pieces
+ * stay per request.
  */
 export async function createSharedPieces(
   config: Config,
@@ -68,12 +73,15 @@ export async function createSharedPieces(
     owner === null
       ? undefined
       : new RedisTokenStore(redis, createHash('sha256').update(`${owner}\n${config.visma.scopes.join(' ')}`).digest('hex').slice(0, 24), now);
+  const invalidations = new RedisInvalidationBus(redis, redisUrl, logger.child({ component: 'upstream-cache' }));
   return {
     redis,
     idempotency,
     fleetBudget,
     tokens,
+    invalidations,
     close: async () => {
+      await invalidations.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -80,7 +80,7 @@ describe('two gateway replicas sharing Redis', () => {
   it('shows a mutation made through one replica at once through the other', async () => {
     const created = await replicas[0].post(CREATE, { input: { customerNumber: '10000', lines: [{ description: 'Visible', quantity: '1', unitPrice: '5' }] } }, AUTH);
     const { referenceNumber, version } = invoice(created, 'createInvoice') as { referenceNumber: string; version: string };
-    // Read through the other replica first, so a future cross-request cache would hold the old status.
+    // Read through the other replica first, so its upstream cache holds the old status (README, "Upstream cache").
     const before = await replicas[1].post(READ, { ref: referenceNumber }, AUTH);
     expect(invoice(before, 'customerInvoice')?.['status']).not.toBe('OPEN');
 
