@@ -62,7 +62,13 @@ export class Coalescer {
     }
     joined(false);
     const controller = new AbortController();
-    const flight: Flight<T> = { promise: start(controller.signal), controller, tag, waiters: 0, settled: false };
+    let promise: Promise<T>;
+    try {
+      promise = start(controller.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const flight: Flight<T> = { promise, controller, tag, waiters: 0, settled: false };
     this.flights.set(key, flight as Flight<unknown>);
     const done = (): void => {
       flight.settled = true;
