@@ -1,6 +1,6 @@
 import { VismaProtocolError } from '../errors';
 import { decimalFromWire } from './decimal';
-import { instantOf, isDotNetMinValue, localDateOf, parseDateTime } from './time';
+import { instantOf, isDotNetMinValue, localDateOf, parseDateTime, type DateTimeParts } from './time';
 
 /**
  * Reads one object of a Visma response, field by field, forgiving the ways the wire differs
@@ -63,14 +63,17 @@ export class WireReader {
 
   /** A date-only field, as `YYYY-MM-DD`. */
   date(key: string): string | null {
-    const parts = this.dateTimeParts(key);
-    return parts === null ? null : localDateOf(parts);
+    return this.remembered(key, readDates, localDateOf);
   }
 
   /** A point in time, as ISO 8601 with the company zone's offset. */
   instant(key: string): string | null {
-    const parts = this.dateTimeParts(key);
-    return parts === null ? null : instantOf(parts, this.timeZone);
+    let read = readInstants.get(this.timeZone);
+    if (read === undefined) {
+      read = new Map();
+      readInstants.set(this.timeZone, read);
+    }
+    return this.remembered(key, read, (parts) => instantOf(parts, this.timeZone));
   }
 
   object(key: string): WireReader | null {
@@ -93,6 +96,24 @@ export class WireReader {
     });
   }
 
+  // A page repeats the same texts (every line's subaccount carries the same stamp, invoices
+  // share dates), and reading one is a regex plus calendar and offset work, so a text read well
+  // once is answered from memory after that. Texts that fail are not remembered: they throw.
+  private remembered(key: string, memory: Map<string, string | null>, read: (parts: DateTimeParts) => string): string | null {
+    const value = this.scalar(key);
+    if (typeof value === 'string') {
+      const known = memory.get(value);
+      if (known !== undefined) return known;
+    }
+    const parts = this.dateTimeParts(key);
+    const result = parts === null ? null : read(parts);
+    if (typeof value === 'string') {
+      if (memory.size >= MAX_REMEMBERED_TEXTS) memory.clear();
+      memory.set(value, result);
+    }
+    return result;
+  }
+
   private dateTimeParts(key: string): ReturnType<typeof parseDateTime> {
     const value = this.scalar(key);
     if (value === null || value === '') return null;
@@ -110,6 +131,10 @@ export class WireReader {
     throw new VismaProtocolError(`Visma sent ${describe(value)} for ${this.path}.${key}; expected ${expected}.`);
   }
 }
+
+const MAX_REMEMBERED_TEXTS = 10_000;
+const readDates = new Map<string, string | null>();
+const readInstants = new Map<string, Map<string, string | null>>();
 
 /** Strips `{ "value": x }` wrappers, however deep (billingAddress is wrapped twice). */
 export function unwrap(value: unknown): unknown {
