@@ -25,6 +25,7 @@ import { inboundAuthMiddleware } from './auth/auth.middleware';
 import { InboundAuthenticator } from './auth/inbound-auth';
 import { createContextFunction, createRequestContext, type ContextDeps, type RequestFacts } from './context';
 import { healthRoutes, type ReadinessProbe } from './health';
+import { jitGateway } from './jit-executor';
 import { GatewayMetrics } from './metrics';
 import { loadExampleTabs, playgroundRoutes } from './playground/playground';
 import { metricsPlugin } from './plugins/metrics.plugin';
@@ -92,7 +93,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   // Order matters: the drain plugin must see the server before anything else stops it, and
   // error logging runs before the request log so its lines come first in a request.
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // The same schema, executed by graphql-jit (jit-executor.ts; measured: bench/README.md, "Levers").
+    gateway: jitGateway(schema),
     introspection: deps.config.security.introspection,
     // Limits, batching, body size and CSRF: README, "Security".
     validationRules: [...operationLimitRules(), knownOperationTypesRule],
