@@ -7,7 +7,7 @@ import { createServer, type ListeningServer } from './server/create-server';
 import type { ReadinessProbe } from './server/health';
 import { GatewayMetrics } from './server/metrics';
 import { withRequestId } from './server/request-scope';
-import { startEmbeddedSimulator, type EmbeddedSimulator } from './server/embedded-simulator';
+import type { EmbeddedSimulator } from './server/embedded-simulator';
 import { createVismaClient, type VismaClientConfig } from './visma';
 import { createResilience } from './visma/resilience';
 import type { SharedPieces } from './scale';
@@ -58,6 +58,8 @@ async function main(): Promise<void> {
 
   let simulator: EmbeddedSimulator | undefined;
   if (usesEmbeddedSimulator(config)) {
+    // Loaded only in demo mode, like the scale module below: a production start needs neither.
+    const { startEmbeddedSimulator } = await import('./server/embedded-simulator');
     simulator = await startEmbeddedSimulator({
       entry: path.join(__dirname, 'simulator', 'main.js'),
       logger,
