@@ -127,7 +127,12 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     try {
       const current = await shared.get();
       if (usable(current)) return this.keep(current);
-      if (!(await shared.lock(SHARED_REFRESH_LOCK_MS))) {
+      if (await shared.lock(SHARED_REFRESH_LOCK_MS)) {
+        // Another replica may have published and released the lock between our read and our
+        // lock: look again, or two replicas starting together both fetch a token.
+        const published = await shared.get();
+        if (usable(published)) return this.keep(published);
+      } else {
         const sleep = this.settings.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
         for (let waited = 0; waited < SHARED_WAIT_MS; waited += SHARED_POLL_MS) {
           await sleep(SHARED_POLL_MS);

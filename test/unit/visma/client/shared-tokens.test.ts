@@ -69,6 +69,26 @@ describe('VismaClient', () => {
       expect(upstream.apiRequests[0]?.headers.Authorization).toBe('Bearer fleet-token');
     });
 
+    it('takes the token a replica published between its read and its lock, instead of fetching a second one', async () => {
+      const upstream = new FakeUpstream(() => ok());
+      const clock = new FakeClock();
+      const store = new FakeTokenStore();
+      // The other replica publishes (and releases the lock) right after this one found the store empty.
+      const get = store.get.bind(store);
+      let reads = 0;
+      store.get = async () => {
+        const seen = await get();
+        reads += 1;
+        if (reads === 1) await store.put({ token: 'fleet-token', renewAt: clock.now() + 600_000 });
+        return seen;
+      };
+
+      await clientFor(upstream, clock, { sharedTokens: store }).getInvoice('1');
+
+      expect(upstream.tokenRequests).toHaveLength(0);
+      expect(upstream.apiRequests[0]?.headers.Authorization).toBe('Bearer fleet-token');
+    });
+
     it('fetches its own token when the store fails, and warns without the secret', async () => {
       const upstream = new FakeUpstream(() => ok());
       const store = new FakeTokenStore();
