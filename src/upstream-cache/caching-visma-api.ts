@@ -10,12 +10,23 @@ import type {
   InvoicePatch,
 } from '../visma/model';
 import { Coalescer, type Timers } from './coalescer';
-import type { Invalidation, InvalidationBus } from './invalidation-bus';
+import type { FleetPoll, Invalidation, InvalidationBus } from './invalidation-bus';
 import { LruStore } from './lru-store';
 
 export type UpstreamAuth = { mode: 'client_credentials'; identity: string } | { mode: 'passthrough' };
 
-export type CacheEvent = 'hit' | 'miss' | 'coalesced' | 'bypass' | 'poll' | 'poll_failed' | 'poll_overflow';
+export type CacheEvent =
+  | 'hit'
+  | 'miss'
+  | 'coalesced'
+  | 'bypass'
+  | 'poll'
+  | 'poll_failed'
+  | 'poll_overflow'
+  /** Another replica held the fleet's poll lease: this one spent no call. */
+  | 'poll_followed'
+  /** Another replica's poll arrived and was applied here. */
+  | 'poll_shared';
 
 export interface UpstreamCacheOptions {
   /** Serve answers from the cache. False leaves coalescing alone, which never serves an old answer. */
@@ -35,7 +46,10 @@ export interface UpstreamCacheOptions {
   /** Page size of the change poll. Defaults to 1000, Visma's usual maximum (CONTRACT §4). */
   pollPageSize?: number;
   timers?: Timers;
-  /** Shares the gateway's own writes with the caches of other replicas (README, "Scaling out"). */
+  /**
+   * Shares the gateway's own writes with the caches of other replicas, and, when it hands out
+   * poll leases, one replica's change poll with all of them (README, "Scaling out").
+   */
   bus?: InvalidationBus;
   onEvent?: (event: CacheEvent) => void;
   warn?: (fields: Record<string, unknown>, message: string) => void;
@@ -78,6 +92,11 @@ class Scope {
   lastPollWindowFrom = 0;
   /** Versions the last poll reported: its margin makes the next poll report them again. */
   seen = new Map<string, string>();
+  /**
+   * The next poll goes to Visma without asking for the fleet's lease: a poll shared by another
+   * replica did not reach back far enough for what this one holds.
+   */
+  pollAlone = false;
   cancelPoll: (() => void) | undefined;
   pollController: AbortController | undefined;
   pollEpoch = 0;
@@ -97,6 +116,13 @@ class Scope {
   touchLists(): void {
     this.generation += 1;
     this.listsTouched = this.generation;
+  }
+
+  /** Every read in flight keeps nothing: what it returns may predate a change this replica missed. */
+  touchAll(): void {
+    this.touchLists();
+    this.touched.clear();
+    this.floor = this.generation;
   }
 
   invoiceChangedSince(referenceNumber: string, generation: number): boolean {
@@ -153,7 +179,10 @@ export class CachingVismaApi implements VismaApi {
     this.pollIntervalMs = options.pollIntervalMs ?? Math.max(1, Math.floor(options.freshnessMs / 2));
     this.pollMarginMs = options.pollMarginMs ?? 5_000;
     this.pollPageSize = options.pollPageSize ?? 1_000;
-    options.bus?.subscribe((invalidation) => this.applyRemote(invalidation));
+    options.bus?.subscribe(
+      (invalidation) => this.applyRemote(invalidation),
+      () => this.dropShared(),
+    );
   }
 
   /** Entries held, all credentials together. */
@@ -318,15 +347,70 @@ export class CachingVismaApi implements VismaApi {
     } catch (error) {
       this.options.warn?.(
         { error: error instanceof Error ? error.name : typeof error },
-        'upstream cache: could not tell the other replicas about a write; their copies stay until the poll or the freshness bound',
+        invalidation.poll === undefined
+          ? 'upstream cache: could not tell the other replicas about a write; their copies stay until the poll or the freshness bound'
+          : 'upstream cache: could not share a change poll with the other replicas; theirs age out of the freshness bound or poll themselves',
       );
     }
   }
 
-  /** Another replica wrote: the same as a write here, for a credential this replica knows. */
+  /** Another replica wrote, or polled for the fleet: applied to a credential this replica knows. */
   private applyRemote(invalidation: Invalidation): void {
     const scope = this.scopes.get(invalidation.scope);
-    if (scope !== undefined) this.invalidate(scope, invalidation.referenceNumber);
+    if (scope === undefined) return;
+    if (invalidation.poll === undefined) {
+      this.invalidate(scope, invalidation.referenceNumber);
+    } else if (this.polling) {
+      this.applyFleetPoll(scope, invalidation.poll);
+    }
+  }
+
+  /**
+   * Another replica's change poll, as if this replica had made it: the invoices it saw change are
+   * evicted (not replaced: the message carries numbers, not invoices) and the lists dropped. It
+   * counts as this replica's own successful poll only when it asked back at least as far as this
+   * replica needs (its `since`); otherwise this replica's next poll goes to Visma itself.
+   */
+  private applyFleetPoll(scope: Scope, poll: FleetPoll): void {
+    const now = this.timers.now();
+    const startedAt = now - poll.startedAgoMs;
+    const windowFrom = now - poll.windowAgoMs;
+    this.emit('poll_shared');
+    if (scope.lastPollStartedAt === undefined || startedAt >= scope.lastPollStartedAt) {
+      // Reads in flight that started before this window keep nothing (see Scope.missedByPoll).
+      scope.lastPollStartedAt = startedAt;
+      scope.lastPollWindowFrom = windowFrom;
+    }
+    if (poll.overflow) {
+      scope.touchAll();
+      for (const key of [...scope.polledKeys]) this.store.delete(key);
+      return;
+    }
+    for (const referenceNumber of poll.changed) {
+      scope.touch(referenceNumber);
+      this.store.delete(keyOf(scope, 'invoice', referenceNumber));
+    }
+    if (poll.changed.length > 0) this.dropLists(scope);
+    if (scope.since === undefined || windowFrom > scope.since) {
+      scope.pollAlone = true;
+      return;
+    }
+    if (scope.lastPollStart === undefined || startedAt > scope.lastPollStart) {
+      scope.lastPollStart = startedAt;
+      scope.since = startedAt;
+    }
+  }
+
+  /**
+   * The bus may have lost messages (its channel dropped or came back): another replica's write or
+   * poll may be missing here, so every invoice and list cached here goes. Customers stay: they
+   * only ever expire.
+   */
+  private dropShared(): void {
+    for (const scope of this.scopes.values()) {
+      scope.touchAll();
+      for (const key of [...scope.polledKeys]) this.store.delete(key);
+    }
   }
 
   private invalidate(scope: Scope, referenceNumber: string | undefined): void {
@@ -422,18 +506,35 @@ export class CachingVismaApi implements VismaApi {
     scope.lastPollStart = undefined;
     scope.lastPollStartedAt = undefined;
     scope.seen = new Map();
+    scope.pollAlone = false;
   }
 
   private async poll(scope: Scope): Promise<void> {
     if (this.closed || scope.polledKeys.size === 0) return;
     const epoch = scope.pollEpoch;
+    // Set before anything is awaited: a read kept meanwhile must not start a second poll.
+    const controller = new AbortController();
+    scope.pollController = controller;
+    const bus = this.options.bus;
+    const sharing = bus?.claimPoll !== undefined;
+    if (bus?.claimPoll !== undefined && !scope.pollAlone) {
+      // A lease shorter than the interval, so the replica that polled last finds it free again
+      // at its next turn and the fleet settles on about one poll per interval.
+      const claim = await bus.claimPoll(scope.id, Math.max(1, Math.floor(this.pollIntervalMs * 0.8)));
+      if (epoch !== scope.pollEpoch || this.closed) return;
+      if (claim === 'follow') {
+        scope.pollController = undefined;
+        this.emit('poll_followed');
+        this.schedulePoll(scope, this.pollIntervalMs);
+        return;
+      }
+    }
+    scope.pollAlone = false;
     const startedAt = this.timers.now();
     const windowFrom = (scope.since ?? startedAt) - this.pollMarginMs;
     scope.lastPollStartedAt = startedAt;
     scope.lastPollWindowFrom = windowFrom;
     const generation = scope.generation;
-    const controller = new AbortController();
-    scope.pollController = controller;
     let page: InvoicePage;
     try {
       page = await this.upstream.listInvoices(
@@ -460,7 +561,13 @@ export class CachingVismaApi implements VismaApi {
     if (epoch !== scope.pollEpoch || this.closed) return;
     scope.pollController = undefined;
     this.emit('poll');
-    if (!this.applyChanges(scope, page, startedAt, generation)) return;
+    const found = this.applyChanges(scope, page, startedAt, generation);
+    if (sharing) {
+      const now = this.timers.now();
+      const poll: FleetPoll = { startedAgoMs: now - startedAt, windowAgoMs: now - windowFrom, changed: found.reported, overflow: found.overflow };
+      void this.share({ scope: scope.id, poll });
+    }
+    if (found.overflow) return;
     scope.lastPollStart = startedAt;
     scope.since = startedAt;
     if (scope.polledKeys.size > 0) {
@@ -468,8 +575,12 @@ export class CachingVismaApi implements VismaApi {
     }
   }
 
-  /** False when the changes did not fit one page and everything of the credential was dropped. */
-  private applyChanges(scope: Scope, page: InvoicePage, startedAt: number, generation: number): boolean {
+  /**
+   * `overflow` when the changes did not fit one page and everything of the credential was
+   * dropped; `reported`: the invoices whose version this poll reported for the first time (other
+   * replicas may hold older copies of them, even where this one holds the new version).
+   */
+  private applyChanges(scope: Scope, page: InvoicePage, startedAt: number, generation: number): { overflow: boolean; reported: string[] } {
     const pageFull = page.invoices.length >= Math.min(this.pollPageSize, page.maxPageSize ?? Number.POSITIVE_INFINITY);
     if ((page.totalCount !== null && page.totalCount > page.invoices.length) || (page.totalCount === null && pageFull)) {
       // More changes than one page: most of the cache is stale anyway, and reading every page
@@ -477,14 +588,16 @@ export class CachingVismaApi implements VismaApi {
       this.emit('poll_overflow');
       this.options.warn?.({ changes: page.totalCount ?? page.invoices.length }, 'upstream cache: more changes than one poll page; dropping the cache of this credential');
       for (const key of [...scope.polledKeys]) this.store.delete(key);
-      return false;
+      return { overflow: true, reported: [] };
     }
     let changed = false;
+    const reported: string[] = [];
     const seen = new Map<string, string>();
     for (const invoice of page.invoices) {
       const stamp = versionOf(invoice);
       if (stamp !== undefined) seen.set(invoice.referenceNumber, stamp);
       if (stamp !== undefined && scope.seen.get(invoice.referenceNumber) === stamp) continue;
+      reported.push(invoice.referenceNumber);
       const key = keyOf(scope, 'invoice', invoice.referenceNumber);
       const entry = this.store.peek(key);
       if (entry !== undefined && stamp !== undefined && versionOf(entry.value as CustomerInvoice) === stamp) continue;
@@ -501,7 +614,7 @@ export class CachingVismaApi implements VismaApi {
     }
     scope.seen = seen;
     if (changed) this.dropLists(scope);
-    return true;
+    return { overflow: false, reported };
   }
 
   private emit(event: CacheEvent): void {

@@ -2,4 +2,4 @@ export { CachingVismaApi, stableKey, type CacheEvent, type UpstreamAuth, type Up
 export { Coalescer, type Timers, type Waiter } from './coalescer';
 export { LruStore, type CacheStore } from './lru-store';
 export { upstreamCacheMetrics } from './metrics';
-export { LocalInvalidationHub, type Invalidation, type InvalidationBus } from './invalidation-bus';
+export { LocalInvalidationHub, type FleetPoll, type Invalidation, type InvalidationBus, type PollClaim } from './invalidation-bus';

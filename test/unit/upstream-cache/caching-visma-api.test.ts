@@ -562,4 +562,127 @@ describe('CachingVismaApi', () => {
       expect(published).toEqual([{ scope: `pt:${createHash('sha256').update('token-a').digest('hex')}`, referenceNumber: '000001' }]);
     });
   });
+  describe('replicas sharing the change poll through the bus’s lease', () => {
+    const SCOPE = 'cc:tenant-1';
+
+    function fleet(size: number) {
+      const clock = new FakeClock();
+      const hub = new LocalInvalidationHub(clock.now);
+      const replicas = Array.from({ length: size }, () => {
+        const visma = new FakeVisma();
+        const events: CacheEvent[] = [];
+        const api = new CachingVismaApi(visma, {
+          enabled: true,
+          freshnessMs: 10_000,
+          maxEntries: 100,
+          maxAgeMs: 300_000,
+          auth: { mode: 'client_credentials', identity: 'tenant-1' },
+          timers: clock,
+          bus: hub.connect(),
+          onEvent: (event) => events.push(event),
+        });
+        return { visma, api, events };
+      });
+      return { clock, hub, replicas };
+    }
+
+    it('spends one Visma poll per interval for the whole fleet, and every replica keeps serving past the bound', async () => {
+      const { clock, replicas } = fleet(3);
+      for (const { api } of replicas) await api.getInvoice('000001');
+      await clock.advance(60_000);
+      for (const { api } of replicas) await api.getInvoice('000001');
+      const polls = replicas.reduce((sum, { visma }) => sum + visma.polls().length, 0);
+      // 60 s at one poll per 5 s: 12, give or take the lease's phase; three replicas alone would make 36.
+      expect(polls).toBeGreaterThanOrEqual(12);
+      expect(polls).toBeLessThanOrEqual(15);
+      for (const { visma } of replicas) expect(visma.count('getInvoice')).toBe(1);
+      expect(replicas.flatMap(({ events }) => events)).toContain('poll_shared');
+    });
+
+    it('evicts on the other replicas what the leader’s poll saw change, and drops their lists', async () => {
+      const { clock, replicas } = fleet(2);
+      const [a, b] = [replicas[0]!, replicas[1]!];
+      await a.api.getInvoice('000001');
+      await b.api.getInvoice('000001');
+      await b.api.listInvoices(LIST);
+      a.visma.changes = { invoices: [invoice('000001', 'v2')], totalCount: 1, maxPageSize: 1000 };
+      await clock.advance(5_000);
+      expect(a.visma.polls()).toHaveLength(1);
+      expect(b.visma.polls()).toHaveLength(0);
+      await b.api.getInvoice('000001');
+      await b.api.listInvoices(LIST);
+      expect(b.visma.reads().map((call) => call.operation)).toEqual(['getInvoice', 'listInvoices', 'getInvoice', 'listInvoices']);
+    });
+
+    it('tells the others of a version it already holds itself: theirs may be older', async () => {
+      const { clock, replicas } = fleet(2);
+      const [a, b] = [replicas[0]!, replicas[1]!];
+      a.visma.invoices.set('000001', invoice('000001', 'v2'));
+      await a.api.getInvoice('000001');
+      await b.api.getInvoice('000001');
+      a.visma.changes = { invoices: [invoice('000001', 'v2')], totalCount: 1, maxPageSize: 1000 };
+      await clock.advance(5_000);
+      await b.api.getInvoice('000001');
+      expect(b.visma.count('getInvoice')).toBe(2);
+      await a.api.getInvoice('000001');
+      expect(a.visma.count('getInvoice')).toBe(1);
+    });
+
+    it('drops everything on the other replicas when the leader’s changes overflow one page', async () => {
+      const { clock, replicas } = fleet(2);
+      const [a, b] = [replicas[0]!, replicas[1]!];
+      await a.api.getInvoice('000001');
+      await b.api.getInvoice('000002');
+      a.visma.changes = { invoices: [invoice('000009')], totalCount: 5_000, maxPageSize: 1000 };
+      await clock.advance(5_000);
+      await b.api.getInvoice('000002');
+      expect(b.visma.count('getInvoice')).toBe(2);
+    });
+
+    it('polls Visma itself after a shared poll that did not reach back to what it holds', async () => {
+      const { clock, hub, replicas } = fleet(1);
+      const b = replicas[0]!;
+      const other = hub.connect();
+      await b.api.getInvoice('000001');
+      await clock.advance(4_000);
+      // Another replica holds the lease and shares a poll whose window starts after b's copy was read.
+      await expect(other.claimPoll!(SCOPE, 60_000)).resolves.toBe('lead');
+      await other.publish({ scope: SCOPE, poll: { startedAgoMs: 0, windowAgoMs: 1_000, changed: [], overflow: false } });
+      await clock.advance(1_000);
+      expect(b.visma.polls()).toHaveLength(1);
+      expect(b.events).not.toContain('poll_followed');
+      // Once its own poll caught up, it follows the lease holder again.
+      await clock.advance(5_000);
+      expect(b.visma.polls()).toHaveLength(1);
+      expect(b.events).toContain('poll_followed');
+    });
+
+    it('does not keep serving on a follower whose leader fell silent: its copies age out of the bound', async () => {
+      const { clock, hub, replicas } = fleet(1);
+      const b = replicas[0]!;
+      await hub.connect().claimPoll!(SCOPE, 3_600_000);
+      await b.api.getInvoice('000001');
+      await clock.advance(10_001);
+      await b.api.getInvoice('000001');
+      expect(b.visma.polls()).toHaveLength(0);
+      expect(b.visma.count('getInvoice')).toBe(2);
+    });
+
+    it('drops the copies it holds when the bus reports a gap, and keeps nothing from reads in flight', async () => {
+      const { hub, replicas } = fleet(1);
+      const b = replicas[0]!;
+      await b.api.getInvoice('000001');
+      await b.api.listInvoices(LIST);
+      b.visma.hold = true;
+      const during = b.api.getInvoice('000002');
+      hub.gap();
+      b.visma.waiting()[0]!.release();
+      await during;
+      b.visma.hold = false;
+      await b.api.getInvoice('000001');
+      await b.api.listInvoices(LIST);
+      await b.api.getInvoice('000002');
+      expect(b.visma.reads().map((call) => call.argument)).toEqual(['000001', LIST, '000002', '000001', LIST, '000002']);
+    });
+  });
 });
