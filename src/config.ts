@@ -8,6 +8,8 @@
 export type NodeEnv = 'production' | 'development' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type VismaAuthMode = 'client_credentials' | 'passthrough';
+/** The Visma client's `transport` (src/visma/http.ts): config stays free of the client's modules. */
+export type VismaTransport = 'undici' | 'node-fetch';
 
 export interface VismaCredentials {
   clientId: string;
@@ -79,6 +81,8 @@ export interface Config {
     timeZone: string;
     /** Attempts in flight to Visma at once, across all requests. */
     maxConcurrency: number;
+    /** The HTTP library the Visma client sends with (VISMA_TRANSPORT). */
+    transport: VismaTransport;
   };
   security: SecurityConfig;
   /** Serve the GraphiQL playground to browsers at the GraphQL path (PLAYGROUND; on in demo mode by default). */
@@ -120,6 +124,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   VISMA_ATTEMPT_TIMEOUT_MS: '10000',
   VISMA_TIME_ZONE: 'Europe/Oslo',
   VISMA_MAX_CONCURRENCY: '8',
+  VISMA_TRANSPORT: 'undici',
   IDEMPOTENCY_SETTLE_MS: '30000',
   IDEMPOTENCY_RETENTION_HOURS: '24',
   AUTH_JWT_ALGORITHMS: 'RS256,ES256',
@@ -152,6 +157,7 @@ export const CONFIG_VARIABLES = [
   'VISMA_ATTEMPT_TIMEOUT_MS',
   'VISMA_TIME_ZONE',
   'VISMA_MAX_CONCURRENCY',
+  'VISMA_TRANSPORT',
   'IDEMPOTENCY_SETTLE_MS',
   'IDEMPOTENCY_RETENTION_HOURS',
   'ROUTER_SECRET',
@@ -187,6 +193,7 @@ export class ConfigError extends Error {
 const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const AUTH_MODES: readonly VismaAuthMode[] = ['client_credentials', 'passthrough'];
+const VISMA_TRANSPORTS: readonly VismaTransport[] = ['undici', 'node-fetch'];
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(['VISMA_CLIENT_SECRET', 'ROUTER_SECRET']);
 
 /**
@@ -213,6 +220,7 @@ export function loadConfig(env: Environment): Config {
   const attemptTimeoutMs = read.integer('VISMA_ATTEMPT_TIMEOUT_MS', 100, 600_000);
   const timeZone = read.timeZone('VISMA_TIME_ZONE');
   const maxConcurrency = read.integer('VISMA_MAX_CONCURRENCY', 1, 256);
+  const transport = read.oneOf('VISMA_TRANSPORT', VISMA_TRANSPORTS);
   const idempotency = {
     settleMs: read.integer('IDEMPOTENCY_SETTLE_MS', 0, 3_600_000),
     retentionMs: read.integer('IDEMPOTENCY_RETENTION_HOURS', 24, 8_760) * 3_600_000,
@@ -246,7 +254,7 @@ export function loadConfig(env: Environment): Config {
     idempotency,
     invoiceLookupConcurrency,
     federation,
-    visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone, maxConcurrency },
+    visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone, maxConcurrency, transport },
     security,
     playground,
     scale,

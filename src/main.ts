@@ -151,6 +151,7 @@ function vismaClientConfig(
     timeZone: config.visma.timeZone,
     attemptTimeoutMs: config.visma.attemptTimeoutMs,
     deadlineMs: config.requestDeadlineMs,
+    transport: config.visma.transport,
     logger: metrics.observeVisma(withRequestId(toVismaLogger(logger.child({ component: 'visma-client' })))),
   };
   if (simulator !== undefined) {

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
           attemptTimeoutMs: 10_000,
           timeZone: 'Europe/Oslo',
           maxConcurrency: 8,
+          transport: 'undici',
         },
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
         VISMA_SCOPES: 'a:read, a:create',
         VISMA_ATTEMPT_TIMEOUT_MS: '2000',
         VISMA_TIME_ZONE: 'Europe/Stockholm',
+        VISMA_TRANSPORT: 'node-fetch',
         ...CREDENTIALS,
         ...JWT_AUTH,
       });
@@ -97,6 +99,7 @@ describe('loadConfig', () => {
           scopes: ['a:read', 'a:create'],
           attemptTimeoutMs: 2000,
           timeZone: 'Europe/Stockholm',
+          transport: 'node-fetch',
           credentials: { clientId: 'client', clientSecret: 's3cr3t-value', tenantId: 'tenant' },
         },
       });
@@ -178,6 +181,7 @@ describe('loadConfig', () => {
         'VISMA_TOKEN_URL must be an absolute http(s) URL without query or fragment, such as "https://connect.visma.com/connect/token"; received "ftp://connect.visma.com/token".',
       ],
       [{ VISMA_AUTH_MODE: 'oauth' }, 'VISMA_AUTH_MODE must be one of "client_credentials", "passthrough"; received "oauth".'],
+      [{ VISMA_TRANSPORT: 'fetch' }, 'VISMA_TRANSPORT must be one of "undici", "node-fetch"; received "fetch".'],
       [{ VISMA_ATTEMPT_TIMEOUT_MS: 'ten' }, 'VISMA_ATTEMPT_TIMEOUT_MS must be an integer from 100 to 600000; received "ten".'],
       [
         { VISMA_TIME_ZONE: 'Europe/Olso' },
