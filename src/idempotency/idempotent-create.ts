@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CallOptions, Created, VismaApi } from '../visma/api';
 import { isVismaError, type VismaError } from '../visma/errors';
 import type { InvoiceDraft } from '../visma/model';
+import { stableJson } from '../stable-json';
 import type { IdempotencyKeyStore } from './key-store';
 
 /** What an idempotent create needs from Visma: the create and the filtered list to look for its stamp. */
@@ -192,15 +193,4 @@ function isAmbiguous(error: unknown): error is VismaError {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${stableJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

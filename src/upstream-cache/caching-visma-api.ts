@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stableJson } from '../stable-json';
 import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from '../visma/api';
 import type {
   ActionResult,
@@ -206,7 +207,7 @@ export class CachingVismaApi implements VismaApi {
     return this.read(
       options,
       'list',
-      stableKey(query),
+      stableJson(query),
       'GET /v1/customerinvoice',
       (callOptions) => this.upstream.listInvoices(query, callOptions),
       (scope, generation) => scope.listsChangedSince(generation),
@@ -649,18 +650,6 @@ function versionOf(invoice: CustomerInvoice): string | undefined {
 
 function keyOf(scope: Scope, kind: Kind, argument: string): string {
   return `${scope.id}\n${kind}\n${argument}`;
-}
-
-/** JSON with sorted object keys, so equal queries give equal keys whatever order they were built in. */
-export function stableKey(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableKey).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${stableKey(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /**

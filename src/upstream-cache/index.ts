@@ -1,4 +1,4 @@
-export { CachingVismaApi, stableKey, type CacheEvent, type UpstreamAuth, type UpstreamCacheOptions } from './caching-visma-api';
+export { CachingVismaApi, type CacheEvent, type UpstreamAuth, type UpstreamCacheOptions } from './caching-visma-api';
 export { Coalescer, type Timers, type Waiter } from './coalescer';
 export { LruStore, type CacheStore } from './lru-store';
 export { upstreamCacheMetrics } from './metrics';

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_CLIENT, startSimulator, type RunningSimulator } from '../../src/simulator/index';
-import { GatewayProcess, ensureBuilt } from './helpers/gateway-process';
-import { RedisServer } from './helpers/redis-server';
+import type { RunningSimulator } from '../../src/simulator/index';
+import type { GatewayProcess } from './helpers/gateway-process';
+import { startReplicaFleet, type ReplicaFleet } from './helpers/replica-fleet';
 
 const READ = 'query Read($ref: ID!) { customerInvoice(referenceNumber: $ref) { referenceNumber invoiceText } }';
 const LIST = 'query List { customerInvoices(first: 2) { nodes { referenceNumber } } }';
@@ -18,38 +17,22 @@ const LIST_ROUTE = 'GET /v1/customerinvoice';
  * a change made in Visma reaches both replicas within the freshness bound.
  */
 describe('two gateway replicas sharing the change poll through Redis', () => {
-  let redis: RedisServer;
+  let fleet: ReplicaFleet;
   let simulator: RunningSimulator;
   let replicas: [GatewayProcess, GatewayProcess];
   let refs: string[];
   const listCalls = (): number => simulator.controls.counters()[LIST_ROUTE]?.total ?? 0;
 
   beforeAll(async () => {
-    ensureBuilt();
-    [redis, simulator] = await Promise.all([RedisServer.start(), startSimulator({ port: 0, invoiceCount: 20 })]);
-    const env = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      VISMA_API_URL: simulator.url,
-      VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-      VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-      VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
-      VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
-      AUTH_API_KEY_SHA256: createHash('sha256').update(API_KEY).digest('hex'),
-      REDIS_URL: redis.url,
-      CACHE_ENABLED: 'true',
-      CACHE_FRESHNESS_MS: String(FRESHNESS_MS),
-    };
-    replicas = await Promise.all([GatewayProcess.start(env), GatewayProcess.start(env)]);
+    fleet = await startReplicaFleet(API_KEY, { CACHE_ENABLED: 'true', CACHE_FRESHNESS_MS: String(FRESHNESS_MS) });
+    ({ simulator, replicas } = fleet);
     const listed = await replicas[0].post(LIST, {}, AUTH);
     refs = (listed.data?.['customerInvoices'] as { nodes: Array<{ referenceNumber: string }> }).nodes.map((node) => node.referenceNumber);
     expect(refs).toHaveLength(2);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all((replicas ?? []).map((replica) => replica.stop()));
-    await simulator?.close();
-    await redis?.stop();
+    await fleet?.stop();
   });
 
   it('polls Visma about once per interval for both replicas, and both keep answering from their caches', async () => {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { DEMO_CLIENT, startSimulator, type RunningSimulator } from '../../src/simulator/index';
-import { GatewayProcess, ensureBuilt, type GraphQLAnswer } from './helpers/gateway-process';
-import { RedisServer } from './helpers/redis-server';
+import type { RunningSimulator } from '../../src/simulator/index';
+import type { GatewayProcess, GraphQLAnswer } from './helpers/gateway-process';
+import type { RedisServer } from './helpers/redis-server';
+import { startReplicaFleet, type ReplicaFleet } from './helpers/replica-fleet';
 
 const CREATE = `mutation Create($input: CreateInvoiceInput!, $key: String) {
   createInvoice(input: $input, idempotencyKey: $key) { referenceNumber status version }
@@ -21,6 +21,7 @@ const TOKEN_ROUTE = 'POST /connect/token';
  * fleet's call budget for this hour.
  */
 describe('two gateway replicas sharing Redis', () => {
+  let fleet: ReplicaFleet;
   let redis: RedisServer;
   let simulator: RunningSimulator;
   let replicas: [GatewayProcess, GatewayProcess];
@@ -33,29 +34,13 @@ describe('two gateway replicas sharing Redis', () => {
     (answer.data?.[field] as Record<string, unknown> | null | undefined) ?? undefined;
 
   beforeAll(async () => {
-    ensureBuilt();
-    [redis, simulator] = await Promise.all([RedisServer.start(), startSimulator({ port: 0, invoiceCount: 20 })]);
-    const env = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      VISMA_API_URL: simulator.url,
-      VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-      VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-      VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
-      VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
-      AUTH_API_KEY_SHA256: createHash('sha256').update(API_KEY).digest('hex'),
-      REDIS_URL: redis.url,
-      VISMA_FLEET_CALLS_PER_HOUR: String(FLEET_CALLS),
-      REQUEST_DEADLINE_MS: '5000',
-    };
-    replicas = await Promise.all([GatewayProcess.start(env), GatewayProcess.start(env)]);
+    fleet = await startReplicaFleet(API_KEY, { VISMA_FLEET_CALLS_PER_HOUR: String(FLEET_CALLS), REQUEST_DEADLINE_MS: '5000' });
+    ({ redis, simulator, replicas } = fleet);
     simulator.controls.resetCounters();
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all((replicas ?? []).map((replica) => replica.stop()));
-    await simulator?.close();
-    await redis?.stop();
+    await fleet?.stop();
   });
 
   it('creates one invoice when the same idempotency key arrives through both replicas at once', async () => {

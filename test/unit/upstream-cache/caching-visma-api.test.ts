@@ -7,8 +7,7 @@ import { FakeClock, FakeVisma, invoice, settle } from './fakes';
 const FULL = { applications: true, attachments: true, taxDetails: true, invoiceAddress: true, dunningInformation: true };
 const LIST: InvoiceListQuery = { filter: { status: 'Open' }, pageNumber: 1, pageSize: 50, expand: FULL };
 
-function setUp(overrides: Partial<UpstreamCacheOptions> = {}) {
-  const clock = new FakeClock();
+function setUp(overrides: Partial<UpstreamCacheOptions> = {}, clock = new FakeClock()) {
   const visma = new FakeVisma();
   const events: CacheEvent[] = [];
   const warnings: string[] = [];
@@ -568,21 +567,7 @@ describe('CachingVismaApi', () => {
     function fleet(size: number) {
       const clock = new FakeClock();
       const hub = new LocalInvalidationHub(clock.now);
-      const replicas = Array.from({ length: size }, () => {
-        const visma = new FakeVisma();
-        const events: CacheEvent[] = [];
-        const api = new CachingVismaApi(visma, {
-          enabled: true,
-          freshnessMs: 10_000,
-          maxEntries: 100,
-          maxAgeMs: 300_000,
-          auth: { mode: 'client_credentials', identity: 'tenant-1' },
-          timers: clock,
-          bus: hub.connect(),
-          onEvent: (event) => events.push(event),
-        });
-        return { visma, api, events };
-      });
+      const replicas = Array.from({ length: size }, () => setUp({ bus: hub.connect() }, clock));
       return { clock, hub, replicas };
     }
 
