@@ -35,6 +35,8 @@ const visma = createVismaClient({
   timeZone: 'Europe/Oslo',
   // run.js's ceilingNodeFetch target sets it; otherwise the client's default transport.
   transport: process.env.BENCH_VISMA_TRANSPORT,
+  // The gateway's own setting, so a run that changes it changes it for both targets.
+  maxInvoicesInFlight: process.env.VISMA_MAX_INVOICES_IN_FLIGHT === undefined ? undefined : Number(process.env.VISMA_MAX_INVOICES_IN_FLIGHT),
 });
 
 /** The GraphQL enum spelling of a Visma status (PendingPrint → PENDING_PRINT), as the gateway answers. */

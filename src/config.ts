@@ -83,6 +83,8 @@ export interface Config {
     maxConcurrency: number;
     /** The HTTP library the Visma client sends with (VISMA_TRANSPORT). */
     transport: VismaTransport;
+    /** Invoices read from Visma at once, a page weighing its size (VISMA_MAX_INVOICES_IN_FLIGHT): bounds peak memory. */
+    maxInvoicesInFlight: number;
   };
   security: SecurityConfig;
   /** Serve the GraphiQL playground to browsers at the GraphQL path (PLAYGROUND; on in demo mode by default). */
@@ -125,6 +127,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   VISMA_TIME_ZONE: 'Europe/Oslo',
   VISMA_MAX_CONCURRENCY: '8',
   VISMA_TRANSPORT: 'undici',
+  VISMA_MAX_INVOICES_IN_FLIGHT: '2000',
   IDEMPOTENCY_SETTLE_MS: '30000',
   IDEMPOTENCY_RETENTION_HOURS: '24',
   AUTH_JWT_ALGORITHMS: 'RS256,ES256',
@@ -158,6 +161,7 @@ export const CONFIG_VARIABLES = [
   'VISMA_TIME_ZONE',
   'VISMA_MAX_CONCURRENCY',
   'VISMA_TRANSPORT',
+  'VISMA_MAX_INVOICES_IN_FLIGHT',
   'IDEMPOTENCY_SETTLE_MS',
   'IDEMPOTENCY_RETENTION_HOURS',
   'ROUTER_SECRET',
@@ -221,6 +225,7 @@ export function loadConfig(env: Environment): Config {
   const timeZone = read.timeZone('VISMA_TIME_ZONE');
   const maxConcurrency = read.integer('VISMA_MAX_CONCURRENCY', 1, 256);
   const transport = read.oneOf('VISMA_TRANSPORT', VISMA_TRANSPORTS);
+  const maxInvoicesInFlight = read.integer('VISMA_MAX_INVOICES_IN_FLIGHT', 1, 10_000_000);
   const idempotency = {
     settleMs: read.integer('IDEMPOTENCY_SETTLE_MS', 0, 3_600_000),
     retentionMs: read.integer('IDEMPOTENCY_RETENTION_HOURS', 24, 8_760) * 3_600_000,
@@ -254,7 +259,7 @@ export function loadConfig(env: Environment): Config {
     idempotency,
     invoiceLookupConcurrency,
     federation,
-    visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone, maxConcurrency, transport },
+    visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone, maxConcurrency, transport, maxInvoicesInFlight },
     security,
     playground,
     scale,

@@ -152,6 +152,7 @@ function vismaClientConfig(
     attemptTimeoutMs: config.visma.attemptTimeoutMs,
     deadlineMs: config.requestDeadlineMs,
     transport: config.visma.transport,
+    maxInvoicesInFlight: config.visma.maxInvoicesInFlight,
     logger: metrics.observeVisma(withRequestId(toVismaLogger(logger.child({ component: 'visma-client' })))),
   };
   if (simulator !== undefined) {

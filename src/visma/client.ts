@@ -18,6 +18,7 @@ import {
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from './model';
 import { getValidVismaClientOptions, type VismaClientConfig, type VismaClientOptions } from './options';
 import { rateLimitFromHeaders } from './rate-limit';
+import { realTimer, WeightedSemaphore } from './resilience/weighted-semaphore';
 import { PASS_THROUGH_GUARD, UNLIMITED_RETRY_BUDGET } from './seams';
 import {
   ClientCredentialsTokenProvider,
@@ -44,12 +45,19 @@ export class VismaClient implements VismaApi {
   private readonly tokens: TokenProvider;
   private readonly closeController = new AbortController();
   private readonly releaseSockets: () => void;
+  private readonly invoicesInFlight: WeightedSemaphore;
   private lastRateLimit: RateLimitState | null = null;
 
   constructor(private readonly options: VismaClientOptions) {
     // Every in-flight attempt listens on the close signal (and removes its listener when done),
     // so under load it has more than Node's default of 10 listeners by design, not by a leak.
     setMaxListeners(0, this.closeController.signal);
+    this.invoicesInFlight = new WeightedSemaphore({
+      capacity: options.maxInvoicesInFlight,
+      what: `room among ${options.maxInvoicesInFlight} invoices in flight from Visma`,
+      now: options.now,
+      setTimer: realTimer,
+    });
     let fetch = options.fetch;
     if (fetch === undefined) {
       const pooled = createHttpTransport(options.transport, options.maxSockets);
@@ -90,26 +98,27 @@ export class VismaClient implements VismaApi {
   }
 
   async getInvoice(referenceNumber: string, options: CallOptions = {}): Promise<CustomerInvoice> {
-    const response = await this.call(
-      { method: 'GET', path: `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}` },
-      options,
-      [200],
-    );
-    return invoiceFromWire(this.json(response, 'GET /v1/customerinvoice/{referenceNumber}'), this.options.timeZone);
+    const path = `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}`;
+    return this.reading(1, path, options, async () => {
+      const response = await this.call({ method: 'GET', path }, options, [200]);
+      return invoiceFromWire(this.json(response, 'GET /v1/customerinvoice/{referenceNumber}'), this.options.timeZone);
+    });
   }
 
   async listInvoices(query: InvoiceListQuery, options: CallOptions = {}): Promise<InvoicePage> {
     const queryString = listQueryString(query, this.options.timeZone);
-    const response = await this.call({ method: 'GET', path: '/v1/customerinvoice', query: queryString }, options, [200]);
-    const items = jsonArrayElements(response.body);
-    if (items !== null) {
-      try {
-        return invoicePageFromJsonItems(items, this.options.timeZone);
-      } catch {
-        // Whatever is wrong, the whole-body path below names it exactly as it always has.
+    return this.reading(query.pageSize, '/v1/customerinvoice', options, async () => {
+      const response = await this.call({ method: 'GET', path: '/v1/customerinvoice', query: queryString }, options, [200]);
+      const items = jsonArrayElements(response.body);
+      if (items !== null) {
+        try {
+          return invoicePageFromJsonItems(items, this.options.timeZone);
+        } catch {
+          // Whatever is wrong, the whole-body path below names it exactly as it always has.
+        }
       }
-    }
-    return invoicePageFromWire(this.json(response, 'GET /v1/customerinvoice'), this.options.timeZone);
+      return invoicePageFromWire(this.json(response, 'GET /v1/customerinvoice'), this.options.timeZone);
+    });
   }
 
   createInvoice(draft: InvoiceDraft, options: CallOptions = {}): Promise<Created> {
@@ -152,12 +161,11 @@ export class VismaClient implements VismaApi {
   }
 
   async getCustomer(number: string, options: CallOptions = {}): Promise<Customer> {
-    const response = await this.call(
-      { method: 'GET', path: `/v1/customer/${pathSegment(number, 'number')}` },
-      options,
-      [200],
-    );
-    return customerFromWire(this.json(response, 'GET /v1/customer/{number}'), this.options.timeZone);
+    const path = `/v1/customer/${pathSegment(number, 'number')}`;
+    return this.reading(1, path, options, async () => {
+      const response = await this.call({ method: 'GET', path }, options, [200]);
+      return customerFromWire(this.json(response, 'GET /v1/customer/{number}'), this.options.timeZone);
+    });
   }
 
   /**
@@ -181,6 +189,25 @@ export class VismaClient implements VismaApi {
   close(): void {
     this.closeController.abort();
     this.releaseSockets();
+  }
+
+  /**
+   * Runs a read holding `weight` of the invoices-in-flight budget from before its request until
+   * its answer is mapped: a page's body, its parsed items and its model are what fill memory, and
+   * one core maps one page at a time anyway, so more pages in flight only wait in memory.
+   */
+  private async reading<T>(weight: number, path: string, options: CallOptions, read: () => Promise<T>): Promise<T> {
+    const limits = {
+      operation: `GET ${path}`,
+      deadline: Number.isFinite(options.deadline) ? (options.deadline as number) : this.options.now() + this.options.deadlineMs,
+      signal: options.signal,
+    };
+    const release = this.invoicesInFlight.tryAcquire(weight) ?? (await this.invoicesInFlight.acquire(weight, limits));
+    try {
+      return await read();
+    } finally {
+      release();
+    }
   }
 
   /** The one send of a create, behind the create strategy (the idempotent-create seam). */

@@ -60,6 +60,13 @@ export interface VismaClientOptions {
   maxAttempts: number;
   /** Keep-alive sockets per upstream host. Defaults to 8. */
   maxSockets: number;
+  /**
+   * Invoices read at once, from the request until the page is mapped: a list page weighs its
+   * requested size, a single read 1; the rest wait in arrival order, never past their deadline.
+   * A page larger than this runs alone. It bounds the page bodies and models held at once, which
+   * set peak memory (README "Read path cost"). Defaults to 2_000.
+   */
+  maxInvoicesInFlight: number;
   /** A token is renewed this long before it expires (at most half its lifetime). Defaults to 60_000. */
   tokenRefreshMarginMs: number;
   /** Base of the exponential backoff. Defaults to 200. */
@@ -99,6 +106,7 @@ export const DEFAULT_VISMA_OPTIONS = Object.freeze({
   deadlineMs: 30_000,
   maxAttempts: 3,
   maxSockets: 8,
+  maxInvoicesInFlight: 2_000,
   tokenRefreshMarginMs: 60_000,
   retryBaseDelayMs: 200,
   retryMaxDelayMs: 5_000,
@@ -113,6 +121,7 @@ const KNOWN_OPTIONS = new Set([
   'deadlineMs',
   'maxAttempts',
   'maxSockets',
+  'maxInvoicesInFlight',
   'tokenRefreshMarginMs',
   'retryBaseDelayMs',
   'retryMaxDelayMs',
@@ -161,6 +170,7 @@ function validate(config: unknown): VismaClientOptions {
     deadlineMs: getValidInteger(config, 'deadlineMs', 1, 3_600_000),
     maxAttempts: getValidInteger(config, 'maxAttempts', 1, 10),
     maxSockets: getValidInteger(config, 'maxSockets', 1, 1_024),
+    maxInvoicesInFlight: getValidInteger(config, 'maxInvoicesInFlight', 1, 10_000_000),
     tokenRefreshMarginMs: getValidInteger(config, 'tokenRefreshMarginMs', 0, 3_600_000),
     retryBaseDelayMs,
     retryMaxDelayMs: getValidInteger(config, 'retryMaxDelayMs', retryBaseDelayMs, 600_000),
@@ -278,6 +288,7 @@ type IntegerOption =
   | 'deadlineMs'
   | 'maxAttempts'
   | 'maxSockets'
+  | 'maxInvoicesInFlight'
   | 'tokenRefreshMarginMs'
   | 'retryBaseDelayMs'
   | 'retryMaxDelayMs';

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
           timeZone: 'Europe/Oslo',
           maxConcurrency: 8,
           transport: 'undici',
+          maxInvoicesInFlight: 2_000,
         },
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
         VISMA_ATTEMPT_TIMEOUT_MS: '2000',
         VISMA_TIME_ZONE: 'Europe/Stockholm',
         VISMA_TRANSPORT: 'node-fetch',
+        VISMA_MAX_INVOICES_IN_FLIGHT: '500',
         ...CREDENTIALS,
         ...JWT_AUTH,
       });
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
           attemptTimeoutMs: 2000,
           timeZone: 'Europe/Stockholm',
           transport: 'node-fetch',
+          maxInvoicesInFlight: 500,
           credentials: { clientId: 'client', clientSecret: 's3cr3t-value', tenantId: 'tenant' },
         },
       });
@@ -181,6 +184,7 @@ describe('loadConfig', () => {
         'VISMA_TOKEN_URL must be an absolute http(s) URL without query or fragment, such as "https://connect.visma.com/connect/token"; received "ftp://connect.visma.com/token".',
       ],
       [{ VISMA_AUTH_MODE: 'oauth' }, 'VISMA_AUTH_MODE must be one of "client_credentials", "passthrough"; received "oauth".'],
+      [{ VISMA_MAX_INVOICES_IN_FLIGHT: '0' }, 'VISMA_MAX_INVOICES_IN_FLIGHT must be an integer from 1 to 10000000; received "0".'],
       [{ VISMA_TRANSPORT: 'fetch' }, 'VISMA_TRANSPORT must be one of "undici", "node-fetch"; received "fetch".'],
       [{ VISMA_ATTEMPT_TIMEOUT_MS: 'ten' }, 'VISMA_ATTEMPT_TIMEOUT_MS must be an integer from 100 to 600000; received "ten".'],
       [

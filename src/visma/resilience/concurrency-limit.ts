@@ -1,28 +1,14 @@
-import { VismaTimeoutError } from '../errors';
 import type { Now } from '../options';
 import type { AttemptGuard, AttemptInfo } from '../seams';
+import { WeightedSemaphore, type SetTimer } from './weighted-semaphore';
 
-/** Calls `fire` after `ms` unless the returned function is called first. */
-export type SetTimer = (ms: number, fire: () => void) => () => void;
+export { realTimer, type SetTimer } from './weighted-semaphore';
 
 export interface ConcurrencyLimitOptions {
   /** Attempts in flight to Visma at once. Defaults to 8 (the client's keep-alive sockets). */
   maxConcurrent: number;
   now: Now;
   setTimer: SetTimer;
-}
-
-const MAX_TIMER_MS = 2_147_483_647;
-
-/** A real timer that never keeps the process alive. */
-export const realTimer: SetTimer = (ms, fire) => {
-  const timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
-  timer.unref();
-  return () => clearTimeout(timer);
-};
-
-interface Waiter {
-  start: () => void;
 }
 
 /**
@@ -35,68 +21,32 @@ interface Waiter {
  * trip the circuit breaker.
  */
 export class ConcurrencyLimit implements AttemptGuard {
-  private active = 0;
-  private readonly queue: Waiter[] = [];
+  private readonly slots: WeightedSemaphore;
 
-  constructor(private readonly options: ConcurrencyLimitOptions) {}
+  constructor(options: ConcurrencyLimitOptions) {
+    this.slots = new WeightedSemaphore({
+      capacity: options.maxConcurrent,
+      what: `one of ${options.maxConcurrent} slots to Visma`,
+      now: options.now,
+      setTimer: options.setTimer,
+    });
+  }
 
   get inFlight(): number {
-    return this.active;
+    return this.slots.used;
   }
 
   get waiting(): number {
-    return this.queue.length;
+    return this.slots.waiting;
   }
 
   async run<T>(info: AttemptInfo, send: () => Promise<T>): Promise<T> {
-    if (this.active >= this.options.maxConcurrent || this.queue.length > 0) await this.wait(info);
-    else this.active += 1;
+    // The fast path sends in the same tick, as an unguarded client would.
+    const release = this.slots.tryAcquire(1) ?? (await this.slots.acquire(1, info));
     try {
       return await send();
     } finally {
-      this.release();
+      release();
     }
-  }
-
-  private release(): void {
-    const next = this.queue.shift();
-    if (next === undefined) this.active -= 1;
-    else next.start();
-  }
-
-  /** Resolves holding a slot (handed over by `release`), or rejects without one. */
-  private wait(info: AttemptInfo): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const giveUp = (why: string): void => {
-        const index = this.queue.indexOf(waiter);
-        if (index < 0) return;
-        this.queue.splice(index, 1);
-        cleanup();
-        reject(
-          new VismaTimeoutError(`${info.operation} ${why} while waiting for one of ${this.options.maxConcurrent} slots to Visma`, {
-            operation: info.operation,
-            outcome: 'not_applied',
-          }),
-        );
-      };
-      const onAbort = (): void => giveUp('was aborted by the caller');
-      const cancelTimer =
-        info.deadline === undefined || !Number.isFinite(info.deadline)
-          ? () => undefined
-          : this.options.setTimer(info.deadline - this.options.now(), () => giveUp('ran out of time'));
-      const cleanup = (): void => {
-        cancelTimer();
-        info.signal?.removeEventListener('abort', onAbort);
-      };
-      const waiter: Waiter = {
-        start: () => {
-          cleanup();
-          resolve();
-        },
-      };
-      this.queue.push(waiter);
-      info.signal?.addEventListener('abort', onAbort, { once: true });
-      if (info.signal?.aborted) onAbort();
-    });
   }
 }

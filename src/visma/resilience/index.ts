@@ -10,6 +10,7 @@ import { DEFAULT_RETRY_BUDGET_OPTIONS, WindowedRetryBudget, type RetryBudgetOpti
 export { CircuitBreaker, DEFAULT_BREAKER_OPTIONS, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker';
 export { composeGuards } from './compose';
 export { ConcurrencyLimit, realTimer, type SetTimer } from './concurrency-limit';
+export { WeightedSemaphore, type Release, type WaitLimits, type WeightedSemaphoreOptions } from './weighted-semaphore';
 export { DEFAULT_PACE_BELOW, RatePacer } from './rate-pacer';
 export { FleetBudget, HOUR_MS, type FleetBudgetOptions, type SharedWindowCounter } from './fleet-budget';
 export { DEFAULT_RETRY_BUDGET_OPTIONS, WindowedRetryBudget, type RetryBudgetOptions } from './retry-budget';

@@ -32,6 +32,7 @@ describe('VismaClient options', () => {
         deadlineMs: 30_000,
         maxAttempts: 3,
         maxSockets: 8,
+        maxInvoicesInFlight: 2_000,
         tokenRefreshMarginMs: 60_000,
         retryBaseDelayMs: 200,
         retryMaxDelayMs: 5_000,
@@ -175,6 +176,11 @@ describe('VismaClient options', () => {
         'VismaClient option "maxSockets" must be an integer from 1 to 1024; received 0.',
       ],
       [
+        'no room for an invoice in flight',
+        { auth: credentials, maxInvoicesInFlight: 0 },
+        'VismaClient option "maxInvoicesInFlight" must be an integer from 1 to 10000000; received 0.',
+      ],
+      [
         'a backoff cap below its base',
         { auth: credentials, retryBaseDelayMs: 500, retryMaxDelayMs: 100 },
         'VismaClient option "retryMaxDelayMs" must be an integer from 500 to 600000; received 100.',
@@ -207,7 +213,7 @@ describe('VismaClient options', () => {
       [
         'a misspelt option',
         { auth: credentials, baseURL: 'https://x' },
-        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "transport", "fetch", "now", "sleep", "random", "logger", "attemptGuard", "retryBudget", "createStrategy", "sharedTokens".',
+        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "maxInvoicesInFlight", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "transport", "fetch", "now", "sleep", "random", "logger", "attemptGuard", "retryBudget", "createStrategy", "sharedTokens".',
       ],
     ])('refuses %s', (_case, config, message) => {
       expect(validate(config)).toThrow(new TypeError(message));

@@ -1,0 +1,137 @@
+import { VismaTimeoutError } from '../errors';
+import type { Now } from '../options';
+
+/** Calls `fire` after `ms` unless the returned function is called first. */
+export type SetTimer = (ms: number, fire: () => void) => () => void;
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A real timer that never keeps the process alive. */
+export const realTimer: SetTimer = (ms, fire) => {
+  const timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
+export interface WeightedSemaphoreOptions {
+  /** The total weight held at once. */
+  capacity: number;
+  /** Completes "… while waiting for <what>" in the timeout a waiter gets, e.g. "one of 8 slots to Visma". */
+  what: string;
+  now: Now;
+  setTimer: SetTimer;
+}
+
+/** What a waiter gives up on: its call's deadline and its caller's abort. */
+export interface WaitLimits {
+  /** `METHOD /path`, for the error. */
+  operation: string;
+  /** Epoch ms. */
+  deadline?: number;
+  signal?: AbortSignal;
+}
+
+/** Gives the weight back; calling it again does nothing. */
+export type Release = () => void;
+
+interface Waiter {
+  weight: number;
+  start: () => void;
+}
+
+/**
+ * Holds at most `capacity` units of weight at once; beyond that, takers wait in arrival order,
+ * but never past their deadline or their caller's abort. A waiter that gives up fails with a
+ * timeout whose outcome is `not_applied` (nothing was sent).
+ *
+ * Strict arrival order: a heavy taker at the head is not overtaken by light ones behind it, or a
+ * steady stream of light ones would starve it. A taker heavier than the capacity counts as the
+ * whole capacity, so it runs alone instead of never.
+ */
+export class WeightedSemaphore {
+  private held = 0;
+  private readonly queue: Waiter[] = [];
+
+  constructor(private readonly options: WeightedSemaphoreOptions) {}
+
+  get used(): number {
+    return this.held;
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Takes `weight` now if it fits and nobody is waiting, else null (a caller's fast path, no promise). */
+  tryAcquire(weight: number): Release | null {
+    const units = this.units(weight);
+    if (this.queue.length > 0 || this.held + units > this.options.capacity) return null;
+    this.held += units;
+    return this.releaser(units);
+  }
+
+  /** Resolves holding `weight`, or rejects without it when the deadline passes or the signal aborts first. */
+  acquire(weight: number, limits: WaitLimits): Promise<Release> {
+    const now = this.tryAcquire(weight);
+    if (now !== null) return Promise.resolve(now);
+    const units = this.units(weight);
+    return new Promise<Release>((resolve, reject) => {
+      const giveUp = (why: string): void => {
+        const index = this.queue.indexOf(waiter);
+        if (index < 0) return;
+        this.queue.splice(index, 1);
+        cleanup();
+        // A heavy waiter at the head may have been all that held lighter ones back.
+        this.drain();
+        reject(
+          new VismaTimeoutError(`${limits.operation} ${why} while waiting for ${this.options.what}`, {
+            operation: limits.operation,
+            outcome: 'not_applied',
+          }),
+        );
+      };
+      const onAbort = (): void => giveUp('was aborted by the caller');
+      const cancelTimer =
+        limits.deadline === undefined || !Number.isFinite(limits.deadline)
+          ? () => undefined
+          : this.options.setTimer(limits.deadline - this.options.now(), () => giveUp('ran out of time'));
+      const cleanup = (): void => {
+        cancelTimer();
+        limits.signal?.removeEventListener('abort', onAbort);
+      };
+      const waiter: Waiter = {
+        weight: units,
+        start: () => {
+          cleanup();
+          resolve(this.releaser(units));
+        },
+      };
+      this.queue.push(waiter);
+      limits.signal?.addEventListener('abort', onAbort, { once: true });
+      if (limits.signal?.aborted) onAbort();
+    });
+  }
+
+  private units(weight: number): number {
+    return Math.min(Math.max(weight, 0), this.options.capacity);
+  }
+
+  private releaser(units: number): Release {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held -= units;
+      this.drain();
+    };
+  }
+
+  /** Starts waiters from the head for as long as they fit. */
+  private drain(): void {
+    for (let head = this.queue[0]; head !== undefined && this.held + head.weight <= this.options.capacity; head = this.queue[0]) {
+      this.queue.shift();
+      this.held += head.weight;
+      head.start();
+    }
+  }
+}
