@@ -1,0 +1,150 @@
+'use strict';
+/**
+ * Peak RSS of one gateway process under N clients reading pages of 1000, each client asking for
+ * the next of the first five pages in turn. The table's peak RSS (run.js) is VmHWM over a
+ * process's whole life, setup included; this starts a fresh simulator and gateway per run, so one
+ * run is one configuration.
+ *
+ *   npm run build && node bench/memory.js [connections=10] [seconds=10]
+ *
+ * The gateway's environment passes through (e.g. VISMA_MAX_INVOICES_IN_FLIGHT); BENCH_NODE_FLAGS
+ * adds flags to the gateway's node command line (e.g. "--max-old-space-size=128"). Prints one
+ * JSON line: requests/s, gateway CPU ms per request (/proc), RSS after the cursor walk, and
+ * VmHWM. Gateway on CPU 0, simulator and this driver on CPU 1, as in run.js.
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const DIST = path.join(__dirname, '..', 'dist');
+const [connections, seconds] = [Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 10)];
+const CREDENTIALS = { id: 'bench-memory', secret: `s-${process.pid}-${Date.now()}`, tenant: 'bench-tenant' };
+const LIST =
+  'query Invoices($first: Int!, $after: String) { customerInvoices(first: $first, after: $after) { totalCount nodes { ' +
+  'referenceNumber status currencyId amount balance documentDate customer { number } lines { lineNumber description quantity unitPrice amount } } } }';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const statusMb = (pid, key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+// utime + stime, fields 14 and 15 of proc(5), at 100 ticks a second.
+const cpuMs = (pid) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+async function waitUntilUp(url) {
+  for (let i = 0; i < 600; i += 1) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not come up`);
+}
+const pinned = (cpu, args) => (fs.existsSync('/usr/bin/taskset') && os.cpus().length > 1 ? ['taskset', '-c', String(cpu), ...args] : args);
+
+async function main() {
+  const children = [];
+  process.on('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM')));
+  const simUrl = `http://127.0.0.1:${await freePort()}`;
+  const [simCommand, ...simArgs] = pinned(1, [process.execPath, path.join(DIST, 'simulator', 'main.js')]);
+  children.push(
+    spawn(simCommand, simArgs, {
+      env: {
+        ...process.env,
+        SIMULATOR_PORT: simUrl.split(':')[2],
+        SIMULATOR_RATE_LIMIT: '1000000000',
+        SIMULATOR_INVOICE_COUNT: '5000',
+        SIMULATOR_CLIENT_ID: CREDENTIALS.id,
+        SIMULATOR_CLIENT_SECRET: CREDENTIALS.secret,
+        SIMULATOR_TENANT_ID: CREDENTIALS.tenant,
+      },
+      stdio: 'ignore',
+    }),
+  );
+  await waitUntilUp(`${simUrl}/_simulator/health`);
+  const gatewayUrl = `http://127.0.0.1:${await freePort()}`;
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const [command, ...args] = pinned(0, [process.execPath, ...flags, path.join(DIST, 'main.js')]);
+  // taskset execs node in place, so the child's pid is the gateway's.
+  const gateway = spawn(command, args, {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: gatewayUrl.split(':')[2],
+      MAX_PAGE_SIZE: '1000',
+      // As in run.js: real upstream work, not the cache.
+      CACHE_ENABLED: 'false',
+      AUTH_REQUIRED: 'false',
+      VISMA_API_URL: simUrl,
+      VISMA_TOKEN_URL: `${simUrl}/connect/token`,
+      VISMA_CLIENT_ID: CREDENTIALS.id,
+      VISMA_CLIENT_SECRET: CREDENTIALS.secret,
+      VISMA_TENANT_ID: CREDENTIALS.tenant,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(gateway);
+  await waitUntilUp(`${gatewayUrl}/healthz`);
+
+  const graphql = async (query, variables) => {
+    const response = await fetch(`${gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const body = await response.json();
+    if (response.status !== 200 || body.errors) throw new Error(JSON.stringify(body).slice(0, 300));
+    return body.data;
+  };
+  const cursors = [null];
+  for (let i = 0; i < 4; i += 1) {
+    const page = await graphql('query Next($after: String) { customerInvoices(first: 1000, after: $after) { pageInfo { endCursor } } }', { after: cursors[i] });
+    cursors.push(page.customerInvoices.pageInfo.endCursor);
+  }
+  const rssAfterWalkMb = statusMb(gateway.pid, 'VmRSS');
+  const cpuBefore = cpuMs(gateway.pid);
+  let completed = 0;
+  let failed = 0;
+  let next = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < end) {
+        try {
+          await graphql(LIST, { first: 1000, after: cursors[next++ % cursors.length] });
+          completed += 1;
+        } catch {
+          failed += 1;
+        }
+      }
+    }),
+  );
+  const result = {
+    connections,
+    seconds,
+    maxInvoicesInFlight: process.env.VISMA_MAX_INVOICES_IN_FLIGHT ?? 'default',
+    nodeFlags: flags.join(' '),
+    requests: completed,
+    failed,
+    requestsPerSecond: completed / seconds,
+    cpuMsPerRequest: (cpuMs(gateway.pid) - cpuBefore) / Math.max(1, completed),
+    rssAfterWalkMb,
+    peakRssMb: statusMb(gateway.pid, 'VmHWM'),
+    loadavg: os.loadavg(),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
