@@ -1,7 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
-import nodeFetch from 'node-fetch';
-import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
+import type NodeFetch from 'node-fetch';
+import type * as Undici from 'undici';
+
+// Each transport's library is required when that transport is made, not at start: a process
+// uses one of them (bench/README.md, Levers: cold start).
+const loadNodeFetch = (): typeof NodeFetch => (require('node-fetch') as { default: typeof NodeFetch }).default;
+
+const loadUndici = (): typeof Undici => require('undici') as typeof Undici;
 
 /** The slice of a fetch Response the client reads. node-fetch 2's Response satisfies it. */
 export interface FetchResponseLike {
@@ -142,6 +148,7 @@ export interface PooledFetch {
  * redirect, and following one would carry the bearer token to wherever it points.
  */
 export function createPooledFetch(maxSockets: number): PooledFetch {
+  const nodeFetch = loadNodeFetch();
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   const fetch: FetchLike = async (url, init) =>
@@ -170,9 +177,10 @@ export function createPooledFetch(maxSockets: number): PooledFetch {
  * installed), so the bearer token stays with Visma, as with node-fetch's `redirect: 'manual'`.
  */
 export function createUndiciFetch(maxSockets: number): PooledFetch {
-  const agent = new UndiciAgent({ connections: maxSockets });
+  const undici = loadUndici();
+  const agent = new undici.Agent({ connections: maxSockets });
   const fetch: FetchLike = async (url, init) => {
-    const response = await undiciRequest(url, {
+    const response = await undici.request(url, {
       method: init.method,
       headers: init.headers,
       body: init.body,
