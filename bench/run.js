@@ -196,8 +196,11 @@ async function main() {
       ...vismaEnv,
       PORT: String(gatewayPort),
       MAX_PAGE_SIZE: '1000',
-      // The side-by-side scenarios measure real upstream work; the replay measures the cache (README, "Upstream cache").
+      // The side-by-side scenarios measure real upstream work, one Visma call per read as the
+      // ceiling makes: no cache and no coalescing (10 connections would otherwise share the few
+      // pages of list1000). The replay measures both (README, "Upstream cache").
       CACHE_ENABLED: 'false',
+      CACHE_COALESCING: 'false',
       AUTH_API_KEY_SHA256: crypto.createHash('sha256').update(API_KEY).digest('hex'),
     };
     const targets = {

@@ -101,9 +101,11 @@ async function main(): Promise<void> {
   const readiness: ReadinessProbe | undefined =
     config.visma.authMode === 'passthrough' ? undefined : (signal) => visma.obtainToken({ signal });
   // Coalescing and the cross-request cache sit between the client and everything above it; with
-  // REDIS_URL, replicas tell each other about their writes (README, "Upstream cache").
-  const upstream = new CachingVismaApi(visma, {
-    ...config.upstreamCache,
+  // REDIS_URL, replicas tell each other about their writes (README, "Upstream cache"). With both
+  // off (a benchmark's side-by-side runs) the server talks to the client itself.
+  const { coalescing, ...cacheSettings } = config.upstreamCache;
+  const upstream = !cacheSettings.enabled && !coalescing ? undefined : new CachingVismaApi(visma, {
+    ...cacheSettings,
     bus: shared?.invalidations,
     auth:
       config.visma.authMode === 'passthrough'
@@ -112,20 +114,20 @@ async function main(): Promise<void> {
     onEvent: upstreamCacheMetrics(metrics.registry),
     warn: (fields, message) => logger.warn({ component: 'upstream-cache', ...fields }, message),
   });
-  const server = await createServer({ config, visma: upstream, logger, metrics, readiness, idempotency: shared?.idempotency });
+  const server = await createServer({ config, visma: upstream ?? visma, logger, metrics, readiness, idempotency: shared?.idempotency });
   let listening: ListeningServer;
   try {
     listening = await server.listen(config.port, config.host);
   } catch (error) {
     await simulator?.stop();
-    upstream.close();
+    upstream?.close();
     visma.close();
     await shared?.close();
     throw error;
   }
   stopAll = async () => {
     await listening.close();
-    upstream.close();
+    upstream?.close();
     visma.close();
     await shared?.close();
     await simulator?.stop();
