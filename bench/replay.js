@@ -15,10 +15,10 @@ const { spawn, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
+const { pinner, log, freePort, procStat } = require('./lib');
 const { operations, invoicesIn, analyse, marker, prng, zipf } = require('./replay-workload');
 
 const QUICK = process.argv.includes('--quick');
@@ -60,26 +60,9 @@ const TARGETS = {
 // Quick mode leaves out cache-stale to stay well under a minute; stale-proxy checks the analysis there.
 const SELECTED = (process.env.BENCH_REPLAY_TARGETS ?? (QUICK ? 'cache-off,stale-proxy,cache' : Object.keys(TARGETS).join(','))).split(',');
 
-const pin = (cpu, args) => (QUICK || !hasCommand('taskset') ? args : ['taskset', '-c', String(cpu), ...args]);
-function hasCommand(name) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const log = (...parts) => process.stderr.write(`${parts.join(' ')}\n`);
+const pin = pinner(QUICK);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const STARTED = new Set();
 let stopping = false;
@@ -139,19 +122,6 @@ async function upstreamCalls(simUrl) {
   return { total, byRoute };
 }
 
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-function procStat(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS, peakRssMb: hwm ? Number(hwm[1]) / 1024 : null };
-}
 
 /** A response cache in front of a gateway that serves each distinct body for `ttlMs`: stale on purpose. */
 function staleProxy(upstream, ttlMs) {

@@ -14,9 +14,9 @@
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { hasCommand, pinner, log, freePort, procStat } = require('./lib');
 const { scenarios } = require('./scenarios');
 
 const QUICK = process.argv.includes('--quick');
@@ -33,27 +33,10 @@ const CLIENT_ID = 'bench-client';
 const CLIENT_SECRET = crypto.randomBytes(18).toString('base64url');
 const API_KEY = crypto.randomBytes(24).toString('base64url');
 // Target on CPU 0; simulator and load generator on CPU 1 (a 2-core machine). Quick mode pins nothing.
-const pin = (cpu, args) => (QUICK || !hasCommand('taskset') ? args : ['taskset', '-c', String(cpu), ...args]);
+const pin = pinner(QUICK);
 
-function hasCommand(name) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-const log = (...parts) => process.stderr.write(`${parts.join(' ')}\n`);
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const STARTED = [];
 let stopping = false;
@@ -96,20 +79,6 @@ async function upstreamCalls(simUrl) {
 }
 const resetCalls = (simUrl) => request(simUrl, { method: 'DELETE', path: '/_simulator/counters' });
 
-function procStat(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15 of proc(5))
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuMs: (ticks * 1000) / CLOCK_TICKS, peakRssMb: hwm ? Number(hwm[1]) / 1024 : null };
-}
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
 
 /** Canonical JSON (sorted keys, undefined dropped) for comparing answers across targets. */
 function canonical(value) {
