@@ -36,13 +36,20 @@ const visma = createVismaClient({
   // run.js's ceilingNodeFetch target sets it; otherwise the client's default transport.
   transport: process.env.BENCH_VISMA_TRANSPORT,
   // The gateway's own setting, so a run that changes it changes it for both targets.
-  maxInvoicesInFlight: process.env.VISMA_MAX_INVOICES_IN_FLIGHT === undefined ? undefined : Number(process.env.VISMA_MAX_INVOICES_IN_FLIGHT),
+  maxInvoicesInFlight:
+    process.env.VISMA_MAX_INVOICES_IN_FLIGHT === undefined ? undefined : Number(process.env.VISMA_MAX_INVOICES_IN_FLIGHT),
 });
 
 /** The GraphQL enum spelling of a Visma status (PendingPrint → PENDING_PRINT), as the gateway answers. */
 const enumName = (value) => (value === null ? null : value.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase());
 
-const line = (l) => ({ lineNumber: l.lineNumber, description: l.description, quantity: l.quantity, unitPrice: l.unitPrice, amount: l.amount });
+const line = (l) => ({
+  lineNumber: l.lineNumber,
+  description: l.description,
+  quantity: l.quantity,
+  unitPrice: l.unitPrice,
+  amount: l.amount,
+});
 
 /** The fields the benchmark's GraphQL documents select (bench/scenarios.js). */
 function invoice(i, customer) {
@@ -69,7 +76,11 @@ async function handle(method, url, body) {
     }
   }
   if (method === 'GET' && parts[0] === 'invoices') {
-    const page = await visma.listInvoices({ filter: {}, pageNumber: Number(url.searchParams.get('page')), pageSize: Number(url.searchParams.get('size')) });
+    const page = await visma.listInvoices({
+      filter: {},
+      pageNumber: Number(url.searchParams.get('page')),
+      pageSize: Number(url.searchParams.get('size')),
+    });
     if (url.searchParams.get('customers') !== '1') return { totalCount: page.totalCount, nodes: page.invoices.map((i) => invoice(i)) };
     const numbers = [...new Set(page.invoices.map((i) => i.customer.number))];
     const customers = new Map(await Promise.all(numbers.map(async (n) => [n, await visma.getCustomer(n)])));
@@ -85,7 +96,10 @@ async function handle(method, url, body) {
     return Promise.all(body.numbers.map(async (n) => invoice(await visma.getInvoice(n))));
   }
   if (method === 'POST' && parts[0] === 'invoices') {
-    const created = await visma.createInvoice({ customerNumber: body.customerNumber, lines: [{ description: body.description, quantity: '1', unitPriceInCurrency: '10' }] });
+    const created = await visma.createInvoice({
+      customerNumber: body.customerNumber,
+      lines: [{ description: body.description, quantity: '1', unitPriceInCurrency: '10' }],
+    });
     return invoice(await visma.getInvoice(created.referenceNumber));
   }
   if (method === 'PUT' && parts[0] === 'invoice' && parts[2] === 'line1') {

@@ -15,7 +15,10 @@ const server = net.createServer().listen(0, '127.0.0.1', () => {
 });
 
 function start(port) {
-  const gateway = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'main.js')], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  const gateway = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'main.js')], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: 'ignore',
+  });
   gateway.once('exit', (code) => {
     if (!answered) {
       process.stderr.write(`gateway exited with ${code} before answering\n`);
@@ -23,9 +26,16 @@ function start(port) {
     }
   });
   let answered = false;
-  const body = JSON.stringify({ query: 'query Invoice($n: ID!) { customerInvoice(referenceNumber: $n) { referenceNumber } }', variables: { n: '003097' } });
+  const body = JSON.stringify({
+    query: 'query Invoice($n: ID!) { customerInvoice(referenceNumber: $n) { referenceNumber } }',
+    variables: { n: '003097' },
+  });
   const poll = () =>
-    fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-api-key': process.env.BENCH_API_KEY } })
+    fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-api-key': process.env.BENCH_API_KEY },
+    })
       .then((r) => r.json())
       .then((json) => {
         if (!json.data?.customerInvoice) throw new Error(JSON.stringify(json));

@@ -99,14 +99,20 @@ async function main() {
   await waitUntilUp(`${gatewayUrl}/healthz`);
 
   const graphql = async (query, variables) => {
-    const response = await fetch(`${gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = await response.json();
     if (response.status !== 200 || body.errors) throw new Error(JSON.stringify(body).slice(0, 300));
     return body.data;
   };
   const cursors = [null];
   for (let i = 0; i < 4; i += 1) {
-    const page = await graphql('query Next($after: String) { customerInvoices(first: 1000, after: $after) { pageInfo { endCursor } } }', { after: cursors[i] });
+    const page = await graphql('query Next($after: String) { customerInvoices(first: 1000, after: $after) { pageInfo { endCursor } } }', {
+      after: cursors[i],
+    });
     cursors.push(page.customerInvoices.pageInfo.endCursor);
   }
   const rssAfterWalkMb = statusMb(gateway.pid, 'VmRSS');

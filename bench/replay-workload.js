@@ -142,7 +142,9 @@ function analyse({ changes, seedText, answers }) {
       if (match) seen = Number(match[1]);
       else if ((invoice.invoiceText ?? null) === (seedText.get(invoice.referenceNumber) ?? null)) seen = 0;
       else {
-        anomalies.push(`invoice ${invoice.referenceNumber} shows ${JSON.stringify(invoice.invoiceText)}, neither its seed text nor a marker`);
+        anomalies.push(
+          `invoice ${invoice.referenceNumber} shows ${JSON.stringify(invoice.invoiceText)}, neither its seed text nor a marker`,
+        );
         continue;
       }
       if (seen > history.length || (seen > 0 && history[seen - 1].sentAt > answer.receivedAt)) {

@@ -63,7 +63,6 @@ const SELECTED = (process.env.BENCH_REPLAY_TARGETS ?? (QUICK ? 'cache-off,stale-
 const pin = pinner(QUICK);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-
 const STARTED = new Set();
 let stopping = false;
 async function startProcess(name, args, extraEnv, ready) {
@@ -122,7 +121,6 @@ async function upstreamCalls(simUrl) {
   return { total, byRoute };
 }
 
-
 /** A response cache in front of a gateway that serves each distinct body for `ttlMs`: stale on purpose. */
 function staleProxy(upstream, ttlMs) {
   const cache = new Map();
@@ -145,12 +143,16 @@ function staleProxy(upstream, ttlMs) {
       }
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })),
+  );
 }
 
 /** The invoices, their seed texts and the customers, read from the simulator after a reset. */
 async function seedState(simUrl, token) {
-  const page = await request(simUrl, 'GET', `/v1/customerinvoice?pageNumber=1&pageSize=${INVOICES}`, undefined, { authorization: `Bearer ${token}` });
+  const page = await request(simUrl, 'GET', `/v1/customerinvoice?pageNumber=1&pageSize=${INVOICES}`, undefined, {
+    authorization: `Bearer ${token}`,
+  });
   const invoices = page.json.map((i) => i.referenceNumber);
   const seedText = new Map(page.json.map((i) => [i.referenceNumber, i.invoiceText ?? null]));
   const customers = [...new Set(page.json.map((i) => i.customer.number))].sort();
@@ -276,16 +278,22 @@ function verdict(r) {
   if (r.target === 'cache-off') {
     // CACHE_ENABLED=false still coalesces identical reads in flight, so fewer calls than operations
     // is right, and an answer may share a read that started just before a change: never more.
-    if (r.upstreamCalls > r.operations) problems.push(`the gateway without its cache made ${r.upstreamCalls} Visma calls for ${r.operations} operations, more than one each`);
-    if (r.maxStalenessMs > COALESCED_STALENESS_MS) problems.push(`the gateway without its cache showed an answer ${Math.round(r.maxStalenessMs)} ms stale`);
+    if (r.upstreamCalls > r.operations)
+      problems.push(`the gateway without its cache made ${r.upstreamCalls} Visma calls for ${r.operations} operations, more than one each`);
+    if (r.maxStalenessMs > COALESCED_STALENESS_MS)
+      problems.push(`the gateway without its cache showed an answer ${Math.round(r.maxStalenessMs)} ms stale`);
   }
-  if (r.withinBound === false && r.target !== 'stale-proxy') problems.push(`an answer ${Math.round(r.maxStalenessMs)} ms stale, beyond the freshness bound of ${r.freshnessBoundMs} ms`);
-  if (TARGETS[r.target].mustBeStale && r.staleAnswers === 0) problems.push(`${r.target} is stale by design and showed no staleness: the analysis cannot see it`);
+  if (r.withinBound === false && r.target !== 'stale-proxy')
+    problems.push(`an answer ${Math.round(r.maxStalenessMs)} ms stale, beyond the freshness bound of ${r.freshnessBoundMs} ms`);
+  if (TARGETS[r.target].mustBeStale && r.staleAnswers === 0)
+    problems.push(`${r.target} is stale by design and showed no staleness: the analysis cannot see it`);
   return problems;
 }
 
 async function main() {
-  log(`replay: ${OPS} operations over ${INVOICES} invoices at ${RATE}/s by ${USERS} users, a change every ${EDIT_EVERY_MS} ms; targets ${SELECTED.join(', ')}`);
+  log(
+    `replay: ${OPS} operations over ${INVOICES} invoices at ${RATE}/s by ${USERS} users, a change every ${EDIT_EVERY_MS} ms; targets ${SELECTED.join(', ')}`,
+  );
   process.on('exit', () => {
     stopping = true;
     for (const child of STARTED) child.kill('SIGTERM');
@@ -335,9 +343,22 @@ async function main() {
     date: new Date().toISOString(),
     commit,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
-    workload: { operations: OPS, invoices: INVOICES, zipfS: 1, ratePerSecond: RATE, users: USERS, editEveryMs: EDIT_EVERY_MS, freshnessBoundMs: FRESHNESS_MS },
+    workload: {
+      operations: OPS,
+      invoices: INVOICES,
+      zipfS: 1,
+      ratePerSecond: RATE,
+      users: USERS,
+      editEveryMs: EDIT_EVERY_MS,
+      freshnessBoundMs: FRESHNESS_MS,
+    },
     target: cache
-      ? { callsPerOperation: cache.upstreamCallsPerOperation, callsMet: cache.upstreamCallsPerOperation <= TARGET_CALLS_PER_OP, maxStalenessMs: cache.maxStalenessMs, withinBound: cache.withinBound }
+      ? {
+          callsPerOperation: cache.upstreamCallsPerOperation,
+          callsMet: cache.upstreamCallsPerOperation <= TARGET_CALLS_PER_OP,
+          maxStalenessMs: cache.maxStalenessMs,
+          withinBound: cache.withinBound,
+        }
       : null,
     runs,
   };
@@ -351,7 +372,17 @@ async function main() {
   }
   const failed = runs.filter((r) => r.problems.length > 0);
   const line = Object.fromEntries(
-    runs.map((r) => [r.target, { callsPerOp: Number(r.upstreamCallsPerOperation.toFixed(4)), staleAnswers: r.staleAnswers, maxStalenessMs: Math.round(r.maxStalenessMs), p99StalenessMs: Math.round(r.p99StalenessMs), withinBound: r.withinBound, problems: r.problems }]),
+    runs.map((r) => [
+      r.target,
+      {
+        callsPerOp: Number(r.upstreamCallsPerOperation.toFixed(4)),
+        staleAnswers: r.staleAnswers,
+        maxStalenessMs: Math.round(r.maxStalenessMs),
+        p99StalenessMs: Math.round(r.p99StalenessMs),
+        withinBound: r.withinBound,
+        problems: r.problems,
+      },
+    ]),
   );
   process.stdout.write(`${JSON.stringify({ ok: failed.length === 0, mode: summary.mode, commit, target: summary.target, runs: line })}\n`);
   process.exitCode = failed.length === 0 ? 0 : 1;

@@ -6,8 +6,10 @@
  * target. `expectedCalls` is the exact number of Visma calls one operation must cost.
  */
 
-const INVOICE_FIELDS = 'referenceNumber status currencyId amount balance documentDate customer { number name } lines { lineNumber description quantity unitPrice amount }';
-const DETAIL_FIELDS = 'referenceNumber status currencyId amount balance documentDate customer { number name email currencyId } lines { lineNumber description quantity unitPrice amount }';
+const INVOICE_FIELDS =
+  'referenceNumber status currencyId amount balance documentDate customer { number name } lines { lineNumber description quantity unitPrice amount }';
+const DETAIL_FIELDS =
+  'referenceNumber status currencyId amount balance documentDate customer { number name email currencyId } lines { lineNumber description quantity unitPrice amount }';
 
 const BY_NUMBER = `query Invoice($n: ID!) { customerInvoice(referenceNumber: $n) { ${INVOICE_FIELDS} } }`;
 const LIST = `query Invoices($first: Int!, $after: String) { customerInvoices(first: $first, after: $after) { totalCount nodes { ${INVOICE_FIELDS} } } }`;
@@ -30,7 +32,9 @@ function scenarios(ctx) {
   const list = (size, customers) => ({
     gateway: (i) => gql(customers ? LIST_CUSTOMERS : LIST, { first: size, after: ctx.cursors[size][i % pages(size)] }),
     ceiling: (i) => ({ method: 'GET', path: `/invoices?page=${(i % pages(size)) + 1}&size=${size}${customers ? '&customers=1' : ''}` }),
-    simulator: customers ? undefined : (i) => ({ method: 'GET', path: `/v1/customerinvoice?pageNumber=${(i % pages(size)) + 1}&pageSize=${size}` }),
+    simulator: customers
+      ? undefined
+      : (i) => ({ method: 'GET', path: `/v1/customerinvoice?pageNumber=${(i % pages(size)) + 1}&pageSize=${size}` }),
     pick: (target, data) => (target === 'gateway' ? data.customerInvoices : data),
   });
   return [
@@ -47,8 +51,13 @@ function scenarios(ctx) {
     {
       name: 'createInvoice',
       expectedCalls: () => 2,
-      gateway: (i) => gql(CREATE, { input: { customerNumber: '10000', lines: [{ description: `Bench ${i % 100}`, quantity: '1', unitPrice: '10' }] } }),
-      ceiling: (i) => ({ method: 'POST', path: '/invoices', body: JSON.stringify({ customerNumber: '10000', description: `Bench ${i % 100}` }) }),
+      gateway: (i) =>
+        gql(CREATE, { input: { customerNumber: '10000', lines: [{ description: `Bench ${i % 100}`, quantity: '1', unitPrice: '10' }] } }),
+      ceiling: (i) => ({
+        method: 'POST',
+        path: '/invoices',
+        body: JSON.stringify({ customerNumber: '10000', description: `Bench ${i % 100}` }),
+      }),
       // The new invoice's number differs between targets by design.
       pick: (target, data) => ({ ...(target === 'gateway' ? data.createInvoice : data), referenceNumber: undefined }),
     },
@@ -56,16 +65,32 @@ function scenarios(ctx) {
       name: 'updateInvoiceLines',
       expectedCalls: () => 2,
       gateway: (i) =>
-        gql(UPDATE, { n: ctx.created[i % ctx.created.length], lines: [{ operation: 'UPDATE', lineNumber: 1, line: { description: `Changed ${i % 100}` } }] }),
-      ceiling: (i) => ({ method: 'PUT', path: `/invoice/${ctx.created[i % ctx.created.length]}/line1`, body: JSON.stringify({ description: `Changed ${i % 100}` }) }),
+        gql(UPDATE, {
+          n: ctx.created[i % ctx.created.length],
+          lines: [{ operation: 'UPDATE', lineNumber: 1, line: { description: `Changed ${i % 100}` } }],
+        }),
+      ceiling: (i) => ({
+        method: 'PUT',
+        path: `/invoice/${ctx.created[i % ctx.created.length]}/line1`,
+        body: JSON.stringify({ description: `Changed ${i % 100}` }),
+      }),
       pick: (target, data) => (target === 'gateway' ? data.updateInvoiceLines : data),
     },
     {
       name: 'entities20',
       expectedCalls: () => 20,
       gateway: (i) =>
-        gql(ENTITIES, { representations: Array.from({ length: 20 }, (_, k) => ({ __typename: 'CustomerInvoice', referenceNumber: number(i * 20 + k, ctx) })) }),
-      ceiling: (i) => ({ method: 'POST', path: '/entities', body: JSON.stringify({ numbers: Array.from({ length: 20 }, (_, k) => number(i * 20 + k, ctx)) }) }),
+        gql(ENTITIES, {
+          representations: Array.from({ length: 20 }, (_, k) => ({
+            __typename: 'CustomerInvoice',
+            referenceNumber: number(i * 20 + k, ctx),
+          })),
+        }),
+      ceiling: (i) => ({
+        method: 'POST',
+        path: '/entities',
+        body: JSON.stringify({ numbers: Array.from({ length: 20 }, (_, k) => number(i * 20 + k, ctx)) }),
+      }),
       pick: (target, data) => (target === 'gateway' ? data._entities : data),
     },
     {

@@ -29,14 +29,31 @@ const DEMO = { clientId: 'demo-client', clientSecret: 'demo-secret', tenantId: '
 
 /** The mix: mostly reads (a page with customers, one invoice), one create in ten. */
 const OPERATIONS = [
-  { weight: 5, name: 'page', body: () => ({ query: '{ customerInvoices(first: 20, filter: { status: OPEN }) { totalCount nodes { referenceNumber amount customer { number name email } } } }' }) },
-  { weight: 4, name: 'single', body: (i) => ({ query: `{ customerInvoice(referenceNumber: "${String(3097 + (i % 500)).padStart(6, '0')}") { referenceNumber status lines { lineNumber amount } } }` }) },
+  {
+    weight: 5,
+    name: 'page',
+    body: () => ({
+      query:
+        '{ customerInvoices(first: 20, filter: { status: OPEN }) { totalCount nodes { referenceNumber amount customer { number name email } } } }',
+    }),
+  },
+  {
+    weight: 4,
+    name: 'single',
+    body: (i) => ({
+      query: `{ customerInvoice(referenceNumber: "${String(3097 + (i % 500)).padStart(6, '0')}") { referenceNumber status lines { lineNumber amount } } }`,
+    }),
+  },
   {
     weight: 1,
     name: 'create',
     body: (i) => ({
-      query: 'mutation($input: CreateInvoiceInput!, $key: String) { createInvoice(input: $input, idempotencyKey: $key) { referenceNumber } }',
-      variables: { key: `soak-${process.pid}-${i}-create-key`, input: { customerNumber: '10000', lines: [{ description: `Soak ${i}`, quantity: '1', unitPrice: '10' }] } },
+      query:
+        'mutation($input: CreateInvoiceInput!, $key: String) { createInvoice(input: $input, idempotencyKey: $key) { referenceNumber } }',
+      variables: {
+        key: `soak-${process.pid}-${i}-create-key`,
+        input: { customerNumber: '10000', lines: [{ description: `Soak ${i}`, quantity: '1', unitPrice: '10' }] },
+      },
     }),
   },
 ];
@@ -94,7 +111,11 @@ async function main() {
   const listening = await server.listen(0, '127.0.0.1');
 
   const post = async (body) => {
-    const response = await fetch(listening.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(listening.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const json = await response.json();
     return { status: response.status, json };
   };
@@ -146,7 +167,12 @@ async function main() {
     concurrency: CONCURRENCY,
     ...counts,
     requestsPerSecond: +(counts.requests / SECONDS).toFixed(1),
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: percentile(latencies, 100) },
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: percentile(latencies, 100),
+    },
     upstream,
     memory: { before, after, gcExposed: global.gc !== undefined },
     breaker: resilience.breaker.currentState,

@@ -26,7 +26,10 @@ function fail(message) {
 
 /** The runtime stage (the last FROM) as instructions, with line continuations joined. */
 function runtimeStage(dockerfile) {
-  const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim());
+  const lines = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim());
   const instructions = lines.filter((line) => line !== '' && !line.startsWith('#'));
   const lastFrom = instructions.map((line) => /^FROM\s/i.test(line)).lastIndexOf(true);
   return instructions.slice(lastFrom).map((line) => {
@@ -128,7 +131,10 @@ async function main() {
 
     const health = spawnSync(healthcheckCmd[0], healthcheckCmd.slice(1), { env: { PATH: process.env.PATH, ...env, PORT: port } });
     if (health.status !== 0) fail(`the HEALTHCHECK command exited with ${health.status}`);
-    for (const [route, status] of [['/healthz', 200], ['/readyz', 200]]) {
+    for (const [route, status] of [
+      ['/healthz', 200],
+      ['/readyz', 200],
+    ]) {
       const response = await fetch(at(route));
       if (response.status !== status) fail(`${route} answered ${response.status}`);
     }

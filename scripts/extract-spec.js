@@ -11,7 +11,21 @@ const source = process.argv[2] ?? path.join(__dirname, '../../shared/visma/custo
 const target = path.join(__dirname, '../test/contract/visma-openapi.extract.json');
 const doc = YAML.parse(fs.readFileSync(source, 'utf8'), { maxAliasCount: -1 });
 
-const SCHEMA_KEYS = ['type', 'format', 'enum', '$ref', 'items', 'properties', 'required', 'allOf', 'oneOf', 'anyOf', 'additionalProperties', 'nullable', 'deprecated'];
+const SCHEMA_KEYS = [
+  'type',
+  'format',
+  'enum',
+  '$ref',
+  'items',
+  'properties',
+  'required',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  'additionalProperties',
+  'nullable',
+  'deprecated',
+];
 
 function structure(schema) {
   if (Array.isArray(schema)) return schema.map(structure);
@@ -41,7 +55,12 @@ for (const [route, item] of Object.entries(doc.paths)) {
     paths[route][method] = {
       operationId: op.operationId,
       deprecated: op.deprecated === true || undefined,
-      parameters: (op.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: p.required === true, schema: structure(p.schema) })),
+      parameters: (op.parameters ?? []).map((p) => ({
+        name: p.name,
+        in: p.in,
+        required: p.required === true,
+        schema: structure(p.schema),
+      })),
       requestBody: op.requestBody
         ? Object.fromEntries(Object.entries(op.requestBody.content ?? {}).map(([type, c]) => [type, structure(c.schema)]))
         : undefined,
@@ -56,7 +75,9 @@ for (const [route, item] of Object.entries(doc.paths)) {
 }
 
 const schemas = Object.fromEntries(
-  Object.entries(doc.components.schemas).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => [name, structure(s)]),
+  Object.entries(doc.components.schemas)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, s]) => [name, structure(s)]),
 );
 
 const extract = {

@@ -49,7 +49,10 @@ function checkDeployment(name, deployment, problems) {
 function validate(directory) {
   const problems = [];
   const variables = configVariables();
-  const files = fs.readdirSync(directory).filter((file) => /\.ya?ml$/.test(file)).sort();
+  const files = fs
+    .readdirSync(directory)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort();
   let objects = 0;
   for (const file of files) {
     const documents = YAML.parseAllDocuments(fs.readFileSync(path.join(directory, file), 'utf8'));

@@ -304,12 +304,7 @@ const JWT_VARIABLES = ['AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] 
  * Introspection, suggestions and inbound authentication default from the mode: lenient on the
  * embedded simulator (a demo on loopback), strict when the gateway holds Visma.net credentials.
  */
-function readSecurity(
-  env: Environment,
-  read: Reader,
-  mode: { demo: boolean; passthrough: boolean },
-  problems: string[],
-): SecurityConfig {
+function readSecurity(env: Environment, read: Reader, mode: { demo: boolean; passthrough: boolean }, problems: string[]): SecurityConfig {
   const introspection = read.boolean('GRAPHQL_INTROSPECTION', mode.demo);
   const fieldSuggestions = read.boolean('GRAPHQL_FIELD_SUGGESTIONS', mode.demo);
   const required = read.boolean('AUTH_REQUIRED', !mode.demo);
@@ -450,7 +445,9 @@ class Reader {
   }
 
   scopes(name: 'VISMA_SCOPES'): readonly string[] {
-    const scopes = this.raw(name).split(/[\s,]+/).filter((scope) => scope !== '');
+    const scopes = this.raw(name)
+      .split(/[\s,]+/)
+      .filter((scope) => scope !== '');
     return Object.freeze(scopes);
   }
 
@@ -481,7 +478,9 @@ class Reader {
   }
 
   list<T extends string>(name: 'AUTH_JWT_ALGORITHMS', allowed: readonly T[]): readonly T[] {
-    const values = this.raw(name).split(/[\s,]+/).filter((value) => value !== '');
+    const values = this.raw(name)
+      .split(/[\s,]+/)
+      .filter((value) => value !== '');
     const unknown = values.filter((value) => !(allowed as readonly string[]).includes(value));
     if (values.length === 0 || unknown.length > 0) {
       this.problems.push(

@@ -104,16 +104,19 @@ async function main(): Promise<void> {
   // REDIS_URL, replicas tell each other about their writes (README, "Upstream cache"). With both
   // off (a benchmark's side-by-side runs) the server talks to the client itself.
   const { coalescing, ...cacheSettings } = config.upstreamCache;
-  const upstream = !cacheSettings.enabled && !coalescing ? undefined : new CachingVismaApi(visma, {
-    ...cacheSettings,
-    bus: shared?.invalidations,
-    auth:
-      config.visma.authMode === 'passthrough'
-        ? { mode: 'passthrough' }
-        : { mode: 'client_credentials', identity: simulator?.tenantId ?? config.visma.credentials?.tenantId ?? '' },
-    onEvent: upstreamCacheMetrics(metrics.registry),
-    warn: (fields, message) => logger.warn({ component: 'upstream-cache', ...fields }, message),
-  });
+  const upstream =
+    !cacheSettings.enabled && !coalescing
+      ? undefined
+      : new CachingVismaApi(visma, {
+          ...cacheSettings,
+          bus: shared?.invalidations,
+          auth:
+            config.visma.authMode === 'passthrough'
+              ? { mode: 'passthrough' }
+              : { mode: 'client_credentials', identity: simulator?.tenantId ?? config.visma.credentials?.tenantId ?? '' },
+          onEvent: upstreamCacheMetrics(metrics.registry),
+          warn: (fields, message) => logger.warn({ component: 'upstream-cache', ...fields }, message),
+        });
   const server = await createServer({ config, visma: upstream ?? visma, logger, metrics, readiness, idempotency: shared?.idempotency });
   let listening: ListeningServer;
   try {
@@ -134,7 +137,10 @@ async function main(): Promise<void> {
   };
 
   if (simulator === undefined) {
-    logger.info({ url: listening.url, visma: config.visma.apiUrl, authMode: config.visma.authMode }, `GraphQL gateway ready at ${listening.url}`);
+    logger.info(
+      { url: listening.url, visma: config.visma.apiUrl, authMode: config.visma.authMode },
+      `GraphQL gateway ready at ${listening.url}`,
+    );
   } else {
     logger.info(
       { url: listening.url, simulator: simulator.url },
@@ -185,4 +191,3 @@ main().catch((error: unknown) => {
   process.stderr.write(`gateway: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
-

@@ -36,8 +36,7 @@ export enum ErrorCode {
   IDEMPOTENCY_STORE_UNAVAILABLE = 'IDEMPOTENCY_STORE_UNAVAILABLE',
 }
 
-export const INTERNAL_ERROR_MESSAGE =
-  'Something went wrong inside the gateway. Quote the requestId in this error to support.';
+export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside the gateway. Quote the requestId in this error to support.';
 
 /**
  * Codes whose messages are safe to pass on: ours, and the ones Apollo Server and graphql-js

@@ -155,7 +155,10 @@ export class IdempotentCreator {
   private async lookUp(visma: CreateApi, stamp: string, callOptions: CallOptions): Promise<Created | null> {
     // Two rows: one is the answer, a second would show duplicates made before this gateway.
     // Fresh: an answer cached before a lost create committed would let the retry create it twice.
-    const page = await visma.listInvoices({ filter: { [STAMP_FIELD]: stamp }, pageNumber: 1, pageSize: 2 }, { ...callOptions, fresh: true });
+    const page = await visma.listInvoices(
+      { filter: { [STAMP_FIELD]: stamp }, pageNumber: 1, pageSize: 2 },
+      { ...callOptions, fresh: true },
+    );
     const matches = page.invoices.filter((invoice) => invoice.externalReference?.toLowerCase() === stamp);
     const [first] = matches;
     if (first === undefined) return null;

@@ -32,7 +32,9 @@ export class InMemoryKeyStore implements IdempotencyKeyStore {
 
   constructor(private readonly options: InMemoryKeyStoreOptions) {
     if (!(options.retentionMs >= MIN_RETENTION_MS)) {
-      throw new RangeError(`InMemoryKeyStore retentionMs must be at least ${MIN_RETENTION_MS} (24 hours); received ${options.retentionMs}.`);
+      throw new RangeError(
+        `InMemoryKeyStore retentionMs must be at least ${MIN_RETENTION_MS} (24 hours); received ${options.retentionMs}.`,
+      );
     }
     if (!Number.isInteger(options.maxKeys) || options.maxKeys < 1) {
       throw new RangeError(`InMemoryKeyStore maxKeys must be a positive integer; received ${options.maxKeys}.`);

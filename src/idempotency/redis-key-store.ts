@@ -88,7 +88,10 @@ export class RedisKeyStore implements IdempotencyKeyStore {
     }
     const [claimed, stored] = reply as [number, string];
     if (claimed === 1) {
-      return { claimed: true, previous: stored === '' ? null : (JSON.parse(stored) as Extract<KeyRecord, { state: 'unknown' | 'in_flight' }>) };
+      return {
+        claimed: true,
+        previous: stored === '' ? null : (JSON.parse(stored) as Extract<KeyRecord, { state: 'unknown' | 'in_flight' }>),
+      };
     }
     return { claimed: false, record: JSON.parse(stored) as KeyRecord };
   }

@@ -45,11 +45,18 @@ export async function createSharedPieces(
   const log = logger.child({ component: 'scale' });
   const redis = connectRedis(redisUrl, log);
   if (!(await whenReady(redis, 3_000))) {
-    log.warn({ redis: redactedUrl(redisUrl) }, 'Redis not reachable at start: keyed creates are refused and the call budget is local until it is');
+    log.warn(
+      { redis: redactedUrl(redisUrl) },
+      'Redis not reachable at start: keyed creates are refused and the call budget is local until it is',
+    );
   }
   const idempotencyLog = logger.child({ component: 'idempotency' });
   const idempotency = new IdempotentCreator({
-    store: new RedisKeyStore({ redis, retentionMs: config.idempotency.retentionMs, warn: (fields, message) => idempotencyLog.warn(fields, message) }),
+    store: new RedisKeyStore({
+      redis,
+      retentionMs: config.idempotency.retentionMs,
+      warn: (fields, message) => idempotencyLog.warn(fields, message),
+    }),
     now,
     settleMs: config.idempotency.settleMs,
     // As create-server's default: a claim outlives any request that could hold it.
@@ -57,7 +64,10 @@ export async function createSharedPieces(
     warn: (fields, message) => idempotencyLog.warn(fields, message),
   });
   // Visma counts calls per company and client; hashes keep the identifiers out of Redis's key space.
-  const owner = budgetOwner === null ? null : createHash('sha256').update(`${budgetOwner.tenantId}\n${budgetOwner.clientId}`).digest('hex').slice(0, 24);
+  const owner =
+    budgetOwner === null
+      ? null
+      : createHash('sha256').update(`${budgetOwner.tenantId}\n${budgetOwner.clientId}`).digest('hex').slice(0, 24);
   const fleetBudget =
     owner === null
       ? undefined
@@ -72,7 +82,14 @@ export async function createSharedPieces(
   const tokens =
     owner === null
       ? undefined
-      : new RedisTokenStore(redis, createHash('sha256').update(`${owner}\n${config.visma.scopes.join(' ')}`).digest('hex').slice(0, 24), now);
+      : new RedisTokenStore(
+          redis,
+          createHash('sha256')
+            .update(`${owner}\n${config.visma.scopes.join(' ')}`)
+            .digest('hex')
+            .slice(0, 24),
+          now,
+        );
   const invalidations = new RedisInvalidationBus(redis, redisUrl, logger.child({ component: 'upstream-cache' }));
   return {
     redis,

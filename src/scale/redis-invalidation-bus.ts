@@ -59,7 +59,10 @@ export class RedisInvalidationBus implements InvalidationBus {
       listener(message.invalidation);
     });
     this.subscriber.subscribe(this.channel).catch((error: unknown) => {
-      this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'Redis invalidation channel: subscribing failed; ioredis retries on reconnect');
+      this.logger.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        'Redis invalidation channel: subscribing failed; ioredis retries on reconnect',
+      );
     });
   }
 

@@ -259,7 +259,7 @@ function jsonErrorHandler(logger: Logger) {
           ? 'The request body must be JSON in UTF-8.'
           : status < 500
             ? 'The request body is not valid JSON.'
-          : 'Something went wrong inside the gateway.';
+            : 'Something went wrong inside the gateway.';
     response.status(status).json({
       errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR', requestId } }],
     });

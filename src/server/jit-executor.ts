@@ -98,7 +98,9 @@ function jitExecutor(schema: GraphQLSchema, options: JitExecutorOptions): Execut
       // reports them with the variable's node, which Apollo needs to answer 400 BAD_USER_INPUT.
       return interpreted();
     }
-    return result.errors === undefined ? result : { ...result, errors: result.errors.map((error) => asGraphQLJsError(error, request.document)) };
+    return result.errors === undefined
+      ? result
+      : { ...result, errors: result.errors.map((error) => asGraphQLJsError(error, request.document)) };
   };
 }
 

@@ -113,7 +113,13 @@ export class GatewayMetrics {
     this.rateLimitSource = source;
   }
 
-  recordOperation(operation: { name: string | null; type: string | null; outcome: OperationOutcome; durationMs: number; errorCodes: readonly string[] }): void {
+  recordOperation(operation: {
+    name: string | null;
+    type: string | null;
+    outcome: OperationOutcome;
+    durationMs: number;
+    errorCodes: readonly string[];
+  }): void {
     const labels = { operation_name: this.operationLabel(operation.name), operation_type: operation.type ?? 'unknown' };
     this.operations.inc({ ...labels, outcome: operation.outcome });
     this.operationDuration.observe(labels, operation.durationMs / 1000);

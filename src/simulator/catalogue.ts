@@ -55,16 +55,106 @@ export interface InventoryItem {
 }
 
 export const ITEMS: readonly InventoryItem[] = [
-  { number: '6', description: 'Consulting hour', uom: 'TIME', price: dec('1250'), vatCodeId: '3', accountNumber: '3015', itemType: 'Service', lineType: 'GN' },
-  { number: '222', description: 'Potatoes', uom: 'STK', price: dec('12.5'), vatCodeId: '31', accountNumber: '3000', itemType: 'MaterialCost', lineType: 'GI' },
-  { number: 'LIC-STD', description: 'Software licence, standard', uom: 'STK', price: dec('4990'), vatCodeId: '3', accountNumber: '3000', itemType: 'Service', lineType: 'GN' },
-  { number: 'SUPPORT', description: 'Support agreement, monthly', uom: 'MND', price: dec('1490'), vatCodeId: '3', accountNumber: '3015', itemType: 'Service', lineType: 'GN' },
-  { number: 'BOOK-01', description: 'Handbook, printed', uom: 'STK', price: dec('349'), vatCodeId: '5', accountNumber: '3100', itemType: 'MaterialCost', lineType: 'GI' },
-  { number: 'COFFEE', description: 'Coffee beans 1 kg', uom: 'KG', price: dec('189.9'), vatCodeId: '31', accountNumber: '3000', itemType: 'MaterialCost', lineType: 'GI' },
-  { number: 'TICKET', description: 'Event ticket', uom: 'STK', price: dec('750'), vatCodeId: '33', accountNumber: '3000', itemType: 'OtherCost', lineType: 'GN' },
-  { number: 'HW-100', description: 'Network switch', uom: 'STK', price: dec('2375.5'), vatCodeId: '3', accountNumber: '3000', itemType: 'MaterialCost', lineType: 'GI' },
-  { number: 'FREIGHT', description: 'Freight', uom: 'STK', price: dec('295'), vatCodeId: '3', accountNumber: '3000', itemType: 'OtherCost', lineType: 'GN' },
-  { number: 'EXPORT-SVC', description: 'Consulting abroad', uom: 'TIME', price: dec('1400'), vatCodeId: '52', accountNumber: '3200', itemType: 'Service', lineType: 'GN' },
+  {
+    number: '6',
+    description: 'Consulting hour',
+    uom: 'TIME',
+    price: dec('1250'),
+    vatCodeId: '3',
+    accountNumber: '3015',
+    itemType: 'Service',
+    lineType: 'GN',
+  },
+  {
+    number: '222',
+    description: 'Potatoes',
+    uom: 'STK',
+    price: dec('12.5'),
+    vatCodeId: '31',
+    accountNumber: '3000',
+    itemType: 'MaterialCost',
+    lineType: 'GI',
+  },
+  {
+    number: 'LIC-STD',
+    description: 'Software licence, standard',
+    uom: 'STK',
+    price: dec('4990'),
+    vatCodeId: '3',
+    accountNumber: '3000',
+    itemType: 'Service',
+    lineType: 'GN',
+  },
+  {
+    number: 'SUPPORT',
+    description: 'Support agreement, monthly',
+    uom: 'MND',
+    price: dec('1490'),
+    vatCodeId: '3',
+    accountNumber: '3015',
+    itemType: 'Service',
+    lineType: 'GN',
+  },
+  {
+    number: 'BOOK-01',
+    description: 'Handbook, printed',
+    uom: 'STK',
+    price: dec('349'),
+    vatCodeId: '5',
+    accountNumber: '3100',
+    itemType: 'MaterialCost',
+    lineType: 'GI',
+  },
+  {
+    number: 'COFFEE',
+    description: 'Coffee beans 1 kg',
+    uom: 'KG',
+    price: dec('189.9'),
+    vatCodeId: '31',
+    accountNumber: '3000',
+    itemType: 'MaterialCost',
+    lineType: 'GI',
+  },
+  {
+    number: 'TICKET',
+    description: 'Event ticket',
+    uom: 'STK',
+    price: dec('750'),
+    vatCodeId: '33',
+    accountNumber: '3000',
+    itemType: 'OtherCost',
+    lineType: 'GN',
+  },
+  {
+    number: 'HW-100',
+    description: 'Network switch',
+    uom: 'STK',
+    price: dec('2375.5'),
+    vatCodeId: '3',
+    accountNumber: '3000',
+    itemType: 'MaterialCost',
+    lineType: 'GI',
+  },
+  {
+    number: 'FREIGHT',
+    description: 'Freight',
+    uom: 'STK',
+    price: dec('295'),
+    vatCodeId: '3',
+    accountNumber: '3000',
+    itemType: 'OtherCost',
+    lineType: 'GN',
+  },
+  {
+    number: 'EXPORT-SVC',
+    description: 'Consulting abroad',
+    uom: 'TIME',
+    price: dec('1400'),
+    vatCodeId: '52',
+    accountNumber: '3200',
+    itemType: 'Service',
+    lineType: 'GN',
+  },
 ];
 
 export interface Currency {
@@ -205,7 +295,10 @@ const CUSTOMER_ROWS: readonly [string, CustomerStatusName, string, string, strin
 function customerFrom(row: (typeof CUSTOMER_ROWS)[number], index: number): DemoCustomer {
   const [name, status, currencyId, creditTermsId, countryId, city] = row;
   const number = String(10000 + index);
-  const slug = name.toLowerCase().replace(/[^a-z]+/g, '').slice(0, 16);
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '')
+    .slice(0, 16);
   const month = String((index % 12) + 1).padStart(2, '0');
   return {
     internalId: 501 + index,

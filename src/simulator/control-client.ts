@@ -8,7 +8,10 @@ export class SimulatorControlClient {
   private readonly base: string;
 
   /** `baseUrl` is the simulator's URL, e.g. `http://127.0.0.1:4010`. */
-  constructor(baseUrl: string, private readonly fetchImpl: typeof fetch = fetch) {
+  constructor(
+    baseUrl: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
     this.base = `${baseUrl.replace(/\/+$/, '')}/_simulator`;
   }
 

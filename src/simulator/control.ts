@@ -20,7 +20,14 @@ async function jsonBody(req: IncomingMessage): Promise<unknown> {
 }
 
 /** Fields an external edit ("a Visma user changed it") may set, as plain JSON values. */
-const EXTERNAL_TEXT_FIELDS = ['invoiceText', 'note', 'externalReference', 'paymentReference', 'customerRefNumber', 'customerProject'] as const;
+const EXTERNAL_TEXT_FIELDS = [
+  'invoiceText',
+  'note',
+  'externalReference',
+  'paymentReference',
+  'customerRefNumber',
+  'customerProject',
+] as const;
 
 export interface ExternalEdit {
   invoiceText?: string | null;
@@ -60,10 +67,13 @@ export function applyExternalEdit(company: Company, referenceNumber: string, edi
         throw new Error(`${key} must be a date YYYY-MM-DD`);
       } else copy[key] = value;
     } else if (key === 'dunningLevel') {
-      if (value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw new Error('dunningLevel must be a non-negative integer or null');
-      copy.dunningLevel = value as number | null;
+      if (value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 0))
+        throw new Error('dunningLevel must be a non-negative integer or null');
+      copy.dunningLevel = value;
     } else {
-      throw new Error(`unknown field ${JSON.stringify(key)}; allowed: ${[...EXTERNAL_TEXT_FIELDS, 'status', 'documentDueDate', 'dunningLevel', 'dunningLetterDate'].join(', ')}`);
+      throw new Error(
+        `unknown field ${JSON.stringify(key)}; allowed: ${[...EXTERNAL_TEXT_FIELDS, 'status', 'documentDueDate', 'dunningLevel', 'dunningLetterDate'].join(', ')}`,
+      );
     }
   }
   recompute(copy);

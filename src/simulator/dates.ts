@@ -64,7 +64,12 @@ export function parseFilterDate(text: string): number | null {
   const match = FILTER_FORMAT.exec(text);
   if (!match) return null;
   const [y, mo, d, h, mi, s] = match.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part))) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   if (!validParts(y, mo, d, h, mi, s)) return null;
   const fraction = match[7] ?? '';
@@ -83,7 +88,12 @@ export function parseBodyDateTime(text: string): number | null {
   const match = BODY_FORMAT.exec(text);
   if (!match) return null;
   const [y, mo, d, h, mi, s] = match.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part))) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   if (!validParts(y, mo, d, h, mi, s)) return null;
   const fraction = (match[7] ?? '').slice(0, 3).padEnd(3, '0');
@@ -120,6 +130,13 @@ export function toNaiveLocal(ms: number, timeZone: string): number {
   }
   const part: Record<string, number> = {};
   for (const p of format.formatToParts(new Date(ms))) if (p.type !== 'literal') part[p.type] = Number(p.value);
-  const wholeSeconds = Date.UTC(part.year ?? 1970, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0, part.second ?? 0);
+  const wholeSeconds = Date.UTC(
+    part.year ?? 1970,
+    (part.month ?? 1) - 1,
+    part.day ?? 1,
+    part.hour ?? 0,
+    part.minute ?? 0,
+    part.second ?? 0,
+  );
   return wholeSeconds + (((ms % 1000) + 1000) % 1000);
 }

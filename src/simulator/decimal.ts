@@ -30,7 +30,7 @@ export function parseDec(text: string): Dec | null {
   const kept = fraction.slice(0, SCALE).padEnd(SCALE, '0');
   let value = BigInt(whole) * ONE + BigInt(kept);
   // Digits beyond the sixth place round the sixth, half away from zero.
-  if (fraction.length > SCALE && (fraction.charCodeAt(SCALE) - 48) >= 5) value += 1n;
+  if (fraction.length > SCALE && fraction.charCodeAt(SCALE) - 48 >= 5) value += 1n;
   return sign ? -value : value;
 }
 

@@ -5,9 +5,7 @@
  */
 import { createRandom, type Random } from './prng';
 
-export const FAULT_KINDS = [
-  'latency', 'status', 'rateLimited', 'reset', 'malformed', 'emptyOk', 'dropAfterCommit',
-] as const;
+export const FAULT_KINDS = ['latency', 'status', 'rateLimited', 'reset', 'malformed', 'emptyOk', 'dropAfterCommit'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {

@@ -22,13 +22,16 @@ export function visMessage(status: number, text: string): Reply {
 
 /** The IPP envelope used for authorisation and company-context problems. */
 export function ippError(status: number, faultCode: string, message: string): Reply {
-  return json(status, JSON.stringify({
-    ExceptionType: 'IPPException',
-    ExceptionMessage: message,
-    ExceptionFaultCode: faultCode,
-    ExceptionMessageID: `${faultCode}_${randomUUID()}`,
-    ExceptionDetails: '',
-  }));
+  return json(
+    status,
+    JSON.stringify({
+      ExceptionType: 'IPPException',
+      ExceptionMessage: message,
+      ExceptionFaultCode: faultCode,
+      ExceptionMessageID: `${faultCode}_${randomUUID()}`,
+      ExceptionDetails: '',
+    }),
+  );
 }
 
 export function empty(status: number, headers: Record<string, string> = {}): Reply {
@@ -79,8 +82,15 @@ export function acceptsJson(accept: string | undefined): boolean {
   if (!accept) return true;
   return accept.split(',').some((part) => {
     const type = (part.split(';')[0] ?? '').trim().toLowerCase();
-    return type === '*/*' || type === 'application/*' || type === 'text/*' || type === 'application/json'
-      || type === 'text/json' || type.endsWith('+json') || type === '';
+    return (
+      type === '*/*' ||
+      type === 'application/*' ||
+      type === 'text/*' ||
+      type === 'application/json' ||
+      type === 'text/json' ||
+      type.endsWith('+json') ||
+      type === ''
+    );
   });
 }
 

@@ -97,7 +97,9 @@ function settingsFrom(options: SimulatorOptions): Settings {
 }
 
 function clientsFrom(options: SimulatorOptions): ClientRegistration[] {
-  const clients = options.clients ?? [{ clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, tenantIds: [DEMO_CLIENT.tenantId] }];
+  const clients = options.clients ?? [
+    { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, tenantIds: [DEMO_CLIENT.tenantId] },
+  ];
   if (clients.length === 0) throw new Error('clients must list at least one client');
   for (const c of clients) {
     if (!c.clientId || !c.clientSecret || c.tenantIds.length === 0) {
@@ -116,7 +118,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, received ${seed}`);
   const company = new Company(seed, invoiceCount, clientsFrom(options), settingsFrom(options), options.now ?? Date.now);
   let url = '';
-  const server = createSimulatorServer({ company, sleep: options.sleep ?? realSleep, publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url });
+  const server = createSimulatorServer({
+    company,
+    sleep: options.sleep ?? realSleep,
+    publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url,
+  });
   // Benchmarks drive many keep-alive connections; do not let idle ones pile up forever.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

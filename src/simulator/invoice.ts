@@ -8,8 +8,7 @@ import { CURRENCY_BY_ID, VAT_BY_ID } from './catalogue';
 import { add, div, mul, percentOf, round2, ZERO, type Dec } from './decimal';
 
 export type InvoiceStatusName =
-  | 'Hold' | 'Balanced' | 'Voided' | 'Scheduled' | 'Open' | 'Closed'
-  | 'PendingPrint' | 'PendingEmail' | 'CreditHold' | 'CcHold' | 'Reserved';
+  'Hold' | 'Balanced' | 'Voided' | 'Scheduled' | 'Open' | 'Closed' | 'PendingPrint' | 'PendingEmail' | 'CreditHold' | 'CcHold' | 'Reserved';
 
 /** Statuses of documents that have been released to the ledger and can no longer be edited. */
 export const RELEASED_STATUSES: ReadonlySet<InvoiceStatusName> = new Set(['Open', 'Closed', 'Voided', 'Reserved']);
@@ -202,10 +201,21 @@ export function computeLine(line: LineRecord, exchangeRate: Dec): void {
 
 export function emptyTotals(): Totals {
   return {
-    detailTotal: ZERO, detailTotalInCurrency: ZERO, discountTotal: ZERO, discountTotalInCurrency: ZERO,
-    vatTaxableTotal: ZERO, vatTaxableTotalInCurrency: ZERO, vatExemptTotal: ZERO, vatExemptTotalInCurrency: ZERO,
-    vatTotal: ZERO, vatTotalInCurrency: ZERO, amount: ZERO, amountInCurrency: ZERO,
-    balance: ZERO, balanceInCurrency: ZERO, taxes: [],
+    detailTotal: ZERO,
+    detailTotalInCurrency: ZERO,
+    discountTotal: ZERO,
+    discountTotalInCurrency: ZERO,
+    vatTaxableTotal: ZERO,
+    vatTaxableTotalInCurrency: ZERO,
+    vatExemptTotal: ZERO,
+    vatExemptTotalInCurrency: ZERO,
+    vatTotal: ZERO,
+    vatTotalInCurrency: ZERO,
+    amount: ZERO,
+    amountInCurrency: ZERO,
+    balance: ZERO,
+    balanceInCurrency: ZERO,
+    taxes: [],
   };
 }
 
@@ -219,7 +229,11 @@ export function recompute(invoice: InvoiceRecord): void {
   for (const line of invoice.lines) {
     computeLine(line, rate);
     const tax = taxes.get(line.vatCodeId) ?? {
-      vatCodeId: line.vatCodeId, taxableAmountInCurrency: ZERO, vatAmountInCurrency: ZERO, taxableAmount: ZERO, vatAmount: ZERO,
+      vatCodeId: line.vatCodeId,
+      taxableAmountInCurrency: ZERO,
+      vatAmountInCurrency: ZERO,
+      taxableAmount: ZERO,
+      vatAmount: ZERO,
     };
     tax.taxableAmountInCurrency += line.amountInCurrency;
     tax.taxableAmount += line.amount;

@@ -8,11 +8,33 @@ import { isReleased, type InvoiceRecord } from './invoice';
 import { EXPAND_ALL, type Expand } from './render';
 
 export const INVOICE_STATUS_NAMES = [
-  'Hold', 'Balanced', 'Voided', 'Scheduled', 'Open', 'Closed', 'PendingPrint', 'PendingEmail', 'CreditHold', 'CcHold', 'Reserved',
+  'Hold',
+  'Balanced',
+  'Voided',
+  'Scheduled',
+  'Open',
+  'Closed',
+  'PendingPrint',
+  'PendingEmail',
+  'CreditHold',
+  'CcHold',
+  'Reserved',
 ] as const;
 export const DOCUMENT_TYPE_NAMES = [
-  'Invoice', 'DebitNote', 'CreditNote', 'Payment', 'VoidPayment', 'Prepayment', 'Refund', 'FinCharge',
-  'SmallBalanceWo', 'SmallCreditWo', 'CashSale', 'CashReturn', 'Undefined', 'NoUpdate',
+  'Invoice',
+  'DebitNote',
+  'CreditNote',
+  'Payment',
+  'VoidPayment',
+  'Prepayment',
+  'Refund',
+  'FinCharge',
+  'SmallBalanceWo',
+  'SmallCreditWo',
+  'CashSale',
+  'CashReturn',
+  'Undefined',
+  'NoUpdate',
 ] as const;
 
 const OPERATORS = ['>', '<', '>=', '<='] as const;
@@ -83,10 +105,14 @@ function period(name: string, text: string): string {
 
 function compare(operator: Operator, value: number, bound: number): boolean {
   switch (operator) {
-    case '>': return value > bound;
-    case '<': return value < bound;
-    case '>=': return value >= bound;
-    case '<=': return value <= bound;
+    case '>':
+      return value > bound;
+    case '<':
+      return value < bound;
+    case '>=':
+      return value >= bound;
+    case '<=':
+      return value <= bound;
   }
 }
 

@@ -31,7 +31,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   };
   const clientId = env.SIMULATOR_CLIENT_ID || DEMO_CLIENT.clientId;
   const clientSecret = env.SIMULATOR_CLIENT_SECRET || DEMO_CLIENT.clientSecret;
-  const tenantIds = (env.SIMULATOR_TENANT_ID || DEMO_CLIENT.tenantId).split(',').map((t) => t.trim()).filter(Boolean);
+  const tenantIds = (env.SIMULATOR_TENANT_ID || DEMO_CLIENT.tenantId)
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   options.clients = [{ clientId, clientSecret, tenantIds }];
   const limit = intVar(env, 'SIMULATOR_RATE_LIMIT', 1, 1_000_000_000);
   const window = intVar(env, 'SIMULATOR_RATE_WINDOW_SECONDS', 1, 31_536_000);
@@ -58,7 +61,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   }
   const publicUrl = env.SIMULATOR_PUBLIC_URL;
   if (publicUrl) {
-    if (!/^https?:\/\/[^\s/]+/.test(publicUrl)) throw new ConfigError(`SIMULATOR_PUBLIC_URL must be an absolute http(s) URL, received "${publicUrl}"`);
+    if (!/^https?:\/\/[^\s/]+/.test(publicUrl))
+      throw new ConfigError(`SIMULATOR_PUBLIC_URL must be an absolute http(s) URL, received "${publicUrl}"`);
     options.publicUrl = publicUrl;
   }
   return options;

@@ -5,8 +5,19 @@
  * closing `metadata`; lists splice the per-request metadata onto the cached prefix.
  */
 import {
-  ACCOUNT_BY_NUMBER, BRANCH_BY_NUMBER, COUNTRY_BY_ID, CREDIT_TERMS, CUSTOMER_BY_NUMBER, PAYMENT_METHOD_BY_ID,
-  PROJECT_BY_ID, RECEIVABLES_ACCOUNT, SALESPERSON_BY_ID, SEGMENT_BY_ID, VAT_BY_ID, VAT_ZONE_BY_ID, type DemoCustomer,
+  ACCOUNT_BY_NUMBER,
+  BRANCH_BY_NUMBER,
+  COUNTRY_BY_ID,
+  CREDIT_TERMS,
+  CUSTOMER_BY_NUMBER,
+  PAYMENT_METHOD_BY_ID,
+  PROJECT_BY_ID,
+  RECEIVABLES_ACCOUNT,
+  SALESPERSON_BY_ID,
+  SEGMENT_BY_ID,
+  VAT_BY_ID,
+  VAT_ZONE_BY_ID,
+  type DemoCustomer,
 } from './catalogue';
 import { formatStamp, renderDate } from './dates';
 import { toNumber, type Dec } from './decimal';
@@ -22,11 +33,15 @@ export interface Expand {
 }
 
 export const EXPAND_ALL: Expand = {
-  applications: true, attachments: true, taxDetails: true, invoiceAddress: true, dunningInformation: true,
+  applications: true,
+  attachments: true,
+  taxDetails: true,
+  invoiceAddress: true,
+  dunningInformation: true,
 };
 
 function maskOf(e: Expand): number {
-  return (+e.applications) | (+e.attachments << 1) | (+e.taxDetails << 2) | (+e.invoiceAddress << 3) | (+e.dunningInformation << 4);
+  return +e.applications | (+e.attachments << 1) | (+e.taxDetails << 2) | (+e.invoiceAddress << 3) | (+e.dunningInformation << 4);
 }
 
 /** base64 of the 8-byte big-endian row version, like SQL Server's rowversion behind Visma's timeStamp. */
@@ -174,7 +189,8 @@ export function invoiceDto(inv: InvoiceRecord, expand: Expand): Record<string, u
     exchangeRate: n(inv.exchangeRate),
     dunningLetterDate: expand.dunningInformation ? dateOrNull(inv.dunningLetterDate) : null,
     dunningLetterLevel: expand.dunningInformation ? inv.dunningLevel : null,
-    contact: inv.contactId === null ? null : { id: inv.contactId, name: customer?.contactId === inv.contactId ? customer.contactName : null },
+    contact:
+      inv.contactId === null ? null : { id: inv.contactId, name: customer?.contactId === inv.contactId ? customer.contactName : null },
     attachments: expand.attachments ? inv.attachments.map((a) => ({ name: a.name, id: a.id, revision: a.revision })) : null,
     taxDetails: expand.taxDetails
       ? t.taxes.map((tax, index) => ({
@@ -197,9 +213,10 @@ export function invoiceDto(inv: InvoiceRecord, expand: Expand): Record<string, u
     originatorDocRef: inv.originatorDocRef,
     contractDocRef: inv.contractDocRef,
     childRecord: inv.childCustomerNumber === null ? null : { number: inv.childCustomerNumber, name: child?.name ?? null },
-    directDebitMandate: inv.directDebitMandateId === null
-      ? null
-      : { id: inv.directDebitMandateId, mandateId: `M-${inv.customerNumber}`, mandateDescription: 'Direct debit mandate' },
+    directDebitMandate:
+      inv.directDebitMandateId === null
+        ? null
+        : { id: inv.directDebitMandateId, mandateId: `M-${inv.customerNumber}`, mandateDescription: 'Direct debit mandate' },
     excludeDebtCollection: inv.excludeDebtCollection,
     debtCollection: inv.debtCollection === null ? null : { ...inv.debtCollection },
     timeStamp: timeStampOf(inv.version),
@@ -224,9 +241,8 @@ export function invoiceDto(inv: InvoiceRecord, expand: Expand): Record<string, u
           addressLine3: address.addressLine3,
           postalCode: address.postalCode,
           city: address.city,
-          country: address.countryId === null
-            ? null
-            : { id: address.countryId, name: country?.name ?? null, errorInfo: null, metadata: null },
+          country:
+            address.countryId === null ? null : { id: address.countryId, name: country?.name ?? null, errorInfo: null, metadata: null },
           county: address.county === null ? null : { id: address.county, name: address.county },
           overrideAddress: address.overrideAddress,
         }
@@ -286,9 +302,7 @@ export function invoiceDto(inv: InvoiceRecord, expand: Expand): Record<string, u
     note: inv.note,
     vatTotal: n(t.vatTotal),
     vatTotalInCurrency: n(t.vatTotalInCurrency),
-    location: inv.locationId === null
-      ? null
-      : { countryId: customer?.countryId ?? null, id: inv.locationId, name: 'Primary location' },
+    location: inv.locationId === null ? null : { countryId: customer?.countryId ?? null, id: inv.locationId, name: 'Primary location' },
     branchNumber: branchDto(inv.branchNumber),
     cashAccount: inv.cashAccount,
     project: project ? { internalId: project.internalId, id: project.id, description: project.description } : null,

@@ -3,9 +3,7 @@
  * dates (2024–2025), never relative to today. Invoice 003547 always exists and is unreleased,
  * because the docs' PUT example targets it (CONTRACT §8.6, fixtures/).
  */
-import {
-  BRANCHES, CUSTOMERS, ITEMS, PROJECTS, SALESPEOPLE, TERMS_BY_ID, type DemoCustomer, type InventoryItem,
-} from './catalogue';
+import { BRANCHES, CUSTOMERS, ITEMS, PROJECTS, SALESPEOPLE, TERMS_BY_ID, type DemoCustomer, type InventoryItem } from './catalogue';
 import { addDays, dateToMs, periodOf } from './dates';
 import { dec, div, fromInt, round2, ZERO } from './decimal';
 import { exchangeRateOf, emptyTotals, recompute, type InvoiceRecord, type InvoiceStatusName, type LineRecord } from './invoice';
@@ -33,12 +31,35 @@ function uuidFrom(random: Random): string {
 export function newLine(lineNumber: number, fields: Partial<LineRecord> & Pick<LineRecord, 'accountNumber' | 'vatCodeId'>): LineRecord {
   return {
     lineNumber,
-    inventoryNumber: null, lineType: null, description: null, quantity: fromInt(1), uom: null,
-    unitPriceInCurrency: ZERO, manualAmountInCurrency: null, discountPercent: ZERO, discountAmountInCurrency: ZERO,
-    manualDiscount: false, discountCode: null, subaccount: [], branchNumber: null, taskId: null, salesperson: null,
-    itemType: null, typeOfWork: null, isRotRutDeductible: false, startDate: null, endDate: null,
-    termStartDate: null, termEndDate: null, deferralSchedule: null, deferralCode: null, note: null,
-    amountInCurrency: ZERO, amount: ZERO, unitPrice: ZERO, discountAmount: ZERO,
+    inventoryNumber: null,
+    lineType: null,
+    description: null,
+    quantity: fromInt(1),
+    uom: null,
+    unitPriceInCurrency: ZERO,
+    manualAmountInCurrency: null,
+    discountPercent: ZERO,
+    discountAmountInCurrency: ZERO,
+    manualDiscount: false,
+    discountCode: null,
+    subaccount: [],
+    branchNumber: null,
+    taskId: null,
+    salesperson: null,
+    itemType: null,
+    typeOfWork: null,
+    isRotRutDeductible: false,
+    startDate: null,
+    endDate: null,
+    termStartDate: null,
+    termEndDate: null,
+    deferralSchedule: null,
+    deferralCode: null,
+    note: null,
+    amountInCurrency: ZERO,
+    amount: ZERO,
+    unitPrice: ZERO,
+    discountAmount: ZERO,
     ...fields,
   };
 }
@@ -124,7 +145,15 @@ export function blankInvoice(referenceNumber: string, customer: DemoCustomer, do
   };
 }
 
-const TEXTS = ['Consulting services', 'Licences and support', 'Goods delivered', 'Monthly subscription', 'Project work', 'Event tickets', 'Hardware delivery'];
+const TEXTS = [
+  'Consulting services',
+  'Licences and support',
+  'Goods delivered',
+  'Monthly subscription',
+  'Project work',
+  'Event tickets',
+  'Hardware delivery',
+];
 const QUANTITIES = ['1', '2', '3', '5', '10', '12', '0.5', '1.5', '7.25', '100', '500'];
 const DISCOUNTS = ['5', '10', '12.5'];
 
@@ -134,26 +163,34 @@ function generateLines(random: Random, currencyId: string, count: number): LineR
     const item = random.pick(ITEMS);
     if (random.chance(0.08)) {
       // A description-only line (FORUM-LINE: a description is enough without an item).
-      lines.push(newLine(i, {
-        description: 'Miscellaneous charge', lineType: 'MI', accountNumber: '3000', vatCodeId: '3',
-        quantity: fromInt(1), unitPriceInCurrency: round2(dec(String(random.int(100, 5000)))),
-      }));
+      lines.push(
+        newLine(i, {
+          description: 'Miscellaneous charge',
+          lineType: 'MI',
+          accountNumber: '3000',
+          vatCodeId: '3',
+          quantity: fromInt(1),
+          unitPriceInCurrency: round2(dec(String(random.int(100, 5000)))),
+        }),
+      );
       continue;
     }
-    lines.push(newLine(i, {
-      inventoryNumber: item.number,
-      lineType: item.lineType,
-      description: item.description,
-      quantity: dec(random.pick(QUANTITIES)),
-      uom: item.uom,
-      unitPriceInCurrency: itemPriceIn(item, currencyId),
-      discountPercent: random.chance(0.15) ? dec(random.pick(DISCOUNTS)) : ZERO,
-      accountNumber: item.accountNumber,
-      vatCodeId: item.vatCodeId,
-      itemType: item.itemType,
-      subaccount: random.chance(0.2) ? [{ segmentId: 1, value: random.pick(['10', '20', '30']) }] : [],
-      branchNumber: '1',
-    }));
+    lines.push(
+      newLine(i, {
+        inventoryNumber: item.number,
+        lineType: item.lineType,
+        description: item.description,
+        quantity: dec(random.pick(QUANTITIES)),
+        uom: item.uom,
+        unitPriceInCurrency: itemPriceIn(item, currencyId),
+        discountPercent: random.chance(0.15) ? dec(random.pick(DISCOUNTS)) : ZERO,
+        accountNumber: item.accountNumber,
+        vatCodeId: item.vatCodeId,
+        itemType: item.itemType,
+        subaccount: random.chance(0.2) ? [{ segmentId: 1, value: random.pick(['10', '20', '30']) }] : [],
+        branchNumber: '1',
+      }),
+    );
   }
   return lines;
 }
@@ -221,14 +258,24 @@ export function seedInvoices(seed: number, count: number): SeededData {
     recompute(inv);
     if (inv.status === 'Closed') {
       const paidOn = addDays(inv.documentDueDate, random.int(-10, 20));
-      inv.applications = [{ docType: 'Payment', refNbr: `PAY${number}`, amountPaid: inv.totals.amountInCurrency, applicationDate: paidOn, paymentRef: inv.paymentReference ?? '' }];
+      inv.applications = [
+        {
+          docType: 'Payment',
+          refNbr: `PAY${number}`,
+          amountPaid: inv.totals.amountInCurrency,
+          applicationDate: paidOn,
+          paymentRef: inv.paymentReference ?? '',
+        },
+      ];
       inv.closedFinancialPeriod = periodOf(paidOn);
       modifiedMs = stampAt(paidOn, random);
     } else if (inv.status === 'Open') {
       if (random.chance(0.2)) {
         const part = round2(div(inv.totals.amountInCurrency, fromInt(2)));
         const paidOn = addDays(documentDate, random.int(5, 25));
-        inv.applications = [{ docType: 'Payment', refNbr: `PAY${number}`, amountPaid: part, applicationDate: paidOn, paymentRef: inv.paymentReference ?? '' }];
+        inv.applications = [
+          { docType: 'Payment', refNbr: `PAY${number}`, amountPaid: part, applicationDate: paidOn, paymentRef: inv.paymentReference ?? '' },
+        ];
         modifiedMs = stampAt(paidOn, random);
       }
       const overdueDays = Math.round((todayMs - dateToMs(inv.documentDueDate)) / 86_400_000);
@@ -237,7 +284,12 @@ export function seedInvoices(seed: number, count: number): SeededData {
         inv.dunningLetterDate = addDays(inv.documentDueDate, 14 * inv.dunningLevel);
         modifiedMs = Math.max(modifiedMs, stampAt(inv.dunningLetterDate, random));
         if (inv.dunningLevel === 3 && random.chance(0.5)) {
-          inv.debtCollection = { caseNumber: `DC-${number}`, caseType: 'Collection', caseStatus: 'Active', caseUrl: `https://collection.example/case/${number}` };
+          inv.debtCollection = {
+            caseNumber: `DC-${number}`,
+            caseType: 'Collection',
+            caseStatus: 'Active',
+            caseUrl: `https://collection.example/case/${number}`,
+          };
         }
       }
     }

@@ -10,9 +10,7 @@ import { type Company } from './company';
 import { handleControl } from './control';
 import { customerJson } from './customer';
 import { type Fault } from './faults';
-import {
-  acceptsJson, BodyTooLargeError, empty, ippError, isJsonContentType, json, readBody, send, visMessage, type Reply,
-} from './http';
+import { acceptsJson, BodyTooLargeError, empty, ippError, isJsonContentType, json, readBody, send, visMessage, type Reply } from './http';
 import { parseListQuery, QueryError, runListQuery } from './list-query';
 import { RATE_LIMIT_POLICY } from './rate-limit';
 import { etagOf, invoiceJson, invoiceListJson } from './render';
@@ -47,7 +45,10 @@ interface Route {
 }
 
 function route(method: string, template: string, scope: Route['scope'], handler: Handler, hasBody = false): Route {
-  const pattern = template.split('/').filter(Boolean).map((s) => (s.startsWith('{') ? '*' : s.toLowerCase()));
+  const pattern = template
+    .split('/')
+    .filter(Boolean)
+    .map((s) => (s.startsWith('{') ? '*' : s.toLowerCase()));
   return { method, pattern, template: `${method} ${template}`, handler, scope, hasBody };
 }
 
@@ -124,7 +125,9 @@ function faultReply(fault: Fault): Reply | 'reset' | null {
     }
     case 'rateLimited': {
       const seconds = fault.retryAfterSeconds ?? 1;
-      return json(429, JSON.stringify({ message: `Rate limit is exceeded. Try again in ${seconds} seconds.` }), { 'Retry-After': String(seconds) });
+      return json(429, JSON.stringify({ message: `Rate limit is exceeded. Try again in ${seconds} seconds.` }), {
+        'Retry-After': String(seconds),
+      });
     }
     case 'malformed':
       return json(200, '{"referenceNumber":"0035');
@@ -161,7 +164,12 @@ async function handleToken(company: Company, req: IncomingMessage): Promise<Repl
   const form = new URLSearchParams((await readBody(req, BODY_LIMIT_BYTES)).toString('utf8'));
   const outcome = company.tokens.issue(form, req.headers.authorization, company.now());
   if (!outcome.ok) {
-    return oauthError(outcome.status, outcome.error, outcome.description, outcome.basicChallenge ? { 'WWW-Authenticate': 'Basic realm="connect"' } : {});
+    return oauthError(
+      outcome.status,
+      outcome.error,
+      outcome.description,
+      outcome.basicChallenge ? { 'WWW-Authenticate': 'Basic realm="connect"' } : {},
+    );
   }
   return json(200, JSON.stringify(outcome.body), { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }
@@ -169,7 +177,10 @@ async function handleToken(company: Company, req: IncomingMessage): Promise<Repl
 async function parseJsonBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; reply: Reply }> {
   const raw = await readBody(req, BODY_LIMIT_BYTES);
   if (!isJsonContentType(req.headers['content-type'])) {
-    return { ok: false, reply: visMessage(415, `The request's Content-Type must be application/json, received '${req.headers['content-type'] ?? ''}'.`) };
+    return {
+      ok: false,
+      reply: visMessage(415, `The request's Content-Type must be application/json, received '${req.headers['content-type'] ?? ''}'.`),
+    };
   }
   const text = raw.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') return { ok: false, reply: visMessage(400, 'The request body is empty.') };
@@ -180,7 +191,14 @@ async function parseJsonBody(req: IncomingMessage): Promise<{ ok: true; value: u
   }
 }
 
-async function handleApi(company: Company, req: IncomingMessage, route: Route, params: string[], search: string, publicUrl: string): Promise<Reply> {
+async function handleApi(
+  company: Company,
+  req: IncomingMessage,
+  route: Route,
+  params: string[],
+  search: string,
+  publicUrl: string,
+): Promise<Reply> {
   const nowMs = company.now();
   const grant = company.tokens.verify(req.headers.authorization, nowMs);
   if (!grant) {
@@ -218,7 +236,17 @@ async function handleApi(company: Company, req: IncomingMessage, route: Route, p
         body = parsed.value;
       }
     }
-    return route.handler({ company, req, params: params.map(decodeKey), search, nowMs, localNowMs: company.localNow(), grant, body, publicUrl });
+    return route.handler({
+      company,
+      req,
+      params: params.map(decodeKey),
+      search,
+      nowMs,
+      localNowMs: company.localNow(),
+      grant,
+      body,
+      publicUrl,
+    });
   })();
   return withRateHeaders(reply, decision);
 }
@@ -257,9 +285,10 @@ export function createSimulatorServer(deps: ServerDeps): Server {
       const candidates = ROUTES.map((r) => ({ r, params: matchPath(r.pattern, segments) })).filter((c) => c.params !== null);
       const match = candidates.find((c) => c.r.method === method);
       if (!match || !match.params) {
-        const reply = candidates.length > 0
-          ? empty(405, { Allow: candidates.map((c) => c.r.method).join(', ') })
-          : json(404, JSON.stringify({ message: 'Resource not found' }));
+        const reply =
+          candidates.length > 0
+            ? empty(405, { Allow: candidates.map((c) => c.r.method).join(', ') })
+            : json(404, JSON.stringify({ message: 'Resource not found' }));
         await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
         send(res, reply);
         return;
@@ -304,7 +333,7 @@ export function createSimulatorServer(deps: ServerDeps): Server {
         return;
       }
       // An unexpected failure is the simulator's own bug: answer 500 without internals.
-      process.stderr.write(`simulator: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(`simulator: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       if (!res.headersSent) send(res, json(500, JSON.stringify({ message: 'An error has occurred.' })));
       else res.destroy();
     });

@@ -66,13 +66,27 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
   for (const key of Object.keys(p)) {
     const value = p[key];
     switch (key) {
-      case 'statusOnCreate': next.statusOnCreate = oneOf(key, value, ['Hold', 'Balanced'] as const); break;
-      case 'numbering': next.numbering = oneOf(key, value, ['auto', 'manual'] as const); break;
-      case 'unknownFields': next.unknownFields = oneOf(key, value, ['reject', 'ignore'] as const); break;
-      case 'tokenLifetimeSeconds': next.tokenLifetimeSeconds = positiveInt(key, value); break;
-      case 'maxPageSize': next.maxPageSize = positiveInt(key, value); break;
-      case 'defaultPageSize': next.defaultPageSize = positiveInt(key, value); break;
-      case 'timeZone': next.timeZone = timeZone(key, value); break;
+      case 'statusOnCreate':
+        next.statusOnCreate = oneOf(key, value, ['Hold', 'Balanced'] as const);
+        break;
+      case 'numbering':
+        next.numbering = oneOf(key, value, ['auto', 'manual'] as const);
+        break;
+      case 'unknownFields':
+        next.unknownFields = oneOf(key, value, ['reject', 'ignore'] as const);
+        break;
+      case 'tokenLifetimeSeconds':
+        next.tokenLifetimeSeconds = positiveInt(key, value);
+        break;
+      case 'maxPageSize':
+        next.maxPageSize = positiveInt(key, value);
+        break;
+      case 'defaultPageSize':
+        next.defaultPageSize = positiveInt(key, value);
+        break;
+      case 'timeZone':
+        next.timeZone = timeZone(key, value);
+        break;
       case 'rateLimit': {
         if (typeof value !== 'object' || value === null) throw new Error('rateLimit must be an object');
         const r = value as Record<string, unknown>;

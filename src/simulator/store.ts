@@ -12,7 +12,10 @@ export class InvoiceStore {
   private rowVersion = 0n;
   private lastAutoNumber = 0;
 
-  constructor(private readonly seed: number, private readonly count: number) {
+  constructor(
+    private readonly seed: number,
+    private readonly count: number,
+  ) {
     this.reset();
   }
 

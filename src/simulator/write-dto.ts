@@ -9,10 +9,25 @@ import { parseBodyDateTime } from './dates';
 import { decFromNumber, type Dec } from './decimal';
 
 export type FieldKind =
-  | 'string' | 'decimal' | 'int32' | 'bool' | 'dateTime'
-  | 'nullableBool' | 'nullableInt32' | 'nullableDecimal' | 'nullableDateTime' | 'nullableGuid'
-  | 'itemTypeEnum' | 'rotRutTypeEnum'
-  | 'bareOperation' | 'segmentArray' | 'addressTwice' | 'contactTwice' | 'rotRutObject' | 'taxDetailArray' | 'lineArray'
+  | 'string'
+  | 'decimal'
+  | 'int32'
+  | 'bool'
+  | 'dateTime'
+  | 'nullableBool'
+  | 'nullableInt32'
+  | 'nullableDecimal'
+  | 'nullableDateTime'
+  | 'nullableGuid'
+  | 'itemTypeEnum'
+  | 'rotRutTypeEnum'
+  | 'bareOperation'
+  | 'segmentArray'
+  | 'addressTwice'
+  | 'contactTwice'
+  | 'rotRutObject'
+  | 'taxDetailArray'
+  | 'lineArray'
   | 'distributionArray';
 
 /** CustomerInvoiceUpdateDto: 51 fields. */
@@ -156,9 +171,7 @@ export interface BodyDate {
 }
 
 /** A validated, unwrapped value. `null` only where the wrapper admits it (strings and Nullable<T>). */
-export type Value =
-  | string | number | boolean | Dec | BodyDate | null
-  | Operation | Segment[] | Fields | Fields[];
+export type Value = string | number | boolean | Dec | BodyDate | null | Operation | Segment[] | Fields | Fields[];
 
 export interface Segment {
   segmentId: number;
@@ -236,9 +249,17 @@ class Parser {
       case 'rotRutObject':
         return this.object(path, raw, ROT_RUT_FIELDS);
       case 'addressTwice':
-        return this.object(`${path}.value`, this.unwrap(path, raw, 'an object of address fields, each wrapped in {"value": …}'), ADDRESS_FIELDS);
+        return this.object(
+          `${path}.value`,
+          this.unwrap(path, raw, 'an object of address fields, each wrapped in {"value": …}'),
+          ADDRESS_FIELDS,
+        );
       case 'contactTwice':
-        return this.object(`${path}.value`, this.unwrap(path, raw, 'an object of contact fields, each wrapped in {"value": …}'), CONTACT_FIELDS);
+        return this.object(
+          `${path}.value`,
+          this.unwrap(path, raw, 'an object of contact fields, each wrapped in {"value": …}'),
+          CONTACT_FIELDS,
+        );
       default:
         return this.scalar(path, raw, kind);
     }

@@ -5,9 +5,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  ACCOUNT_BY_NUMBER, BRANCH_BY_NUMBER, COUNTRY_BY_ID, CURRENCY_BY_ID, CUSTOMER_BY_NUMBER, ITEM_BY_NUMBER,
-  PAYMENT_METHOD_BY_ID, PROJECT_BY_ID, SALESPERSON_BY_ID, SEGMENT_BY_ID, TERMS_BY_ID, VAT_BY_ID, VAT_ZONE_BY_ID,
-  DEFAULT_SALES_ACCOUNT, DEFAULT_VAT_CODE, type DemoCustomer,
+  ACCOUNT_BY_NUMBER,
+  BRANCH_BY_NUMBER,
+  COUNTRY_BY_ID,
+  CURRENCY_BY_ID,
+  CUSTOMER_BY_NUMBER,
+  ITEM_BY_NUMBER,
+  PAYMENT_METHOD_BY_ID,
+  PROJECT_BY_ID,
+  SALESPERSON_BY_ID,
+  SEGMENT_BY_ID,
+  TERMS_BY_ID,
+  VAT_BY_ID,
+  VAT_ZONE_BY_ID,
+  DEFAULT_SALES_ACCOUNT,
+  DEFAULT_VAT_CODE,
+  type DemoCustomer,
 } from './catalogue';
 import { addDays, formatDate, periodOf } from './dates';
 import { fromInt, ZERO, type Dec } from './decimal';
@@ -22,7 +35,7 @@ import { parseWriteDto, WriteDtoError, type BodyDate, type Fields, type Segment,
 class RuleError extends Error {}
 
 const str = (v: Value | undefined): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const date = (v: Value | undefined): BodyDate | null => (v !== null && typeof v === 'object' && 'date' in v ? (v as BodyDate) : null);
+const date = (v: Value | undefined): BodyDate | null => (v !== null && typeof v === 'object' && 'date' in v ? v : null);
 const decimal = (v: Value | undefined): Dec | null => (typeof v === 'bigint' ? v : null);
 
 function lookup<T>(map: ReadonlyMap<string, T>, value: string, what: string): T {
@@ -88,11 +101,22 @@ function applyLineFields(line: LineRecord, f: Fields, currencyId: string): void 
   }
   for (const [name, value] of f) {
     switch (name) {
-      case 'operation': case 'lineNumber': case 'inventoryNumber': break;
-      case 'description': line.description = value as string | null; break;
-      case 'quantity': line.quantity = value as Dec; break;
-      case 'unitPriceInCurrency': line.unitPriceInCurrency = value as Dec; break;
-      case 'manualAmountInCurrency': line.manualAmountInCurrency = value as Dec; break;
+      case 'operation':
+      case 'lineNumber':
+      case 'inventoryNumber':
+        break;
+      case 'description':
+        line.description = value as string | null;
+        break;
+      case 'quantity':
+        line.quantity = value as Dec;
+        break;
+      case 'unitPriceInCurrency':
+        line.unitPriceInCurrency = value as Dec;
+        break;
+      case 'manualAmountInCurrency':
+        line.manualAmountInCurrency = value as Dec;
+        break;
       case 'uom': {
         const uom = str(value);
         if (line.inventoryNumber !== null && uom !== null) {
@@ -104,8 +128,12 @@ function applyLineFields(line: LineRecord, f: Fields, currencyId: string): void 
         line.uom = uom === null ? line.uom : uom.toUpperCase();
         break;
       }
-      case 'accountNumber': line.accountNumber = lookup(ACCOUNT_BY_NUMBER, str(value) ?? '', 'Account').number; break;
-      case 'vatCodeId': line.vatCodeId = lookup(VAT_BY_ID, str(value) ?? '', 'VAT category').id; break;
+      case 'accountNumber':
+        line.accountNumber = lookup(ACCOUNT_BY_NUMBER, str(value) ?? '', 'Account').number;
+        break;
+      case 'vatCodeId':
+        line.vatCodeId = lookup(VAT_BY_ID, str(value) ?? '', 'VAT category').id;
+        break;
       case 'discountPercent': {
         const pct = value as Dec;
         if (pct < ZERO || pct > fromInt(100)) throw new RuleError('discountPercent must be between 0 and 100.');
@@ -118,9 +146,15 @@ function applyLineFields(line: LineRecord, f: Fields, currencyId: string): void 
         // A typed amount wins unless a percent came in the same body (then the percent rules).
         if (!f.has('discountPercent')) line.manualDiscount = true;
         break;
-      case 'manualDiscount': line.manualDiscount = value as boolean; break;
-      case 'discountCode': line.discountCode = str(value); break;
-      case 'subaccount': line.subaccount = checkSegments(value as Segment[]); break;
+      case 'manualDiscount':
+        line.manualDiscount = value as boolean;
+        break;
+      case 'discountCode':
+        line.discountCode = str(value);
+        break;
+      case 'subaccount':
+        line.subaccount = checkSegments(value as Segment[]);
+        break;
       case 'branchNumber': {
         const b = str(value);
         line.branchNumber = b === null ? null : lookup(BRANCH_BY_NUMBER, b, 'Branch').number;
@@ -137,17 +171,38 @@ function applyLineFields(line: LineRecord, f: Fields, currencyId: string): void 
         line.salesperson = s === null ? null : lookup(SALESPERSON_BY_ID, s, 'Salesperson').id;
         break;
       }
-      case 'itemType': line.itemType = value as LineRecord['itemType']; break;
-      case 'typeOfWork': line.typeOfWork = str(value); break;
-      case 'domesticServicesDeductible': line.isRotRutDeductible = value === true; break;
-      case 'startDate': line.startDate = date(value)?.date ?? null; break;
-      case 'endDate': line.endDate = date(value)?.date ?? null; break;
-      case 'termStartDate': line.termStartDate = date(value)?.date ?? null; break;
-      case 'termEndDate': line.termEndDate = date(value)?.date ?? null; break;
-      case 'deferralSchedule': line.deferralSchedule = value as number; break;
-      case 'deferralCode': line.deferralCode = str(value); break;
-      case 'note': line.note = str(value); break;
-      default: throw new Error(`unhandled line field ${name}`);
+      case 'itemType':
+        line.itemType = value as LineRecord['itemType'];
+        break;
+      case 'typeOfWork':
+        line.typeOfWork = str(value);
+        break;
+      case 'domesticServicesDeductible':
+        line.isRotRutDeductible = value === true;
+        break;
+      case 'startDate':
+        line.startDate = date(value)?.date ?? null;
+        break;
+      case 'endDate':
+        line.endDate = date(value)?.date ?? null;
+        break;
+      case 'termStartDate':
+        line.termStartDate = date(value)?.date ?? null;
+        break;
+      case 'termEndDate':
+        line.termEndDate = date(value)?.date ?? null;
+        break;
+      case 'deferralSchedule':
+        line.deferralSchedule = value as number;
+        break;
+      case 'deferralCode':
+        line.deferralCode = str(value);
+        break;
+      case 'note':
+        line.note = str(value);
+        break;
+      default:
+        throw new Error(`unhandled line field ${name}`);
     }
   }
 }
@@ -159,7 +214,12 @@ function insertLine(inv: InvoiceRecord, f: Fields, path: string): void {
   }
   // Insert always appends with the next number; a supplied lineNumber is ignored (CONTRACT §8.6).
   const lineNumber = inv.lines.reduce((max, l) => Math.max(max, l.lineNumber), 0) + 1;
-  const line = newLine(lineNumber, { accountNumber: DEFAULT_SALES_ACCOUNT, vatCodeId: DEFAULT_VAT_CODE, lineType: 'MI', branchNumber: inv.branchNumber });
+  const line = newLine(lineNumber, {
+    accountNumber: DEFAULT_SALES_ACCOUNT,
+    vatCodeId: DEFAULT_VAT_CODE,
+    lineType: 'MI',
+    branchNumber: inv.branchNumber,
+  });
   applyLineFields(line, f, inv.currencyId);
   inv.lines.push(line);
 }
@@ -188,15 +248,32 @@ function applyAddress(inv: InvoiceRecord, f: Fields): void {
   for (const [name, value] of f) {
     const text = value as string | null;
     switch (name) {
-      case 'overrideAddress': a.overrideAddress = value === true; break;
-      case 'addressLine1': a.addressLine1 = text; break;
-      case 'addressLine2': a.addressLine2 = text; break;
-      case 'addressLine3': a.addressLine3 = text; break;
-      case 'postalCode': a.postalCode = text; break;
-      case 'city': a.city = text; break;
-      case 'county': a.county = text; break;
-      case 'countryId': a.countryId = text === null || text === '' ? null : lookup(COUNTRY_BY_ID, text, 'Country').id; break;
-      default: throw new Error(`unhandled address field ${name}`);
+      case 'overrideAddress':
+        a.overrideAddress = value === true;
+        break;
+      case 'addressLine1':
+        a.addressLine1 = text;
+        break;
+      case 'addressLine2':
+        a.addressLine2 = text;
+        break;
+      case 'addressLine3':
+        a.addressLine3 = text;
+        break;
+      case 'postalCode':
+        a.postalCode = text;
+        break;
+      case 'city':
+        a.city = text;
+        break;
+      case 'county':
+        a.county = text;
+        break;
+      case 'countryId':
+        a.countryId = text === null || text === '' ? null : lookup(COUNTRY_BY_ID, text, 'Country').id;
+        break;
+      default:
+        throw new Error(`unhandled address field ${name}`);
     }
   }
 }
@@ -206,12 +283,23 @@ function applyContact(inv: InvoiceRecord, f: Fields): void {
   for (const [name, value] of f) {
     const text = value as string | null;
     switch (name) {
-      case 'overrideContact': c.overrideContact = value === true; break;
-      case 'name': c.businessName = text; break;
-      case 'attention': c.attention = text; break;
-      case 'email': c.email = text; break;
-      case 'phone1': c.phone1 = text; break;
-      default: throw new Error(`unhandled contact field ${name}`);
+      case 'overrideContact':
+        c.overrideContact = value === true;
+        break;
+      case 'name':
+        c.businessName = text;
+        break;
+      case 'attention':
+        c.attention = text;
+        break;
+      case 'email':
+        c.email = text;
+        break;
+      case 'phone1':
+        c.phone1 = text;
+        break;
+      default:
+        throw new Error(`unhandled contact field ${name}`);
     }
   }
 }
@@ -238,8 +326,15 @@ function applyHeader(inv: InvoiceRecord, f: Fields): void {
   }
   for (const [name, value] of f) {
     switch (name) {
-      case 'documentDate': case 'currencyId': case 'creditTermsId': case 'customerNumber': case 'referenceNumber':
-      case 'overrideNumberSeries': case 'hold': case 'invoiceLines': case 'consolidateInvoices':
+      case 'documentDate':
+      case 'currencyId':
+      case 'creditTermsId':
+      case 'customerNumber':
+      case 'referenceNumber':
+      case 'overrideNumberSeries':
+      case 'hold':
+      case 'invoiceLines':
+      case 'consolidateInvoices':
         break;
       case 'taxDetailLines':
         // VAT is always computed from the lines; sent tax lines are checked, not applied.
@@ -248,20 +343,35 @@ function applyHeader(inv: InvoiceRecord, f: Fields): void {
           if (id !== null) lookup(VAT_BY_ID, id, 'Tax');
         }
         break;
-      case 'rotRutDetails': break;
+      case 'rotRutDetails':
+        break;
       case 'exchangeRate': {
         const rate = decimal(value) ?? ZERO;
         if (rate <= ZERO) throw new RuleError('exchangeRate must be greater than 0.');
         inv.exchangeRate = rate;
         break;
       }
-      case 'documentDueDate': inv.documentDueDate = date(value)?.date ?? inv.documentDueDate; break;
-      case 'cashDiscountDate': inv.cashDiscountDate = date(value)?.date ?? null; break;
-      case 'origInvoiceDate': inv.origInvoiceDate = date(value)?.date ?? null; break;
-      case 'startDate': inv.startDate = date(value)?.date ?? null; break;
-      case 'endDate': inv.endDate = date(value)?.date ?? null; break;
-      case 'postPeriod': if (str(value) !== null) inv.postPeriod = postPeriodFromWrite(str(value) ?? ''); break;
-      case 'financialPeriod': if (str(value) !== null) inv.financialPeriod = financialPeriodFromWrite(str(value) ?? ''); break;
+      case 'documentDueDate':
+        inv.documentDueDate = date(value)?.date ?? inv.documentDueDate;
+        break;
+      case 'cashDiscountDate':
+        inv.cashDiscountDate = date(value)?.date ?? null;
+        break;
+      case 'origInvoiceDate':
+        inv.origInvoiceDate = date(value)?.date ?? null;
+        break;
+      case 'startDate':
+        inv.startDate = date(value)?.date ?? null;
+        break;
+      case 'endDate':
+        inv.endDate = date(value)?.date ?? null;
+        break;
+      case 'postPeriod':
+        if (str(value) !== null) inv.postPeriod = postPeriodFromWrite(str(value) ?? '');
+        break;
+      case 'financialPeriod':
+        if (str(value) !== null) inv.financialPeriod = financialPeriodFromWrite(str(value) ?? '');
+        break;
       case 'paymentMethodId': {
         const v = str(value);
         inv.paymentMethodId = v === null ? null : lookup(PAYMENT_METHOD_BY_ID, v, 'Payment method').id;
@@ -290,8 +400,9 @@ function applyHeader(inv: InvoiceRecord, f: Fields): void {
       }
       case 'contact': {
         const customer = CUSTOMER_BY_NUMBER.get(inv.customerNumber);
-        if (value !== null && value !== customer?.contactId) throw new RuleError(`Contact '${String(value)}' does not belong to customer '${inv.customerNumber}'.`);
-        inv.contactId = value as number | null;
+        if (value !== null && value !== customer?.contactId)
+          throw new RuleError(`Contact '${String(value)}' does not belong to customer '${inv.customerNumber}'.`);
+        inv.contactId = value;
         break;
       }
       case 'childCustomerNumber': {
@@ -304,34 +415,85 @@ function applyHeader(inv: InvoiceRecord, f: Fields): void {
         inv.salesPersonId = v === null ? null : lookup(SALESPERSON_BY_ID, v, 'Salesperson').id;
         break;
       }
-      case 'salesPersonID': inv.legacySalesPersonId = value as number; break;
-      case 'invoiceText': inv.invoiceText = str(value); break;
-      case 'note': inv.note = str(value); break;
-      case 'externalReference': inv.externalReference = str(value); break;
-      case 'paymentReference': inv.paymentReference = str(value); break;
-      case 'customerRefNumber': inv.customerRefNumber = str(value); break;
-      case 'customerProject': inv.customerProject = str(value); break;
-      case 'accountingCostRef': inv.accountingCostRef = str(value); break;
-      case 'originatorDocRef': inv.originatorDocRef = str(value); break;
-      case 'contractDocRef': inv.contractDocRef = str(value); break;
-      case 'cashAccount': inv.cashAccount = str(value); break;
-      case 'sendToAutoInvoice': inv.sendToAutoInvoice = value === true; break;
-      case 'domesticServicesDeductibleDocument': inv.isRotRutDeductible = value === true; break;
-      case 'dontPrint': inv.dontPrint = value as boolean; break;
-      case 'dontEmail': inv.dontEmail = value as boolean; break;
-      case 'revoked': inv.revoked = value as boolean; break;
-      case 'excludeDebtCollection': inv.excludeDebtCollection = value as boolean; break;
-      case 'directDebitMandateId': inv.directDebitMandateId = value as string | null; break;
-      case 'debtCollectionCaseNbr': case 'debtCollectionCaseStatus': case 'debtCollectionCaseType': case 'debtCollectionCaseUrl': {
+      case 'salesPersonID':
+        inv.legacySalesPersonId = value as number;
+        break;
+      case 'invoiceText':
+        inv.invoiceText = str(value);
+        break;
+      case 'note':
+        inv.note = str(value);
+        break;
+      case 'externalReference':
+        inv.externalReference = str(value);
+        break;
+      case 'paymentReference':
+        inv.paymentReference = str(value);
+        break;
+      case 'customerRefNumber':
+        inv.customerRefNumber = str(value);
+        break;
+      case 'customerProject':
+        inv.customerProject = str(value);
+        break;
+      case 'accountingCostRef':
+        inv.accountingCostRef = str(value);
+        break;
+      case 'originatorDocRef':
+        inv.originatorDocRef = str(value);
+        break;
+      case 'contractDocRef':
+        inv.contractDocRef = str(value);
+        break;
+      case 'cashAccount':
+        inv.cashAccount = str(value);
+        break;
+      case 'sendToAutoInvoice':
+        inv.sendToAutoInvoice = value === true;
+        break;
+      case 'domesticServicesDeductibleDocument':
+        inv.isRotRutDeductible = value === true;
+        break;
+      case 'dontPrint':
+        inv.dontPrint = value as boolean;
+        break;
+      case 'dontEmail':
+        inv.dontEmail = value as boolean;
+        break;
+      case 'revoked':
+        inv.revoked = value as boolean;
+        break;
+      case 'excludeDebtCollection':
+        inv.excludeDebtCollection = value as boolean;
+        break;
+      case 'directDebitMandateId':
+        inv.directDebitMandateId = value as string | null;
+        break;
+      case 'debtCollectionCaseNbr':
+      case 'debtCollectionCaseStatus':
+      case 'debtCollectionCaseType':
+      case 'debtCollectionCaseUrl': {
         const dc = inv.debtCollection ?? { caseNumber: null, caseType: null, caseStatus: null, caseUrl: null };
-        const key = ({ debtCollectionCaseNbr: 'caseNumber', debtCollectionCaseStatus: 'caseStatus', debtCollectionCaseType: 'caseType', debtCollectionCaseUrl: 'caseUrl' } as const)[name];
+        const key = (
+          {
+            debtCollectionCaseNbr: 'caseNumber',
+            debtCollectionCaseStatus: 'caseStatus',
+            debtCollectionCaseType: 'caseType',
+            debtCollectionCaseUrl: 'caseUrl',
+          } as const
+        )[name];
         dc[key] = str(value);
         inv.debtCollection = Object.values(dc).every((v) => v === null) ? null : dc;
         break;
       }
-      case 'billingAddress': applyAddress(inv, value as Fields); break;
-      case 'invoiceContact': applyContact(inv, value as Fields); break;
-      default: throw new Error(`unhandled header field ${name}`);
+      case 'billingAddress':
+        applyAddress(inv, value as Fields);
+        break;
+      case 'invoiceContact':
+        applyContact(inv, value as Fields);
+        break;
+      default:
+        throw new Error(`unhandled header field ${name}`);
     }
   }
 }
@@ -353,9 +515,11 @@ function referenceNumberFor(ctx: RequestContext, f: Fields): string {
   const override = f.get('overrideNumberSeries') === true;
   if (settings.numbering === 'auto' && !override) return store.nextAutoNumber();
   if (supplied === null) {
-    throw new RuleError(settings.numbering === 'manual'
-      ? 'referenceNumber is required: the company numbers invoices manually.'
-      : 'referenceNumber is required when overrideNumberSeries is true.');
+    throw new RuleError(
+      settings.numbering === 'manual'
+        ? 'referenceNumber is required: the company numbers invoices manually.'
+        : 'referenceNumber is required when overrideNumberSeries is true.',
+    );
   }
   if (supplied.length > 15) throw new RuleError(`referenceNumber '${supplied}' is longer than 15 characters.`);
   if (store.has(supplied)) throw new RuleError(`Another document with the number '${supplied}' already exists.`);
@@ -399,7 +563,10 @@ export function ifMatchHolds(header: string | undefined, version: bigint): boole
   if (header === undefined) return true;
   const current = timeStampOf(version);
   return header.split(',').some((part) => {
-    const tag = part.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+    const tag = part
+      .trim()
+      .replace(/^W\//, '')
+      .replace(/^"(.*)"$/, '$1');
     return tag === '*' || tag === current;
   });
 }
@@ -459,7 +626,8 @@ export function releaseInvoice(ctx: RequestContext): Reply {
   const invoice = ctx.company.store.get(number);
   if (!invoice) return visMessage(404, `Customer invoice '${number}' was not found.`);
   if (!ifMatchHolds(ctx.req.headers['if-match'], invoice.version)) return preconditionFailed();
-  if (invoice.status === 'Hold') return visMessage(400, `Error releasing document. Error: Invoice '${number}' is on hold and cannot be released.`);
+  if (invoice.status === 'Hold')
+    return visMessage(400, `Error releasing document. Error: Invoice '${number}' is on hold and cannot be released.`);
   if (isReleased(invoice)) return visMessage(400, `Error releasing document. Error: Invoice '${number}' is already released.`);
   if (!RELEASABLE.has(invoice.status)) {
     return visMessage(400, `Error releasing document. Error: Invoice '${number}' has status ${invoice.status} and cannot be released.`);

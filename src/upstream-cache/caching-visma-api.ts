@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stableJson } from '../stable-json';
 import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from '../visma/api';
-import type {
-  ActionResult,
-  Customer,
-  CustomerInvoice,
-  InvoiceDraft,
-  InvoiceListQuery,
-  InvoicePage,
-  InvoicePatch,
-} from '../visma/model';
+import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from '../visma/model';
 import { Coalescer, type Timers } from './coalescer';
 import type { FleetPoll, Invalidation, InvalidationBus } from './invalidation-bus';
 import { LruStore } from './lru-store';
@@ -238,7 +230,12 @@ export class CachingVismaApi implements VismaApi {
   }
 
   createInvoice(draft: InvoiceDraft, options: CallOptions = {}): Promise<Created> {
-    return this.write(options, undefined, () => this.upstream.createInvoice(draft, options), (created) => created.referenceNumber);
+    return this.write(
+      options,
+      undefined,
+      () => this.upstream.createInvoice(draft, options),
+      (created) => created.referenceNumber,
+    );
   }
 
   updateInvoice(referenceNumber: string, patch: InvoicePatch, options: WriteOptions = {}): Promise<Updated> {
@@ -565,7 +562,12 @@ export class CachingVismaApi implements VismaApi {
     const found = this.applyChanges(scope, page, startedAt, generation);
     if (sharing) {
       const now = this.timers.now();
-      const poll: FleetPoll = { startedAgoMs: now - startedAt, windowAgoMs: now - windowFrom, changed: found.reported, overflow: found.overflow };
+      const poll: FleetPoll = {
+        startedAgoMs: now - startedAt,
+        windowAgoMs: now - windowFrom,
+        changed: found.reported,
+        overflow: found.overflow,
+      };
       void this.share({ scope: scope.id, poll });
     }
     if (found.overflow) return;
@@ -587,7 +589,10 @@ export class CachingVismaApi implements VismaApi {
       // More changes than one page: most of the cache is stale anyway, and reading every page
       // would spend more calls than refilling what is still asked for.
       this.emit('poll_overflow');
-      this.options.warn?.({ changes: page.totalCount ?? page.invoices.length }, 'upstream cache: more changes than one poll page; dropping the cache of this credential');
+      this.options.warn?.(
+        { changes: page.totalCount ?? page.invoices.length },
+        'upstream cache: more changes than one poll page; dropping the cache of this credential',
+      );
       for (const key of [...scope.polledKeys]) this.store.delete(key);
       return { overflow: true, reported: [] };
     }

@@ -69,7 +69,7 @@ export class Coalescer {
       return Promise.reject(error);
     }
     const flight: Flight<T> = { promise, controller, tag, waiters: 0, settled: false };
-    this.flights.set(key, flight as Flight<unknown>);
+    this.flights.set(key, flight);
     const done = (): void => {
       flight.settled = true;
       if (this.flights.get(key) === flight) this.flights.delete(key);

@@ -1,12 +1,4 @@
-import type {
-  ActionResult,
-  Customer,
-  CustomerInvoice,
-  InvoiceDraft,
-  InvoiceListQuery,
-  InvoicePage,
-  InvoicePatch,
-} from './model';
+import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from './model';
 
 /** Per-call options. Every upstream call made for one GraphQL request shares them. */
 export interface CallOptions {

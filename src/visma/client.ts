@@ -20,12 +20,7 @@ import { getValidVismaClientOptions, type VismaClientConfig, type VismaClientOpt
 import { rateLimitFromHeaders } from './rate-limit';
 import { realTimer, WeightedSemaphore } from './resilience/weighted-semaphore';
 import { PASS_THROUGH_GUARD, UNLIMITED_RETRY_BUDGET } from './seams';
-import {
-  ClientCredentialsTokenProvider,
-  PassthroughTokenProvider,
-  redactSecrets,
-  type TokenProvider,
-} from './token-provider';
+import { ClientCredentialsTokenProvider, PassthroughTokenProvider, redactSecrets, type TokenProvider } from './token-provider';
 
 interface RequestSpec {
   method: 'GET' | 'POST' | 'PUT';
@@ -212,9 +207,7 @@ export class VismaClient implements VismaApi {
 
   /** The one send of a create, behind the create strategy (the idempotent-create seam). */
   private async postInvoice(draft: InvoiceDraft, options: CallOptions): Promise<Created> {
-    const response = await this.call({ method: 'POST', path: '/v2/customerinvoice', body: draftToWire(draft) }, options, [
-      200, 201,
-    ]);
+    const response = await this.call({ method: 'POST', path: '/v2/customerinvoice', body: draftToWire(draft) }, options, [200, 201]);
     return {
       referenceNumber: referenceFromLocation(response.headers.get('location'), this.options.baseUrl),
       version: entityTag(response.headers.get('etag')),
@@ -350,7 +343,10 @@ export function referenceFromLocation(location: string | null, baseUrl: string):
   let segment: string | undefined;
   try {
     const path = new URL(location.trim(), `${baseUrl}/`).pathname;
-    segment = path.split('/').filter((part) => part !== '').at(-1);
+    segment = path
+      .split('/')
+      .filter((part) => part !== '')
+      .at(-1);
     segment = segment === undefined ? undefined : decodeURIComponent(segment);
   } catch {
     segment = undefined;
@@ -358,10 +354,13 @@ export function referenceFromLocation(location: string | null, baseUrl: string):
   const b64 = segment === undefined ? null : /^b64\(([A-Za-z0-9_-]+=*)\)$/.exec(segment);
   if (b64?.[1] !== undefined) segment = Buffer.from(b64[1], 'base64url').toString('utf8');
   if (segment === undefined || segment === '') {
-    throw new VismaProtocolError(`Visma answered the create with a Location that names no invoice: ${JSON.stringify(location.slice(0, 200))}.`, {
-      operation,
-      status: 201,
-    });
+    throw new VismaProtocolError(
+      `Visma answered the create with a Location that names no invoice: ${JSON.stringify(location.slice(0, 200))}.`,
+      {
+        operation,
+        status: 201,
+      },
+    );
   }
   return segment;
 }

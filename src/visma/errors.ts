@@ -5,15 +5,7 @@
  */
 
 export type VismaErrorKind =
-  | 'not_found'
-  | 'validation'
-  | 'conflict'
-  | 'rate_limited'
-  | 'timeout'
-  | 'unavailable'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'protocol';
+  'not_found' | 'validation' | 'conflict' | 'rate_limited' | 'timeout' | 'unavailable' | 'unauthenticated' | 'forbidden' | 'protocol';
 
 export interface VismaErrorDetails {
   /** HTTP status Visma answered with, when it answered. */

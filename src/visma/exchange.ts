@@ -1,10 +1,4 @@
-import {
-  VismaTimeoutError,
-  VismaUnavailableError,
-  isVismaError,
-  type VismaError,
-  type VismaOutcome,
-} from './errors';
+import { VismaTimeoutError, VismaUnavailableError, isVismaError, type VismaError, type VismaOutcome } from './errors';
 import { AttemptFailure, sendAttempt, type FailureReason, type FetchLike, type HttpRequest, type HttpResponse } from './http';
 import type { Now, Random, Sleep } from './options';
 import { fullJitterDelay, isRetryableStatus, parseRetryAfter } from './retry';
@@ -157,10 +151,7 @@ export class Exchanger {
     let error: VismaError;
     switch (failure.reason) {
       case 'attempt_timeout':
-        error = new VismaTimeoutError(
-          `Visma did not answer ${operation} within ${this.settings.attemptTimeoutMs} ms${unknown}`,
-          details,
-        );
+        error = new VismaTimeoutError(`Visma did not answer ${operation} within ${this.settings.attemptTimeoutMs} ms${unknown}`, details);
         break;
       case 'deadline':
         error = new VismaTimeoutError(`${operation} ran out of time before Visma answered${unknown}`, details);
@@ -209,10 +200,13 @@ export function raceCall<T>(
       reject(onGiveUp('aborted'));
     };
     // setTimeout fires at once for delays above 2^31-1 ms; a far deadline must not do that.
-    const timer = setTimeout(() => {
-      settle();
-      reject(onGiveUp('deadline'));
-    }, Math.min(MAX_TIMER_MS, Math.max(0, call.deadline - now())));
+    const timer = setTimeout(
+      () => {
+        settle();
+        reject(onGiveUp('deadline'));
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, call.deadline - now())),
+    );
     timer.unref();
     if (call.callerSignal?.aborted) {
       onAbort();

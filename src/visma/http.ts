@@ -93,10 +93,7 @@ export async function sendAttempt(fetch: FetchLike, request: HttpRequest, limits
   const onCaller = (): void => abort('aborted');
   const onClose = (): void => abort('closed');
   const endsAt = Math.min(limits.attemptEndsAt, limits.deadline);
-  const timer = setTimeout(
-    () => abort(endsAt === limits.deadline ? 'deadline' : 'attempt_timeout'),
-    Math.max(0, endsAt - limits.now()),
-  );
+  const timer = setTimeout(() => abort(endsAt === limits.deadline ? 'deadline' : 'attempt_timeout'), Math.max(0, endsAt - limits.now()));
   timer.unref();
   limits.callerSignal?.addEventListener('abort', onCaller, { once: true });
   limits.closeSignal.addEventListener('abort', onClose, { once: true });

@@ -92,9 +92,7 @@ export interface VismaClientOptions {
 
 /** What a caller passes to `createVismaClient`: only `auth` is required (and its credentials). */
 export type VismaClientConfig = Partial<Omit<VismaClientOptions, 'auth'>> & {
-  auth:
-    | (Omit<ClientCredentialsAuth, 'tokenUrl' | 'scopes'> & { tokenUrl?: string; scopes?: readonly string[] })
-    | PassthroughAuth;
+  auth: (Omit<ClientCredentialsAuth, 'tokenUrl' | 'scopes'> & { tokenUrl?: string; scopes?: readonly string[] }) | PassthroughAuth;
 };
 
 export const DEFAULT_VISMA_OPTIONS = Object.freeze({
@@ -110,7 +108,7 @@ export const DEFAULT_VISMA_OPTIONS = Object.freeze({
   tokenRefreshMarginMs: 60_000,
   retryBaseDelayMs: 200,
   retryMaxDelayMs: 5_000,
-  transport: 'undici' as HttpTransport,
+  transport: 'undici',
 });
 
 const KNOWN_OPTIONS = new Set([
@@ -181,8 +179,7 @@ function validate(config: unknown): VismaClientOptions {
     random: (getOptionalFunction(config, 'random') as Random | undefined) ?? Math.random,
     logger: getOptionalObject<VismaLogger>(config, 'logger', ['debug', 'warn']) ?? SILENT_LOGGER,
     attemptGuard: getOptionalObject<AttemptGuard>(config, 'attemptGuard', ['run']) ?? PASS_THROUGH_GUARD,
-    retryBudget:
-      getOptionalObject<RetryBudget>(config, 'retryBudget', ['tryAcquireRetry', 'recordAttempt']) ?? UNLIMITED_RETRY_BUDGET,
+    retryBudget: getOptionalObject<RetryBudget>(config, 'retryBudget', ['tryAcquireRetry', 'recordAttempt']) ?? UNLIMITED_RETRY_BUDGET,
     createStrategy: getOptionalObject<CreateStrategy>(config, 'createStrategy', ['create']) ?? SEND_ONCE,
     sharedTokens: getOptionalObject<SharedTokenStore>(config, 'sharedTokens', ['get', 'lock', 'put', 'forget']),
   };
@@ -199,9 +196,7 @@ function getValidAuth(auth: unknown): VismaAuth {
     return { mode: 'passthrough' };
   }
   if (auth.mode !== 'client_credentials') {
-    throw new TypeError(
-      `VismaClient option "auth.mode" must be "client_credentials" or "passthrough"; received ${describe(auth.mode)}.`,
-    );
+    throw new TypeError(`VismaClient option "auth.mode" must be "client_credentials" or "passthrough"; received ${describe(auth.mode)}.`);
   }
   return {
     mode: 'client_credentials',
@@ -226,11 +221,7 @@ function getValidScopes(scopes: unknown): readonly string[] {
   if (scopes === undefined) {
     return DEFAULT_VISMA_OPTIONS.scopes;
   }
-  if (
-    !Array.isArray(scopes) ||
-    scopes.length === 0 ||
-    !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))
-  ) {
+  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
     throw new TypeError(
       `VismaClient option "auth.scopes" must be a non-empty array of scope names without spaces; received ${describe(scopes)}.`,
     );
@@ -264,9 +255,7 @@ function getValidTimeZone(value: unknown): string {
     return DEFAULT_VISMA_OPTIONS.timeZone;
   }
   if (typeof value !== 'string' || !isValidTimeZone(value)) {
-    throw new TypeError(
-      `VismaClient option "timeZone" must be an IANA time zone such as "Europe/Oslo"; received ${describe(value)}.`,
-    );
+    throw new TypeError(`VismaClient option "timeZone" must be an IANA time zone such as "Europe/Oslo"; received ${describe(value)}.`);
   }
   return value;
 }
@@ -299,9 +288,7 @@ function getValidInteger(config: Record<string, unknown>, key: IntegerOption, mi
     return Math.max(DEFAULT_VISMA_OPTIONS[key], min);
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(
-      `VismaClient option "${key}" must be an integer from ${min} to ${max}; received ${describe(value)}.`,
-    );
+    throw new TypeError(`VismaClient option "${key}" must be an integer from ${min} to ${max}; received ${describe(value)}.`);
   }
   return value;
 }
@@ -321,9 +308,7 @@ function getOptionalObject<T>(config: Record<string, unknown>, key: string, meth
   }
   if (!isRecord(value) || !methods.every((method) => typeof value[method] === 'function')) {
     const expected = methods.map((method) => `${method}()`).join(', ');
-    throw new TypeError(
-      `VismaClient option "${key}" must be an object with the methods ${expected}; received ${describe(value)}.`,
-    );
+    throw new TypeError(`VismaClient option "${key}" must be an object with the methods ${expected}; received ${describe(value)}.`);
   }
   return value as T;
 }

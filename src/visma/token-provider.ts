@@ -89,13 +89,17 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     this.inFlight ??= this.request().finally(() => {
       this.inFlight = null;
     });
-    const fresh = await raceCall(this.inFlight, call, now, (reason) =>
-      new VismaTimeoutError(
-        reason === 'aborted'
-          ? 'The call was aborted while waiting for a Visma Connect token.'
-          : 'The call ran out of time while waiting for a Visma Connect token.',
-        { operation: this.operation },
-      ),
+    const fresh = await raceCall(
+      this.inFlight,
+      call,
+      now,
+      (reason) =>
+        new VismaTimeoutError(
+          reason === 'aborted'
+            ? 'The call was aborted while waiting for a Visma Connect token.'
+            : 'The call ran out of time while waiting for a Visma Connect token.',
+          { operation: this.operation },
+        ),
     );
     return fresh.token;
   }
@@ -123,7 +127,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     const { shared, now } = this.settings;
     if (shared === undefined) return this.fetchToken();
     // A token Visma just refused may still be in the store until forget() lands.
-    const usable = (token: CachedToken | null): token is CachedToken => token !== null && token.token !== this.refused && now() < token.renewAt;
+    const usable = (token: CachedToken | null): token is CachedToken =>
+      token !== null && token.token !== this.refused && now() < token.renewAt;
     try {
       const current = await shared.get();
       if (usable(current)) return this.keep(current);
@@ -201,10 +206,10 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     const { access_token: token, expires_in: expiresIn } = (json ?? {}) as Record<string, unknown>;
     const lifetimeSeconds = typeof expiresIn === 'string' && /^\d+$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
     if (typeof token !== 'string' || token === '' || typeof lifetimeSeconds !== 'number' || !(lifetimeSeconds > 0)) {
-      throw new VismaProtocolError(
-        'Visma Connect answered 200 without an access_token and a positive expires_in.',
-        { operation: this.operation, status: 200 },
-      );
+      throw new VismaProtocolError('Visma Connect answered 200 without an access_token and a positive expires_in.', {
+        operation: this.operation,
+        status: 200,
+      });
     }
     const lifetimeMs = lifetimeSeconds * 1000;
     const margin = Math.min(this.settings.refreshMarginMs, lifetimeMs / 2);

@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ADDRESS_FIELDS, CONTACT_FIELDS, DISTRIBUTION_FIELDS, HEADER_FIELDS, LINE_FIELDS, ROT_RUT_FIELDS, SEGMENT_FIELDS,
-  TAX_DETAIL_FIELDS, type FieldKind,
+  ADDRESS_FIELDS,
+  CONTACT_FIELDS,
+  DISTRIBUTION_FIELDS,
+  HEADER_FIELDS,
+  LINE_FIELDS,
+  ROT_RUT_FIELDS,
+  SEGMENT_FIELDS,
+  TAX_DETAIL_FIELDS,
+  type FieldKind,
 } from '../../src/simulator/write-dto';
 import { parse, startTestSimulator, type TestSimulator } from '../simulator/support/harness';
 import { compileSpec, loadSpec, refName, type SchemaNode, type SpecExtract } from './spec-loader';
@@ -31,7 +38,8 @@ function kindFromSpec(schemas: SpecExtract['schemas'], property: SchemaNode): st
     };
     return arrays[item ?? ''] ?? `array of ${item}`;
   }
-  if (Array.isArray(property.enum)) return property.enum.join('|') === 'Insert|Update|Delete' ? 'bareOperation' : `bare enum ${property.enum.join('|')}`;
+  if (Array.isArray(property.enum))
+    return property.enum.join('|') === 'Insert|Update|Delete' ? 'bareOperation' : `bare enum ${property.enum.join('|')}`;
   const name = refName(property);
   if (name === null) return `bare ${String(property.type)}`;
   const target = schemas[name] as SchemaNode;
@@ -47,12 +55,20 @@ function kindFromSpec(schemas: SpecExtract['schemas'], property: SchemaNode): st
     if (values === 'Rut|Rot') return 'rotRutTypeEnum';
     return `enum ${values}`;
   }
-  const base = value.format === 'uuid' ? 'Guid'
-    : value.format === 'date-time' ? 'DateTime'
-      : value.type === 'string' ? 'String'
-        : value.type === 'number' ? 'Decimal'
-          : value.type === 'integer' ? 'Int32'
-            : value.type === 'boolean' ? 'Bool' : `? ${String(value.type)}`;
+  const base =
+    value.format === 'uuid'
+      ? 'Guid'
+      : value.format === 'date-time'
+        ? 'DateTime'
+        : value.type === 'string'
+          ? 'String'
+          : value.type === 'number'
+            ? 'Decimal'
+            : value.type === 'integer'
+              ? 'Int32'
+              : value.type === 'boolean'
+                ? 'Bool'
+                : `? ${String(value.type)}`;
   // A string is a reference type in .NET: "Nullable" only exists for value types.
   if (base === 'String') return 'string';
   const isNullable = name.startsWith('DtoValueOfNullableOf');
@@ -91,9 +107,12 @@ describe('contract: the simulator against the committed spec extract', () => {
   });
 
   describe('documented example requests', () => {
-    it.each(['post-customerinvoice-minimal.request.json', 'put-customerinvoice-line.request.json'])('%s fits CustomerInvoiceUpdateDto', (name) => {
-      expectValid('CustomerInvoiceUpdateDto', fixture(name), writeSpec);
-    });
+    it.each(['post-customerinvoice-minimal.request.json', 'put-customerinvoice-line.request.json'])(
+      '%s fits CustomerInvoiceUpdateDto',
+      (name) => {
+        expectValid('CustomerInvoiceUpdateDto', fixture(name), writeSpec);
+      },
+    );
   });
 
   describe('bodies the simulator produces', () => {
@@ -105,7 +124,10 @@ describe('contract: the simulator against the committed spec extract', () => {
     afterAll(() => t.close());
 
     it('every list item fits CustomerInvoiceDto, expanded or not', async () => {
-      for (const query of ['pageSize=1000', 'pageSize=1000&expandApplications=true&expandAttachments=true&expandTaxDetails=true&expandInvoiceAddress=true&expandDunningInformation=true']) {
+      for (const query of [
+        'pageSize=1000',
+        'pageSize=1000&expandApplications=true&expandAttachments=true&expandTaxDetails=true&expandInvoiceAddress=true&expandDunningInformation=true',
+      ]) {
         const items = parse<unknown[]>(await t.api('GET', `/v1/customerinvoice?${query}`));
         expect(items).toHaveLength(500);
         for (const item of items) expectValid('CustomerInvoiceDto', item);
@@ -137,22 +159,29 @@ describe('contract: the simulator against the committed spec extract', () => {
           debtCollectionCaseNbr: { value: 'DC-1' },
           contact: { value: 9006 },
           locationId: { value: 'MAIN' },
-          billingAddress: { value: { addressLine1: { value: 'Mannerheimintie 1' }, countryId: { value: 'FI' }, county: { value: 'Uusimaa' } } },
-          invoiceLines: [{
-            operation: 'Insert',
-            inventoryNumber: { value: 'EXPORT-SVC' },
-            quantity: { value: 7.5 },
-            taskId: { value: 'T02' },
-            salesperson: { value: 'SP02' },
-            typeOfWork: { value: 'Consulting' },
-            itemType: { value: 'Service' },
-            subaccount: [{ segmentId: 1, segmentValue: '20' }, { segmentId: 3, segmentValue: '07' }],
-            termStartDate: { value: '2025-07-01' },
-            termEndDate: { value: '2025-12-31' },
-            deferralCode: { value: 'DEF' },
-            deferralSchedule: { value: 3 },
-            branchNumber: { value: '2' },
-          }],
+          billingAddress: {
+            value: { addressLine1: { value: 'Mannerheimintie 1' }, countryId: { value: 'FI' }, county: { value: 'Uusimaa' } },
+          },
+          invoiceLines: [
+            {
+              operation: 'Insert',
+              inventoryNumber: { value: 'EXPORT-SVC' },
+              quantity: { value: 7.5 },
+              taskId: { value: 'T02' },
+              salesperson: { value: 'SP02' },
+              typeOfWork: { value: 'Consulting' },
+              itemType: { value: 'Service' },
+              subaccount: [
+                { segmentId: 1, segmentValue: '20' },
+                { segmentId: 3, segmentValue: '07' },
+              ],
+              termStartDate: { value: '2025-07-01' },
+              termEndDate: { value: '2025-12-31' },
+              deferralCode: { value: 'DEF' },
+              deferralSchedule: { value: 3 },
+              branchNumber: { value: '2' },
+            },
+          ],
         },
       });
       expect(response.status).toBe(201);
@@ -172,7 +201,9 @@ describe('contract: the simulator against the committed spec extract', () => {
     it('the simulator accepts both documented example requests', async () => {
       t.sim.controls.reset();
       expect((await t.api('POST', '/v2/customerinvoice', { body: fixture('post-customerinvoice-minimal.request.json') })).status).toBe(201);
-      expect((await t.api('PUT', '/v1/customerinvoice/003547', { body: fixture('put-customerinvoice-line.request.json') })).status).toBe(204);
+      expect((await t.api('PUT', '/v1/customerinvoice/003547', { body: fixture('put-customerinvoice-line.request.json') })).status).toBe(
+        204,
+      );
     });
 
     it('the strict schema catches a misspelt key, a missing key, a wrong type and an unknown enum value', async () => {

@@ -260,7 +260,11 @@ describe('the invoices subgraph in a composed supergraph', () => {
         },
       );
       expect(result.body.errors).toBeUndefined();
-      expect(result.body.data?.['_entities']).toEqual([{ referenceNumber: a?.referenceNumber }, null, { referenceNumber: b?.referenceNumber }]);
+      expect(result.body.data?.['_entities']).toEqual([
+        { referenceNumber: a?.referenceNumber },
+        null,
+        { referenceNumber: b?.referenceNumber },
+      ]);
       expect(await apiCalls()).toEqual({ 'GET /v1/customerinvoice/{referenceNumber}': 3 });
     });
   });

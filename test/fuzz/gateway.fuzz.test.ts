@@ -85,7 +85,10 @@ const deepValue = fc.integer({ min: 50, max: 3_000 }).map((depth) => {
   }
   return value;
 });
-const fieldName = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'value', 'customerNumbr', 'operation', 'lines'), fc.string({ maxLength: 12 }));
+const fieldName = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'value', 'customerNumbr', 'operation', 'lines'),
+  fc.string({ maxLength: 12 }),
+);
 const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -101,11 +104,18 @@ const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => (
   ),
 })).value;
 /** Mostly anything, sometimes huge or deep. */
-const hostileValue = fc.oneof({ weight: 8, arbitrary: anyValue }, { weight: 1, arbitrary: hugeString }, { weight: 1, arbitrary: deepValue });
+const hostileValue = fc.oneof(
+  { weight: 8, arbitrary: anyValue },
+  { weight: 1, arbitrary: hugeString },
+  { weight: 1, arbitrary: deepValue },
+);
 
 const reference = fc.oneof(fc.constantFrom('003547', '000001', '999999'), nastyString, fc.string({ maxLength: 20 }));
 const decimal = fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }).map(String), fc.double().map(String), fc.integer(), nastyString);
-const date = fc.oneof(fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), nastyString);
+const date = fc.oneof(
+  fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  nastyString,
+);
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
 const line = fc.record(
   {
@@ -142,7 +152,13 @@ const filter = fc.record(
     dunningLevel: maybe(fc.oneof(fc.integer(), fc.double())),
     documentDate: maybe(fc.record({ operator: fc.constantFrom('GT', 'LT', 'GTE', 'LTE', 'EQ'), value: date })),
     lastModifiedDateTime: maybe(
-      fc.record({ operator: fc.constantFrom('GT', 'GTE'), value: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), nastyString) }),
+      fc.record({
+        operator: fc.constantFrom('GT', 'GTE'),
+        value: fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          nastyString,
+        ),
+      }),
     ),
   },
   { requiredKeys: [] },
@@ -157,7 +173,8 @@ const cursor = fc.oneof(
 // Operations: the schema's own, with typed-looking and hostile variables
 // ---------------------------------------------------------------------------------------------
 
-const INVOICE_FIELDS = 'referenceNumber status version amount documentDate customer { number name email } lines { lineNumber description quantity amount }';
+const INVOICE_FIELDS =
+  'referenceNumber status version amount documentDate customer { number name email } lines { lineNumber description quantity amount }';
 const TEMPLATES: ReadonlyArray<{ query: string; variables: fc.Arbitrary<Record<string, unknown>> }> = [
   {
     query: `query One($ref: ID!) { customerInvoice(referenceNumber: $ref) { ${INVOICE_FIELDS} } }`,
@@ -181,7 +198,11 @@ const TEMPLATES: ReadonlyArray<{ query: string; variables: fc.Arbitrary<Record<s
   {
     query: `mutation Lines($ref: ID!, $version: String, $lines: [InvoiceLineChangeInput!]!) {
       updateInvoiceLines(referenceNumber: $ref, expectedVersion: $version, lines: $lines) { referenceNumber version } }`,
-    variables: fc.record({ ref: reference, version: maybe(fc.oneof(fc.string({ maxLength: 20 }), nastyString)), lines: fc.array(lineChange, { maxLength: 5 }) }),
+    variables: fc.record({
+      ref: reference,
+      version: maybe(fc.oneof(fc.string({ maxLength: 20 }), nastyString)),
+      lines: fc.array(lineChange, { maxLength: 5 }),
+    }),
   },
   {
     query: `mutation Release($ref: ID!, $version: String) { releaseInvoice(referenceNumber: $ref, expectedVersion: $version) { actionId result invoice { status } } }`,
@@ -197,7 +218,11 @@ const TEMPLATES: ReadonlyArray<{ query: string; variables: fc.Arbitrary<Record<s
           reference.map((referenceNumber) => ({ __typename: 'CustomerInvoice', referenceNumber })),
           reference.map((number) => ({ __typename: 'Customer', number })),
           fc.record(
-            { __typename: fc.constantFrom('CustomerInvoice', 'Customer', 'Query', 'Nope', ''), referenceNumber: maybe(reference), number: maybe(reference) },
+            {
+              __typename: fc.constantFrom('CustomerInvoice', 'Customer', 'Query', 'Nope', ''),
+              referenceNumber: maybe(reference),
+              number: maybe(reference),
+            },
             { requiredKeys: [] },
           ),
           anyValue,
@@ -211,10 +236,14 @@ const TEMPLATES: ReadonlyArray<{ query: string; variables: fc.Arbitrary<Record<s
 /** A template with its variables, then perhaps each variable replaced by anything, and unknown ones added. */
 const operationRequest: fc.Arbitrary<FuzzRequest> = fc
   .tuple(
-    fc.integer({ min: 0, max: TEMPLATES.length - 1 }).chain((index) =>
-      TEMPLATES[index]!.variables.map((variables) => ({ query: TEMPLATES[index]!.query, variables })),
+    fc
+      .integer({ min: 0, max: TEMPLATES.length - 1 })
+      .chain((index) => TEMPLATES[index]!.variables.map((variables) => ({ query: TEMPLATES[index]!.query, variables }))),
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant('typed') },
+      { weight: 2, arbitrary: fc.constant('hostile') },
+      { weight: 1, arbitrary: fc.constant('unknown') },
     ),
-    fc.oneof({ weight: 3, arbitrary: fc.constant('typed') }, { weight: 2, arbitrary: fc.constant('hostile') }, { weight: 1, arbitrary: fc.constant('unknown') }),
     hostileValue,
     fc.dictionary(fieldName, hostileValue, { maxKeys: 3 }),
   )
@@ -233,26 +262,76 @@ const operationRequest: fc.Arbitrary<FuzzRequest> = fc
 // Hostile documents
 // ---------------------------------------------------------------------------------------------
 
-const TOKENS = ['{', '}', '(', ')', '[', ']', ':', '$', '@', '...', '!', '=', '|', '&', 'query', 'mutation', 'subscription', 'fragment', 'on',
-  'customerInvoice', 'customerInvoices', 'createInvoice', 'referenceNumber', 'nodes', 'lines', '__typename', '__schema', '__type', 'first',
-  '"003547"', '1', '1.5e9', 'true', 'null', 'OPEN', '#comment\n', '"""block"""', '\u00a0', 'x'];
+const TOKENS = [
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ':',
+  '$',
+  '@',
+  '...',
+  '!',
+  '=',
+  '|',
+  '&',
+  'query',
+  'mutation',
+  'subscription',
+  'fragment',
+  'on',
+  'customerInvoice',
+  'customerInvoices',
+  'createInvoice',
+  'referenceNumber',
+  'nodes',
+  'lines',
+  '__typename',
+  '__schema',
+  '__type',
+  'first',
+  '"003547"',
+  '1',
+  '1.5e9',
+  'true',
+  'null',
+  'OPEN',
+  '#comment\n',
+  '"""block"""',
+  '\u00a0',
+  'x',
+];
 const hostileDocument: fc.Arbitrary<{ kind: string; query: unknown; variables?: unknown; operationName?: unknown }> = fc.oneof(
-  fc.integer({ min: 2, max: 5_000 }).map((depth) => ({ kind: 'document/deep', query: `{ ${'customerInvoices { nodes { '.repeat(Math.ceil(depth / 2))}referenceNumber${' } }'.repeat(Math.ceil(depth / 2))} }` })),
+  fc.integer({ min: 2, max: 5_000 }).map((depth) => ({
+    kind: 'document/deep',
+    query: `{ ${'customerInvoices { nodes { '.repeat(Math.ceil(depth / 2))}referenceNumber${' } }'.repeat(Math.ceil(depth / 2))} }`,
+  })),
   fc.integer({ min: 1, max: 2_000 }).map((count) => ({
     kind: 'document/aliases',
     query: `{ ${Array.from({ length: count }, (_, i) => `a${i}: customerInvoice(referenceNumber: "${i}") { referenceNumber }`).join(' ')} }`,
   })),
-  fc.integer({ min: 1, max: 2_000 }).map((count) => ({ kind: 'document/directives', query: `{ __typename ${'@include(if: true) '.repeat(count)}}` })),
-  fc.integer({ min: 1, max: 400_000 }).map((length) => ({ kind: 'document/huge-literal', query: `{ customerInvoice(referenceNumber: "${'9'.repeat(length)}") { referenceNumber } }` })),
+  fc
+    .integer({ min: 1, max: 2_000 })
+    .map((count) => ({ kind: 'document/directives', query: `{ __typename ${'@include(if: true) '.repeat(count)}}` })),
+  fc.integer({ min: 1, max: 400_000 }).map((length) => ({
+    kind: 'document/huge-literal',
+    query: `{ customerInvoice(referenceNumber: "${'9'.repeat(length)}") { referenceNumber } }`,
+  })),
   fc.constant({ kind: 'document/fragment-cycle', query: 'query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }' }),
   fc.constant({ kind: 'document/introspection', query: '{ __schema { types { name fields { name type { name ofType { name } } } } } }' }),
   fc.constant({ kind: 'document/subscription', query: 'subscription { customerInvoice(referenceNumber: "1") { referenceNumber } }' }),
   fc.constant({ kind: 'document/two-operations', query: 'query A { __typename } query B { __typename }' }),
   fc.string({ maxLength: 30 }).map((name) => ({ kind: 'document/operation-name', query: 'query A { __typename }', operationName: name })),
-  fc.array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 80 }).map((tokens) => ({ kind: 'document/token-soup', query: tokens.join(' ') })),
+  fc
+    .array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 80 })
+    .map((tokens) => ({ kind: 'document/token-soup', query: tokens.join(' ') })),
   fc.string({ unit: 'binary', maxLength: 200 }).map((text) => ({ kind: 'document/random-text', query: text })),
   anyValue.map((query) => ({ kind: 'document/not-a-string', query })),
-  fc.tuple(anyValue, anyValue).map(([variables, operationName]) => ({ kind: 'document/odd-params', query: '{ __typename }', variables, operationName })),
+  fc
+    .tuple(anyValue, anyValue)
+    .map(([variables, operationName]) => ({ kind: 'document/odd-params', query: '{ __typename }', variables, operationName })),
   fc.integer({ min: 1, max: 300 }).map((count) => ({
     kind: 'document/unknown-fields',
     query: `{ customerInvoice(referenceNumber: "003547", nope: 1) { ${Array.from({ length: count }, (_, i) => `f${i}`).join(' ')} } }`,
@@ -278,19 +357,38 @@ const httpRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
     headers: {},
     body: JSON.stringify(batch),
   })),
-  fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/graphql', 'application/json; charset=latin1').map(
-    (contentType) => ({ kind: 'http/content-type', method: 'POST' as const, headers: { 'content-type': contentType }, body: '{"query":"{ __typename }"}' }),
-  ),
+  fc
+    .constantFrom(
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/graphql',
+      'application/json; charset=latin1',
+    )
+    .map((contentType) => ({
+      kind: 'http/content-type',
+      method: 'POST' as const,
+      headers: { 'content-type': contentType },
+      body: '{"query":"{ __typename }"}',
+    })),
   fc.oneof(fc.string({ maxLength: 60 }), fc.constant('mutation { releaseInvoice(referenceNumber: "003547") { result } }')).map((query) => ({
     kind: 'http/get',
     method: 'GET' as const,
     headers: { 'apollo-require-preflight': 'true' },
     query,
   })),
-  fc.constant({ kind: 'http/over-limit', method: 'POST' as const, headers: {}, body: JSON.stringify({ query: '{ __typename }', pad: 'x'.repeat(1_100_000) }) }),
+  fc.constant({
+    kind: 'http/over-limit',
+    method: 'POST' as const,
+    headers: {},
+    body: JSON.stringify({ query: '{ __typename }', pad: 'x'.repeat(1_100_000) }),
+  }),
 );
 const unauthenticatedRequest: fc.Arbitrary<FuzzRequest> = fc
-  .tuple(fc.constantFrom(undefined, '', `${API_KEY}x`, API_KEY.toUpperCase(), sha256Hex(API_KEY)), fc.option(fc.string({ maxLength: 80 }), { nil: undefined }))
+  .tuple(
+    fc.constantFrom(undefined, '', `${API_KEY}x`, API_KEY.toUpperCase(), sha256Hex(API_KEY)),
+    fc.option(fc.string({ maxLength: 80 }), { nil: undefined }),
+  )
   .map(([key, authorization]) => ({
     kind: 'auth/refused',
     method: 'POST' as const,
@@ -378,7 +476,11 @@ describe('the gateway under 10,000 generated requests', () => {
   async function send(request: FuzzRequest): Promise<{ status: number; contentType: string | null; text: string }> {
     const headers = { 'content-type': 'application/json', 'x-api-key': API_KEY, ...request.headers };
     const url = request.method === 'GET' ? `${harness.url}?query=${encodeURIComponent(request.query ?? '')}` : harness.url;
-    const response = await fetch(url, { method: request.method, headers, ...(request.method === 'POST' ? { body: request.body ?? '' } : {}) });
+    const response = await fetch(url, {
+      method: request.method,
+      headers,
+      ...(request.method === 'POST' ? { body: request.body ?? '' } : {}),
+    });
     return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
   }
 
@@ -402,12 +504,12 @@ describe('the gateway under 10,000 generated requests', () => {
 
     expect(requests).toHaveLength(RUNS);
     // Each family was exercised, so a generator that silently produces nothing fails here.
-    expect([...kinds.keys()].map((kind) => kind.split('/')[0]).filter((family, i, all) => all.indexOf(family) === i).sort()).toEqual([
-      'auth',
-      'document',
-      'http',
-      'operation',
-    ]);
+    expect(
+      [...kinds.keys()]
+        .map((kind) => kind.split('/')[0])
+        .filter((family, i, all) => all.indexOf(family) === i)
+        .sort(),
+    ).toEqual(['auth', 'document', 'http', 'operation']);
     // Grouped by request kind and problem, with one example each, so a failure reads at a glance.
     const summary: Record<string, { count: number; example: Finding }> = {};
     for (const finding of findings) {
@@ -417,7 +519,9 @@ describe('the gateway under 10,000 generated requests', () => {
     expect(summary).toEqual({});
     expect(unhandled).toEqual([]);
     // Still up and still right.
-    const after = await harness.post('{ customerInvoice(referenceNumber: "003547") { referenceNumber } }', undefined, { 'x-api-key': API_KEY });
+    const after = await harness.post('{ customerInvoice(referenceNumber: "003547") { referenceNumber } }', undefined, {
+      'x-api-key': API_KEY,
+    });
     expect(after.body).toEqual({ data: { customerInvoice: { referenceNumber: '003547' } } });
   }, 300_000);
 });

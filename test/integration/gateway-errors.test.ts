@@ -50,7 +50,10 @@ describe('gateway error codes from real upstream conditions', () => {
   });
 
   it('CONFLICT: the invoice changed since the expected version (412)', async () => {
-    const created = (await harness.post(CREATE, { input: NEW_INVOICE })).body.data?.['createInvoice'] as { referenceNumber: string; version: string };
+    const created = (await harness.post(CREATE, { input: NEW_INVOICE })).body.data?.['createInvoice'] as {
+      referenceNumber: string;
+      version: string;
+    };
     await harness.control.editInvoice(created.referenceNumber, { note: 'changed in the Visma UI' });
     const error = firstError(await harness.post(UPDATE, { ref: created.referenceNumber, version: created.version }));
     expect(error).toMatchObject({
@@ -71,7 +74,10 @@ describe('gateway error codes from real upstream conditions', () => {
   it('UPSTREAM_UNAVAILABLE: Visma keeps answering 503', async () => {
     await harness.control.addFault({ route: 'GET /v1/customerinvoice/{referenceNumber}', kind: 'status', status: 503, times: 10 });
     const error = firstError(await harness.post(ONE));
-    expect(error).toMatchObject({ message: 'Visma is unavailable or gave an unreadable answer.', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(error).toMatchObject({
+      message: 'Visma is unavailable or gave an unreadable answer.',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
   });
 
   it('UPSTREAM_UNAVAILABLE: Visma answers a body that cannot be read', async () => {

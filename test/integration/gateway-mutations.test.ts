@@ -58,7 +58,15 @@ describe('gateway mutations against the simulator', () => {
         customerRefNumber: 'PO-1',
         customer: { number: '10000', name: expect.any(String) },
         lines: [
-          { lineNumber: 1, inventoryNumber: '222', description: 'Potatoes', quantity: '500', unitPriceInCurrency: '1.25', amount: '625', uom: 'STK' },
+          {
+            lineNumber: 1,
+            inventoryNumber: '222',
+            description: 'Potatoes',
+            quantity: '500',
+            unitPriceInCurrency: '1.25',
+            amount: '625',
+            uom: 'STK',
+          },
           { lineNumber: 2, description: 'Delivery', quantity: '1', unitPriceInCurrency: '250.5', amount: '250.5' },
         ],
       });
@@ -69,7 +77,9 @@ describe('gateway mutations against the simulator', () => {
     });
 
     it('makes no upstream call for an input the gateway can refuse itself', async () => {
-      const response = await harness.post(CREATE, { input: { customerNumber: '10000', lines: [{ quantity: '1' }, { description: 'x'.repeat(31) }] } });
+      const response = await harness.post(CREATE, {
+        input: { customerNumber: '10000', lines: [{ quantity: '1' }, { description: 'x'.repeat(31) }] },
+      });
       expect(response.body.errors?.[0]?.extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
         field: 'input.lines[0].inventoryNumber',

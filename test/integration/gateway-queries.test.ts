@@ -208,9 +208,12 @@ describe('gateway queries against the simulator', () => {
     it('knows the total after an empty page past the end with one more call, made only because totalCount is selected', async () => {
       const lastCursor = (await list({ first: 500 })).pageInfo.endCursor;
       await harness.control.resetCounters();
-      const withoutTotal = await harness.post('query($after: String) { customerInvoices(first: 5, after: $after) { nodes { referenceNumber } pageInfo { hasNextPage } } }', {
-        after: lastCursor,
-      });
+      const withoutTotal = await harness.post(
+        'query($after: String) { customerInvoices(first: 5, after: $after) { nodes { referenceNumber } pageInfo { hasNextPage } } }',
+        {
+          after: lastCursor,
+        },
+      );
       expect(withoutTotal.body.data).toEqual({ customerInvoices: { nodes: [], pageInfo: { hasNextPage: false } } });
       expect(await harness.apiCalls()).toEqual({ 'GET /v1/customerinvoice': 1 });
       await harness.control.resetCounters();
@@ -247,7 +250,8 @@ describe('gateway queries against the simulator', () => {
     it('learns the cap from the metadata, reads the right rows, and plans later pages within it', async () => {
       const capped = await GatewayHarness.start({ simulator: { invoiceCount: 300, maxPageSize: 100 } });
       try {
-        const query = 'query($after: String) { customerInvoices(first: 150, after: $after) { totalCount pageInfo { endCursor } nodes { referenceNumber } } }';
+        const query =
+          'query($after: String) { customerInvoices(first: 150, after: $after) { totalCount pageInfo { endCursor } nodes { referenceNumber } } }';
         const first = await capped.post(query);
         const page = first.body.data?.['customerInvoices'] as { totalCount: number; pageInfo: { endCursor: string }; nodes: Node[] };
         expect(page.totalCount).toBe(300);
@@ -285,11 +289,18 @@ describe('gateway queries against the simulator', () => {
         }
       }`);
       expect(response.body.errors).toBeUndefined();
-      const connection = response.body.data?.['customerInvoices'] as { totalCount: number; nodes: Array<{ customer: Record<string, unknown> }> };
+      const connection = response.body.data?.['customerInvoices'] as {
+        totalCount: number;
+        nodes: Array<{ customer: Record<string, unknown> }>;
+      };
       expect(connection.totalCount).toBe(50);
       expect(new Set(connection.nodes.map((node) => node.customer['number']))).toEqual(new Set(customers));
       for (const node of connection.nodes) {
-        expect(node.customer).toMatchObject({ status: expect.stringMatching(/^[A-Z_]+$/), email: expect.any(String), currencyId: expect.any(String) });
+        expect(node.customer).toMatchObject({
+          status: expect.stringMatching(/^[A-Z_]+$/),
+          email: expect.any(String),
+          currencyId: expect.any(String),
+        });
       }
       expect(await harness.apiCalls()).toEqual({ 'GET /v1/customerinvoice': 1, 'GET /v1/customer/{customerNumber}': 5 });
     });

@@ -37,7 +37,10 @@ describe('health and readiness', () => {
         const response = await fetch(gateway.at('/readyz'));
         const text = await response.text();
         expect(response.status).toBe(503);
-        expect(JSON.parse(text)).toEqual({ status: 'not ready', visma: expect.stringMatching(/^no token could be obtained \(Visma\w+Error\)$/) });
+        expect(JSON.parse(text)).toEqual({
+          status: 'not ready',
+          visma: expect.stringMatching(/^no token could be obtained \(Visma\w+Error\)$/),
+        });
         expect(text).not.toContain('not-the-demo-secret-1234');
         expect(JSON.stringify(gateway.logs)).not.toContain('not-the-demo-secret-1234');
       } finally {
@@ -72,7 +75,10 @@ describe('health and readiness', () => {
 
       const stopped = gateway.beginShutdown();
       // New connections are refused or told "not ready": never 200 once shutdown has begun.
-      const readyDuring = await fetch(gateway.at('/readyz')).then((response) => response.status, () => 'refused');
+      const readyDuring = await fetch(gateway.at('/readyz')).then(
+        (response) => response.status,
+        () => 'refused',
+      );
       expect([503, 'refused']).toContain(readyDuring);
       const result = await inFlight;
       expect(result.errors).toBeUndefined();
@@ -123,7 +129,10 @@ describe('healthRoutes', () => {
       signal = given;
       throw new TypeError('boom');
     };
-    expect(await get('/readyz', { readiness })).toEqual({ status: 503, body: { status: 'not ready', visma: 'no token could be obtained (TypeError)' } });
+    expect(await get('/readyz', { readiness })).toEqual({
+      status: 503,
+      body: { status: 'not ready', visma: 'no token could be obtained (TypeError)' },
+    });
     expect(signal).toBeInstanceOf(AbortSignal);
   });
 });

@@ -69,6 +69,8 @@ describe('/metrics', () => {
     const after = await gateway.metricsText();
     const route = 'GET /v1/customerinvoice/{referenceNumber}';
     expect(sample(after, 'visma_retries_total', { route })).toBe(sample(before, 'visma_retries_total', { route }) + 1);
-    expect(sample(after, 'visma_requests_total', { route, status: '503' })).toBe(sample(before, 'visma_requests_total', { route, status: '503' }) + 1);
+    expect(sample(after, 'visma_requests_total', { route, status: '503' })).toBe(
+      sample(before, 'visma_requests_total', { route, status: '503' }) + 1,
+    );
   });
 });

@@ -10,7 +10,7 @@ import {
   type ListInvoicesQueryVariables,
   type UpdateInvoiceLinesMutationVariables,
 } from '../generated/operations';
-import { EXAMPLE_OPERATIONS, OPERATIONS_DIR } from '../../src/server/playground/playground';
+import { type EXAMPLE_OPERATIONS, OPERATIONS_DIR } from '../../src/server/playground/playground';
 import { OpsGateway } from './helpers/ops-gateway';
 
 /** The variables the playground opens each example with (operations/<name>.variables.json). */
@@ -52,7 +52,10 @@ describe('the example operations (operations/*.graphql, typed by codegen)', () =
     const updated = await gateway.run(UpdateInvoiceLinesDocument, {
       referenceNumber: invoice?.referenceNumber ?? '',
       expectedVersion: invoice?.version ?? null,
-      lines: [...(Array.isArray(example.lines) ? example.lines : [example.lines]), { operation: 'INSERT', line: { description: 'Extra hour', quantity: '1', unitPrice: '1250' } }],
+      lines: [
+        ...(Array.isArray(example.lines) ? example.lines : [example.lines]),
+        { operation: 'INSERT', line: { description: 'Extra hour', quantity: '1', unitPrice: '1250' } },
+      ],
     });
     expect(updated.errors).toBeUndefined();
     expect(updated.data?.updateInvoiceLines.lines.map((line) => [line.description, line.quantity])).toEqual([
@@ -63,7 +66,10 @@ describe('the example operations (operations/*.graphql, typed by codegen)', () =
   });
 
   it('runs the update example as the playground opens it, against the demo invoice', async () => {
-    const { data, errors } = await gateway.run(UpdateInvoiceLinesDocument, exampleVariables<UpdateInvoiceLinesMutationVariables>('update-invoice-lines'));
+    const { data, errors } = await gateway.run(
+      UpdateInvoiceLinesDocument,
+      exampleVariables<UpdateInvoiceLinesMutationVariables>('update-invoice-lines'),
+    );
     expect(errors).toBeUndefined();
     expect(data?.updateInvoiceLines.referenceNumber).toBe('003547');
   });

@@ -66,7 +66,9 @@ describe('the playground', () => {
       url.searchParams.set('query', '{ customerInvoices(first: 1) { totalCount } }');
       const response = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { data: { customerInvoices: { totalCount: number } } }).data.customerInvoices.totalCount).toBeGreaterThan(0);
+      expect(
+        ((await response.json()) as { data: { customerInvoices: { totalCount: number } } }).data.customerInvoices.totalCount,
+      ).toBeGreaterThan(0);
     });
   });
 

@@ -85,7 +85,9 @@ describe('createInvoice under lost answers (1,000 creates, each retried by the c
     for (let pageNumber = 1; ; pageNumber += 1) {
       const page = await harness.visma.listInvoices({ pageNumber, pageSize: 1000 });
       total += page.invoices.length;
-      stamps.push(...page.invoices.flatMap((invoice) => (invoice.externalReference?.startsWith('idem-') ? [invoice.externalReference] : [])));
+      stamps.push(
+        ...page.invoices.flatMap((invoice) => (invoice.externalReference?.startsWith('idem-') ? [invoice.externalReference] : [])),
+      );
       if (page.invoices.length < 1000) break;
     }
     expect(total).toBe(20 + CREATES);

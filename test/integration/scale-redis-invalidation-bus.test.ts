@@ -92,11 +92,11 @@ describe('RedisInvalidationBus (a real redis-server)', () => {
     const claims = await Promise.all(fleet.map(({ bus }) => bus.claimPoll('cc:tenant', 300)));
     expect(claims.filter((claim) => claim === 'lead')).toHaveLength(1);
     expect(claims.filter((claim) => claim === 'follow')).toHaveLength(3);
-    await expect(fleet[0]!.bus.claimPoll('cc:other', 300)).resolves.toBe('lead');
+    await expect(fleet[0].bus.claimPoll('cc:other', 300)).resolves.toBe('lead');
     await sleep(350);
-    await expect(fleet[1]!.bus.claimPoll('cc:tenant', 300)).resolves.toBe('lead');
+    await expect(fleet[1].bus.claimPoll('cc:tenant', 300)).resolves.toBe('lead');
     // The key names no tenant: only a digest of the scope.
-    const keys = await fleet[0]!.redis.keys('upstream-cache:poll:*');
+    const keys = await fleet[0].redis.keys('upstream-cache:poll:*');
     expect(keys.join(' ')).not.toContain('tenant');
   });
 

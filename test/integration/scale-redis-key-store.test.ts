@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { IdempotencyError } from '../../src/idempotency';
 import { RedisKeyStore } from '../../src/idempotency/redis-key-store';
 import { connectRedis, whenReady } from '../../src/scale';

@@ -7,7 +7,8 @@ const CREATE = `mutation Create($input: CreateInvoiceInput!, $key: String) {
   createInvoice(input: $input, idempotencyKey: $key) { referenceNumber status version }
 }`;
 const READ = 'query Read($ref: ID!) { customerInvoice(referenceNumber: $ref) { referenceNumber status } }';
-const RELEASE = 'mutation Release($ref: ID!, $version: String) { releaseInvoice(referenceNumber: $ref, expectedVersion: $version) { result } }';
+const RELEASE =
+  'mutation Release($ref: ID!, $version: String) { releaseInvoice(referenceNumber: $ref, expectedVersion: $version) { result } }';
 
 const API_KEY = 'scale-test-api-key-0123456789';
 const AUTH = { 'x-api-key': API_KEY };
@@ -63,7 +64,11 @@ describe('two gateway replicas sharing Redis', () => {
   });
 
   it('shows a mutation made through one replica at once through the other', async () => {
-    const created = await replicas[0].post(CREATE, { input: { customerNumber: '10000', lines: [{ description: 'Visible', quantity: '1', unitPrice: '5' }] } }, AUTH);
+    const created = await replicas[0].post(
+      CREATE,
+      { input: { customerNumber: '10000', lines: [{ description: 'Visible', quantity: '1', unitPrice: '5' }] } },
+      AUTH,
+    );
     const { referenceNumber, version } = invoice(created, 'createInvoice') as { referenceNumber: string; version: string };
     // Read through the other replica first, so its upstream cache holds the old status (README, "Upstream cache").
     const before = await replicas[1].post(READ, { ref: referenceNumber }, AUTH);
@@ -79,7 +84,9 @@ describe('two gateway replicas sharing Redis', () => {
     const answers: GraphQLAnswer[] = [];
     for (let round = 0; round < 10; round += 1) {
       answers.push(
-        ...(await Promise.all(Array.from({ length: 8 }, (_, index) => replicas[index % 2]!.post(READ, { ref: `9${round}${index}` }, AUTH)))),
+        ...(await Promise.all(
+          Array.from({ length: 8 }, (_, index) => replicas[index % 2]!.post(READ, { ref: `9${round}${index}` }, AUTH)),
+        )),
       );
     }
     const codes = answers.map((answer) => answer.errors?.[0]?.extensions?.['code'] ?? 'ok');
@@ -100,7 +107,11 @@ describe('two gateway replicas sharing Redis', () => {
     // The shared budget is spent, but each replica's local count of this hour is below it.
     const read = await replicas[1].post(READ, { ref: '100000' }, AUTH);
     expect(read.errors).toBeUndefined();
-    expect(replicas[1].logs.some((line) => line['msg'] === 'fleet call budget unavailable; counting in this process only until it answers again')).toBe(true);
+    expect(
+      replicas[1].logs.some(
+        (line) => line['msg'] === 'fleet call budget unavailable; counting in this process only until it answers again',
+      ),
+    ).toBe(true);
 
     await redis.start();
     let answer: GraphQLAnswer = {};

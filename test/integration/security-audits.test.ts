@@ -12,7 +12,10 @@ function auditsOf(url: () => string): Audit[] {
   return serverAudits({
     url,
     fetchFn: (input: string, init: RequestInit = {}) =>
-      fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-api-key': API_KEY, 'apollo-require-preflight': 'true' } }),
+      fetch(input, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), 'x-api-key': API_KEY, 'apollo-require-preflight': 'true' },
+      }),
   });
 }
 

@@ -159,7 +159,9 @@ describe('secrets in logs', () => {
     };
     const leaked = Object.entries(secrets).filter(([, secret]) => whole.includes(secret));
     expect(leaked.map(([name]) => name)).toEqual([]);
-    const inResponses = Object.entries(secrets).filter(([name, secret]) => name !== 'clientSecret' && name !== 'apiKey' && responses.join('').includes(secret));
+    const inResponses = Object.entries(secrets).filter(
+      ([name, secret]) => name !== 'clientSecret' && name !== 'apiKey' && responses.join('').includes(secret),
+    );
     expect(inResponses.map(([name]) => name)).toEqual([]);
   });
 });

@@ -93,7 +93,9 @@ describe('gateway security over HTTP', () => {
       });
 
       it('hides "Did you mean" from validation errors and from variable errors', async () => {
-        const field = await harness.post('{ customerInvoice(referenceNumber: "1") { referenceNumbr } }', undefined, { 'x-api-key': API_KEY });
+        const field = await harness.post('{ customerInvoice(referenceNumber: "1") { referenceNumbr } }', undefined, {
+          'x-api-key': API_KEY,
+        });
         expect(field.body.errors?.[0]?.message).toBe('Cannot query field "referenceNumbr" on type "CustomerInvoice".');
         const variable = await harness.post(
           'mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { referenceNumber } }',
@@ -122,7 +124,9 @@ describe('gateway security over HTTP', () => {
     afterAll(() => harness.stop());
 
     it('answers introspection and suggests field names', async () => {
-      expect((await harness.post('{ __schema { queryType { name } } }')).body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+      expect((await harness.post('{ __schema { queryType { name } } }')).body).toEqual({
+        data: { __schema: { queryType: { name: 'Query' } } },
+      });
       const response = await harness.post('{ customerInvoice(referenceNumber: "1") { referenceNumbr } }');
       expect(response.body.errors?.[0]?.message).toBe(
         'Cannot query field "referenceNumbr" on type "CustomerInvoice". Did you mean "referenceNumber"?',
@@ -131,7 +135,10 @@ describe('gateway security over HTTP', () => {
 
     describe('operation limits', () => {
       it('refuses an operation over a limit with GRAPHQL_VALIDATION_FAILED (HTTP 400) and names the limit', async () => {
-        const aliases = Array.from({ length: OPERATION_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: customerInvoice(referenceNumber: "${i}") { referenceNumber }`);
+        const aliases = Array.from(
+          { length: OPERATION_LIMITS.maxAliases + 1 },
+          (_, i) => `a${i}: customerInvoice(referenceNumber: "${i}") { referenceNumber }`,
+        );
         await harness.control.resetCounters();
         const response = await harness.post(`{ ${aliases.join(' ')} }`);
         expect(response.status).toBe(400);
@@ -154,7 +161,9 @@ describe('gateway security over HTTP', () => {
       });
 
       it('refuses a reference number holding a lone surrogate as BAD_USER_INPUT (found by the fuzz test)', async () => {
-        const response = await harness.post('query($ref: ID!) { customerInvoice(referenceNumber: $ref) { referenceNumber } }', { ref: '\ud800' });
+        const response = await harness.post('query($ref: ID!) { customerInvoice(referenceNumber: $ref) { referenceNumber } }', {
+          ref: '\ud800',
+        });
         expect(response.body.errors?.[0]).toMatchObject({
           message: 'referenceNumber must be well-formed Unicode text; received one with a lone surrogate.',
           extensions: { code: 'BAD_USER_INPUT' },
@@ -183,7 +192,12 @@ describe('gateway security over HTTP', () => {
         try {
           const response = await harness.post(
             'query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerInvoice { referenceNumber } } }',
-            { r: [{ __typename: 'CustomerInvoice', referenceNumber: '\ud800' }, { __typename: 'CustomerInvoice', referenceNumber: '' }] },
+            {
+              r: [
+                { __typename: 'CustomerInvoice', referenceNumber: '\ud800' },
+                { __typename: 'CustomerInvoice', referenceNumber: '' },
+              ],
+            },
           );
           expect(response.body.data).toEqual({ _entities: [null, null] });
           expect(response.body.errors?.map((error) => [error.path, error.extensions?.['code']]).sort()).toEqual([
@@ -225,7 +239,10 @@ describe('gateway security over HTTP', () => {
       it('refuses a body over 1 MB with 413 before parsing it', async () => {
         const response = await postJson(harness.url, { query: '{ __typename }', variables: { pad: 'x'.repeat(1_100_000) } });
         expect(response.status).toBe(413);
-        expect(response.body.errors?.[0]).toMatchObject({ message: 'The request body is larger than 1mb.', extensions: { code: 'BAD_REQUEST' } });
+        expect(response.body.errors?.[0]).toMatchObject({
+          message: 'The request body is larger than 1mb.',
+          extensions: { code: 'BAD_REQUEST' },
+        });
       });
 
       it('refuses malformed JSON with 400 and no parser internals', async () => {

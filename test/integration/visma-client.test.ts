@@ -82,7 +82,7 @@ describe.each(HTTP_TRANSPORTS)('VismaClient against the simulator over %s', (tra
   });
 
   describe('reads', () => {
-    it("pages a filtered list to its end, and the total matches what was read", async () => {
+    it('pages a filtered list to its end, and the total matches what was read', async () => {
       const { client, control } = harness;
       const pageSize = 7;
       const seen = new Set<string>();
@@ -227,7 +227,10 @@ describe.each(HTTP_TRANSPORTS)('VismaClient against the simulator over %s', (tra
 
     it('releases a balanced invoice', async () => {
       const { client } = harness;
-      const { referenceNumber } = await client.createInvoice({ customerNumber: '10000', lines: [{ description: 'x', quantity: '1', unitPriceInCurrency: '10' }] });
+      const { referenceNumber } = await client.createInvoice({
+        customerNumber: '10000',
+        lines: [{ description: 'x', quantity: '1', unitPriceInCurrency: '10' }],
+      });
 
       const result = await client.releaseInvoice(referenceNumber);
 

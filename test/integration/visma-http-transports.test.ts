@@ -46,7 +46,13 @@ async function upstream(handler: Handler): Promise<Upstream> {
 }
 
 function limits(timeoutMs = 5_000) {
-  return { attemptEndsAt: Date.now() + timeoutMs, deadline: Date.now() + 60_000, callerSignal: undefined, closeSignal: new AbortController().signal, now: Date.now };
+  return {
+    attemptEndsAt: Date.now() + timeoutMs,
+    deadline: Date.now() + 60_000,
+    callerSignal: undefined,
+    closeSignal: new AbortController().signal,
+    now: Date.now,
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<AttemptFailure> {
@@ -81,7 +87,11 @@ describe.each(HTTP_TRANSPORTS)('the %s transport', (transport) => {
       res.end(JSON.stringify({ method: req.method, auth: req.headers.authorization, name: 'Bjørn Ærø' }));
     });
 
-    const response = await sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: { Authorization: 'Bearer t' } }, limits());
+    const response = await sendAttempt(
+      pooled.fetch,
+      { method: 'GET', url: `${server.url}/v1/x`, headers: { Authorization: 'Bearer t' } },
+      limits(),
+    );
 
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ method: 'GET', auth: 'Bearer t', name: 'Bjørn Ærø' });
@@ -120,7 +130,11 @@ describe.each(HTTP_TRANSPORTS)('the %s transport', (transport) => {
       else res.writeHead(302, { location: '/elsewhere' }).end();
     });
 
-    const response = await sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: { Authorization: 'Bearer t' } }, limits());
+    const response = await sendAttempt(
+      pooled.fetch,
+      { method: 'GET', url: `${server.url}/v1/x`, headers: { Authorization: 'Bearer t' } },
+      limits(),
+    );
 
     expect(response.status).toBe(302);
     // node-fetch resolves Location against the request URL, undici gives it as sent; the client reads either.
@@ -134,7 +148,9 @@ describe.each(HTTP_TRANSPORTS)('the %s transport', (transport) => {
     await server.close();
     server = undefined;
 
-    const error = await failure(sendAttempt(pooled.fetch, { method: 'POST', url: `${url}/v2/customerinvoice`, headers: {}, body: '{}' }, limits()));
+    const error = await failure(
+      sendAttempt(pooled.fetch, { method: 'POST', url: `${url}/v2/customerinvoice`, headers: {}, body: '{}' }, limits()),
+    );
 
     expect(error).toMatchObject({ reason: 'refused', sent: false, code: 'ECONNREFUSED' });
   });
@@ -153,7 +169,9 @@ describe.each(HTTP_TRANSPORTS)('the %s transport', (transport) => {
   it('reports a connection dropped before the answer as lost, and sent', async () => {
     server = await upstream((req) => req.socket.destroy());
 
-    const error = await failure(sendAttempt(pooled.fetch, { method: 'POST', url: `${server.url}/v2/customerinvoice`, headers: {}, body: '{}' }, limits()));
+    const error = await failure(
+      sendAttempt(pooled.fetch, { method: 'POST', url: `${server.url}/v2/customerinvoice`, headers: {}, body: '{}' }, limits()),
+    );
 
     expect(error).toMatchObject({ reason: 'lost', sent: true });
   });

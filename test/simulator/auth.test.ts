@@ -48,7 +48,10 @@ describe('auth', () => {
     });
 
     it('grants only the requested scopes', async () => {
-      const response = await t.raw('POST', '/connect/token', { headers: FORM, body: tokenForm({ ...base, scope: 'vismanet_erp_service_api:read' }) });
+      const response = await t.raw('POST', '/connect/token', {
+        headers: FORM,
+        body: tokenForm({ ...base, scope: 'vismanet_erp_service_api:read' }),
+      });
       expect(parse<{ scope: string }>(response).scope).toBe('vismanet_erp_service_api:read');
     });
 

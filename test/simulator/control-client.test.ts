@@ -45,7 +45,11 @@ describe('SimulatorControlClient', () => {
     const after = await t.api('GET', '/v1/customerinvoice/003547');
     expect(after.headers.etag).toBe(etag);
     expect(etag).not.toBe(before.headers.etag);
-    expect(parse<{ invoiceText: string; status: string; hold: boolean }>(after)).toMatchObject({ invoiceText: 'Changed in the UI', status: 'Hold', hold: true });
+    expect(parse<{ invoiceText: string; status: string; hold: boolean }>(after)).toMatchObject({
+      invoiceText: 'Changed in the UI',
+      status: 'Hold',
+      hold: true,
+    });
     await expect(control.editInvoice('003547', { amount: 1 } as never)).rejects.toThrow(/unknown field "amount"/);
     await expect(control.editInvoice('999999', {})).rejects.toThrow(/404/);
   });

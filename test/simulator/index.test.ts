@@ -27,7 +27,9 @@ describe('simulator package', () => {
   it('refuses invalid options with a message naming the option', async () => {
     await expect(startSimulator({ invoiceCount: 0 })).rejects.toThrow('invoiceCount must be an integer from 1 to 100000, received 0');
     await expect(startSimulator({ statusOnCreate: 'Open' as 'Hold' })).rejects.toThrow('statusOnCreate must be one of Hold, Balanced');
-    await expect(startSimulator({ clients: [{ clientId: 'x', clientSecret: '', tenantIds: ['t'] }] })).rejects.toThrow('every client needs');
+    await expect(startSimulator({ clients: [{ clientId: 'x', clientSecret: '', tenantIds: ['t'] }] })).rejects.toThrow(
+      'every client needs',
+    );
   });
 
   it('exports the demo client', () => {

@@ -24,7 +24,8 @@ interface Item {
   metadata: { totalCount: number; maxPageSize: number };
 }
 
-const ALL_EXPANDED = 'expandApplications=true&expandAttachments=true&expandTaxDetails=true&expandInvoiceAddress=true&expandDunningInformation=true';
+const ALL_EXPANDED =
+  'expandApplications=true&expandAttachments=true&expandTaxDetails=true&expandInvoiceAddress=true&expandDunningInformation=true';
 const ms = (stamp: string): number => Date.parse(`${stamp}Z`);
 
 describe('GET /v1/customerinvoice', () => {
@@ -185,7 +186,10 @@ describe('GET /v1/customerinvoice', () => {
     describe.each(fields)('%s', (name, valueOf) => {
       // A bound that splits the data: the median value of the field.
       const bound = (): number => {
-        const values = all.map(valueOf).filter((v): v is number => v !== null).sort((a, b) => a - b);
+        const values = all
+          .map(valueOf)
+          .filter((v): v is number => v !== null)
+          .sort((a, b) => a - b);
         return values[Math.floor(values.length / 2)] ?? 0;
       };
       const isoDate = (value: number): string => new Date(value).toISOString().slice(0, 10);
@@ -217,12 +221,17 @@ describe('GET /v1/customerinvoice', () => {
       ['2025-06-01T12:30:00.250', '2025-06-01T12:30:00.250Z'],
     ])('reads lastModifiedDateTime in the form %s', async (text, instant) => {
       const at = Date.parse(instant);
-      await expectFilter(`lastModifiedDateTime=${text.replace(/ /g, '%20')}&lastModifiedDateTimeCondition=%3E%3D`, (i) => ms(i.lastModifiedDateTime) >= at);
+      await expectFilter(
+        `lastModifiedDateTime=${text.replace(/ /g, '%20')}&lastModifiedDateTimeCondition=%3E%3D`,
+        (i) => ms(i.lastModifiedDateTime) >= at,
+      );
     });
 
     it('combines a date filter with exact filters', async () => {
-      await expectFilter('customer=10000&status=Closed&documentDate=2025-01-01&documentDateCondition=>=', (i) =>
-        i.customer.number === '10000' && i.status === 'Closed' && ms(i.documentDate) >= Date.UTC(2025, 0, 1));
+      await expectFilter(
+        'customer=10000&status=Closed&documentDate=2025-01-01&documentDateCondition=>=',
+        (i) => i.customer.number === '10000' && i.status === 'Closed' && ms(i.documentDate) >= Date.UTC(2025, 0, 1),
+      );
     });
 
     it.each([

@@ -14,24 +14,26 @@ describe('main', () => {
     });
 
     it('reads every variable', () => {
-      expect(optionsFromEnv({
-        SIMULATOR_PORT: '0',
-        SIMULATOR_HOST: '0.0.0.0',
-        SIMULATOR_CLIENT_ID: 'id',
-        SIMULATOR_CLIENT_SECRET: 'secret',
-        SIMULATOR_TENANT_ID: 't1,t2',
-        SIMULATOR_RATE_LIMIT: '100',
-        SIMULATOR_RATE_WINDOW_SECONDS: '60',
-        SIMULATOR_TOKEN_LIFETIME_SECONDS: '300',
-        SIMULATOR_INVOICE_COUNT: '2000',
-        SIMULATOR_SEED: '7',
-        SIMULATOR_MAX_PAGE_SIZE: '500',
-        SIMULATOR_DEFAULT_PAGE_SIZE: '50',
-        SIMULATOR_STATUS_ON_CREATE: 'hold',
-        SIMULATOR_NUMBERING: 'manual',
-        SIMULATOR_UNKNOWN_FIELDS: 'ignore',
-        SIMULATOR_PUBLIC_URL: 'https://api.example.test',
-      })).toEqual({
+      expect(
+        optionsFromEnv({
+          SIMULATOR_PORT: '0',
+          SIMULATOR_HOST: '0.0.0.0',
+          SIMULATOR_CLIENT_ID: 'id',
+          SIMULATOR_CLIENT_SECRET: 'secret',
+          SIMULATOR_TENANT_ID: 't1,t2',
+          SIMULATOR_RATE_LIMIT: '100',
+          SIMULATOR_RATE_WINDOW_SECONDS: '60',
+          SIMULATOR_TOKEN_LIFETIME_SECONDS: '300',
+          SIMULATOR_INVOICE_COUNT: '2000',
+          SIMULATOR_SEED: '7',
+          SIMULATOR_MAX_PAGE_SIZE: '500',
+          SIMULATOR_DEFAULT_PAGE_SIZE: '50',
+          SIMULATOR_STATUS_ON_CREATE: 'hold',
+          SIMULATOR_NUMBERING: 'manual',
+          SIMULATOR_UNKNOWN_FIELDS: 'ignore',
+          SIMULATOR_PUBLIC_URL: 'https://api.example.test',
+        }),
+      ).toEqual({
         port: 0,
         host: '0.0.0.0',
         clients: [{ clientId: 'id', clientSecret: 'secret', tenantIds: ['t1', 't2'] }],
@@ -71,7 +73,9 @@ describe('main', () => {
       const stdout: string[] = [];
       child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      const message = await new Promise<{ type: string; url: string }>((resolve) => child.once('message', (m) => resolve(m as { type: string; url: string })));
+      const message = await new Promise<{ type: string; url: string }>((resolve) =>
+        child.once('message', (m) => resolve(m as { type: string; url: string })),
+      );
       expect(message.type).toBe('listening');
       expect(message.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const health = await call(message.url, 'GET', '/_simulator/health');

@@ -54,7 +54,12 @@ describe('rate limiting', () => {
     expect((await t.api('GET', '/v1/customerinvoice/003547')).status).toBe(429);
     const tokenResponse = await t.raw('POST', '/connect/token', {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: tokenForm({ grant_type: 'client_credentials', client_id: SECOND_CLIENT.clientId, client_secret: SECOND_CLIENT.clientSecret, tenant_id: SECOND_CLIENT.tenantIds[0] ?? '' }),
+      body: tokenForm({
+        grant_type: 'client_credentials',
+        client_id: SECOND_CLIENT.clientId,
+        client_secret: SECOND_CLIENT.clientSecret,
+        tenant_id: SECOND_CLIENT.tenantIds[0] ?? '',
+      }),
     });
     const token = parse<{ access_token: string }>(tokenResponse).access_token;
     const other = await t.raw('GET', '/v1/customerinvoice/003547', { headers: { Authorization: `Bearer ${token}` } });

@@ -71,11 +71,26 @@ describe('writes', () => {
       });
       expect(body.invoiceLines).toHaveLength(1);
       expect(body.invoiceLines[0]).toMatchObject({
-        lineNumber: 1, inventoryNumber: '222', description: 'Potatoes', uom: 'STK', quantity: 500,
-        unitPriceInCurrency: 12.5, amount: 6250, vatCode: { id: '31' }, account: { number: '3000' },
+        lineNumber: 1,
+        inventoryNumber: '222',
+        description: 'Potatoes',
+        uom: 'STK',
+        quantity: 500,
+        unitPriceInCurrency: 12.5,
+        amount: 6250,
+        vatCode: { id: '31' },
+        account: { number: '3000' },
       });
       expect(body.taxDetails).toEqual([
-        { taxId: '31', recordId: 1, vatId: { number: '31', description: expect.any(String) }, vatRate: 15, taxableAmount: 6250, vatAmount: 937.5, expenseAmount: 0 },
+        {
+          taxId: '31',
+          recordId: 1,
+          vatId: { number: '31', description: expect.any(String) },
+          vatRate: 15,
+          taxableAmount: 6250,
+          vatAmount: 937.5,
+          expenseAmount: 0,
+        },
       ]);
     });
 
@@ -93,7 +108,13 @@ describe('writes', () => {
           { operation: 'Insert', inventoryNumber: { value: '6' }, quantity: { value: 3 } },
           { operation: 'Insert', inventoryNumber: { value: 'COFFEE' }, quantity: { value: 2.5 }, discountPercent: { value: 10 } },
           { operation: 'Insert', description: { value: 'Setup fee' }, unitPriceInCurrency: { value: 999.99 }, vatCodeId: { value: '5' } },
-          { operation: 'Insert', inventoryNumber: { value: 'BOOK-01' }, quantity: { value: 4 }, unitPriceInCurrency: { value: 100 }, discountAmountInCurrency: { value: 15 } },
+          {
+            operation: 'Insert',
+            inventoryNumber: { value: 'BOOK-01' },
+            quantity: { value: 4 },
+            unitPriceInCurrency: { value: 100 },
+            discountAmountInCurrency: { value: 15 },
+          },
         ],
       });
       expect(response.status).toBe(201);
@@ -110,9 +131,14 @@ describe('writes', () => {
         ['5', 1384.99, 0],
       ]);
       expect(body).toMatchObject({
-        detailTotal: 5562.26, detailTotalInCurrency: 5562.26,
-        vatTaxableTotal: 4177.27, vatExemptTotal: 1384.99,
-        vatTotal: 1001.59, amount: 6563.85, discountTotal: 62.48, balance: 6563.85,
+        detailTotal: 5562.26,
+        detailTotalInCurrency: 5562.26,
+        vatTaxableTotal: 4177.27,
+        vatExemptTotal: 1384.99,
+        vatTotal: 1001.59,
+        amount: 6563.85,
+        discountTotal: 62.48,
+        balance: 6563.85,
         documentDueDate: '2025-03-24T00:00:00',
       });
     });
@@ -129,8 +155,12 @@ describe('writes', () => {
       expect(body).toMatchObject({ currencyId: 'EUR', exchangeRate: 11.6275 });
       expect(body.invoiceLines[1]).toMatchObject({ quantity: 1, unitPriceInCurrency: 107.5 });
       expect(body).toMatchObject({
-        detailTotalInCurrency: 307.5, vatTotalInCurrency: 76.88, amountInCurrency: 384.38,
-        detailTotal: 3575.46, vatTotal: 893.92, amount: 4469.38,
+        detailTotalInCurrency: 307.5,
+        vatTotalInCurrency: 76.88,
+        amountInCurrency: 384.38,
+        detailTotal: 3575.46,
+        vatTotal: 893.92,
+        amount: 4469.38,
       });
     });
 
@@ -178,16 +208,68 @@ describe('writes', () => {
       ['an unknown customer', { customerNumber: { value: '99999' } }, "Customer '99999' cannot be found in the system."],
       ['an inactive customer', { customerNumber: { value: '10014' } }, "Customer '10014' is inactive."],
       ['no customer', { invoiceText: { value: 'x' } }, 'customerNumber is required.'],
-      ['an unknown inventory item', { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Insert', inventoryNumber: { value: 'NOPE' } }] }, "Inventory item 'NOPE' cannot be found in the system."],
-      ['an unknown VAT code', { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Insert', description: { value: 'x' }, vatCodeId: { value: '0' } }] }, "VAT category '0' cannot be found in the system."],
-      ['an unknown account', { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Insert', description: { value: 'x' }, accountNumber: { value: '9999' } }] }, "Account '9999' cannot be found in the system."],
-      ['an unknown branch', { customerNumber: { value: '10000' }, branchNumber: { value: '9' } }, "Branch '9' cannot be found in the system."],
-      ['an unknown currency', { customerNumber: { value: '10000' }, currencyId: { value: 'XXX' } }, "Currency 'XXX' cannot be found in the system."],
-      ['a wrong unit of measure', { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Insert', inventoryNumber: { value: '222' }, uom: { value: 'KG' } }] }, "Unit of measure 'KG' is not defined"],
-      ['a line with neither item nor description', { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Insert', quantity: { value: 1 } }] }, 'needs an inventoryNumber or a description'],
-      ['a line without operation', { customerNumber: { value: '10000' }, invoiceLines: [{ description: { value: 'x' } }] }, 'operation is required'],
-      ['an Update on a new invoice', { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Update', lineNumber: { value: 1 } }] }, 'only Insert is possible'],
-      ['a subaccount segment that does not exist', { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Insert', description: { value: 'x' }, subaccount: [{ segmentId: 1, segmentValue: '1' }] }] }, "Department '1' of Subaccount does not exist."],
+      [
+        'an unknown inventory item',
+        { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Insert', inventoryNumber: { value: 'NOPE' } }] },
+        "Inventory item 'NOPE' cannot be found in the system.",
+      ],
+      [
+        'an unknown VAT code',
+        {
+          customerNumber: { value: '10000' },
+          invoiceLines: [{ operation: 'Insert', description: { value: 'x' }, vatCodeId: { value: '0' } }],
+        },
+        "VAT category '0' cannot be found in the system.",
+      ],
+      [
+        'an unknown account',
+        {
+          customerNumber: { value: '10000' },
+          invoiceLines: [{ operation: 'Insert', description: { value: 'x' }, accountNumber: { value: '9999' } }],
+        },
+        "Account '9999' cannot be found in the system.",
+      ],
+      [
+        'an unknown branch',
+        { customerNumber: { value: '10000' }, branchNumber: { value: '9' } },
+        "Branch '9' cannot be found in the system.",
+      ],
+      [
+        'an unknown currency',
+        { customerNumber: { value: '10000' }, currencyId: { value: 'XXX' } },
+        "Currency 'XXX' cannot be found in the system.",
+      ],
+      [
+        'a wrong unit of measure',
+        {
+          customerNumber: { value: '10000' },
+          invoiceLines: [{ operation: 'Insert', inventoryNumber: { value: '222' }, uom: { value: 'KG' } }],
+        },
+        "Unit of measure 'KG' is not defined",
+      ],
+      [
+        'a line with neither item nor description',
+        { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Insert', quantity: { value: 1 } }] },
+        'needs an inventoryNumber or a description',
+      ],
+      [
+        'a line without operation',
+        { customerNumber: { value: '10000' }, invoiceLines: [{ description: { value: 'x' } }] },
+        'operation is required',
+      ],
+      [
+        'an Update on a new invoice',
+        { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Update', lineNumber: { value: 1 } }] },
+        'only Insert is possible',
+      ],
+      [
+        'a subaccount segment that does not exist',
+        {
+          customerNumber: { value: '10000' },
+          invoiceLines: [{ operation: 'Insert', description: { value: 'x' }, subaccount: [{ segmentId: 1, segmentValue: '1' }] }],
+        },
+        "Department '1' of Subaccount does not exist.",
+      ],
       ['a bare scalar', { customerNumber: '10000' }, 'customerNumber must be wrapped'],
       ['an unknown field', { customerNumber: { value: '10000' }, customer: { value: '10000' } }, "Unknown field 'customer'."],
       ['a postPeriod in YYYYMM', { customerNumber: { value: '10000' }, postPeriod: { value: '202501' } }, 'MMYYYY'],
@@ -240,7 +322,13 @@ describe('writes', () => {
       const after = await get('003547');
       expect(after.response.headers.etag).toBe(response.headers.etag);
       expect(after.body.invoiceLines.map((l: Json) => l.lineNumber)).toEqual([1, 2, 3]);
-      expect(after.body.invoiceLines[2]).toMatchObject({ inventoryNumber: '6', description: 'Consulting hour', quantity: 1, unitPriceInCurrency: 1, amount: 1 });
+      expect(after.body.invoiceLines[2]).toMatchObject({
+        inventoryNumber: '6',
+        description: 'Consulting hour',
+        quantity: 1,
+        unitPriceInCurrency: 1,
+        amount: 1,
+      });
       expect(after.body.invoiceLines[0]).toEqual(before.body.invoiceLines[0]);
       expect(after.body.detailTotal).toBe(before.body.detailTotal + 1);
       expect(after.body.lastModifiedDateTime).toBe('2026-01-15T10:30:15.250');
@@ -262,7 +350,9 @@ describe('writes', () => {
     it('updates a line by lineNumber and recomputes the totals', async () => {
       const before = await get('003547');
       const line1 = before.body.invoiceLines[0];
-      await put('003547', { invoiceLines: [{ operation: 'Update', lineNumber: { value: 1 }, quantity: { value: 2 }, unitPriceInCurrency: { value: 10 } }] });
+      await put('003547', {
+        invoiceLines: [{ operation: 'Update', lineNumber: { value: 1 }, quantity: { value: 2 }, unitPriceInCurrency: { value: 10 } }],
+      });
       const { body } = await get('003547');
       expect(body.invoiceLines[0]).toMatchObject({ lineNumber: 1, description: line1.description, quantity: 2, amount: 20 });
       expect(body.detailTotal).toBe(Math.round((before.body.detailTotal - line1.amount + 20) * 100) / 100);
@@ -307,7 +397,9 @@ describe('writes', () => {
     });
 
     it('refuses to edit a released invoice', async () => {
-      const released = String((await t.api('GET', '/v1/customerinvoice?status=Open&pageSize=1')).text.match(/"referenceNumber":"(\d+)"/)?.[1]);
+      const released = String(
+        (await t.api('GET', '/v1/customerinvoice?status=Open&pageSize=1')).text.match(/"referenceNumber":"(\d+)"/)?.[1],
+      );
       const response = await put(released, { invoiceText: { value: 'x' } });
       expect(response.status).toBe(400);
       expect(message(response)).toContain('is released');
@@ -337,7 +429,11 @@ describe('writes', () => {
         invoiceContact: { value: { overrideContact: { value: true }, email: { value: 'ap@example.com' } } },
       });
       const { body } = await get('003547');
-      expect(body.invoiceAddress).toMatchObject({ overrideAddress: true, addressLine1: 'Kaigata 5', country: { id: 'SE', name: 'Sweden' } });
+      expect(body.invoiceAddress).toMatchObject({
+        overrideAddress: true,
+        addressLine1: 'Kaigata 5',
+        country: { id: 'SE', name: 'Sweden' },
+      });
       expect(body.invoiceContact).toMatchObject({ overrideContact: true, email: 'ap@example.com' });
     });
   });

@@ -13,7 +13,11 @@ function problemsOf(env: Environment): readonly string[] {
 }
 
 const CREDENTIALS = { VISMA_CLIENT_ID: 'client', VISMA_CLIENT_SECRET: 's3cr3t-value', VISMA_TENANT_ID: 'tenant' };
-const JWT_AUTH = { AUTH_JWKS_URL: 'https://login.example.com/jwks.json', AUTH_JWT_ISSUER: 'https://login.example.com/', AUTH_JWT_AUDIENCE: 'invoices' };
+const JWT_AUTH = {
+  AUTH_JWKS_URL: 'https://login.example.com/jwks.json',
+  AUTH_JWT_ISSUER: 'https://login.example.com/',
+  AUTH_JWT_AUDIENCE: 'invoices',
+};
 const KEY_DIGEST = 'A'.repeat(64);
 
 describe('loadConfig', () => {
@@ -51,7 +55,8 @@ describe('loadConfig', () => {
 
     it('reads the upstream cache settings, CACHE_ENABLED=false turning the cache off', () => {
       expect(
-        loadConfig({ CACHE_ENABLED: 'false', CACHE_FRESHNESS_MS: '30000', CACHE_MAX_ENTRIES: '50', CACHE_MAX_AGE_MS: '60000' }).upstreamCache,
+        loadConfig({ CACHE_ENABLED: 'false', CACHE_FRESHNESS_MS: '30000', CACHE_MAX_ENTRIES: '50', CACHE_MAX_AGE_MS: '60000' })
+          .upstreamCache,
       ).toEqual({ enabled: false, freshnessMs: 30_000, maxEntries: 50, maxAgeMs: 60_000, coalescing: true });
     });
 
@@ -159,9 +164,15 @@ describe('loadConfig', () => {
       [{ PORT: 'http' }, 'PORT must be an integer from 0 to 65535; received "http".'],
       [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535; received "70000".'],
       [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535; received "-1".'],
-      [{ HOST: 'local host' }, 'HOST must be a host name or IP address to listen on, such as "127.0.0.1" or "0.0.0.0"; received "local host".'],
+      [
+        { HOST: 'local host' },
+        'HOST must be a host name or IP address to listen on, such as "127.0.0.1" or "0.0.0.0"; received "local host".',
+      ],
       [{ NODE_ENV: 'prod' }, 'NODE_ENV must be one of "production", "development", "test"; received "prod".'],
-      [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"; received "verbose".'],
+      [
+        { LOG_LEVEL: 'verbose' },
+        'LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"; received "verbose".',
+      ],
       [{ REQUEST_DEADLINE_MS: '50' }, 'REQUEST_DEADLINE_MS must be an integer from 100 to 600000; received "50".'],
       [{ MAX_PAGE_SIZE: '0' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "0".'],
       [{ MAX_PAGE_SIZE: '2.5' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "2.5".'],
@@ -222,15 +233,24 @@ describe('loadConfig', () => {
         'Inbound authentication is required (AUTH_REQUIRED defaults to true when the gateway uses its own Visma.net credentials) but none is configured: set AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE, or AUTH_API_KEY_SHA256, or set AUTH_REQUIRED=false to serve without it.',
       ],
       [{ PLAYGROUND: 'yes' }, 'PLAYGROUND must be "true" or "false"; received "yes".'],
-      [{ REDIS_URL: 'http://:secret@redis:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received a http: URL.'],
-      [{ REDIS_URL: 'secret-password' }, 'REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received a value that is not a URL.'],
+      [
+        { REDIS_URL: 'http://:secret@redis:6379' },
+        'REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received a http: URL.',
+      ],
+      [
+        { REDIS_URL: 'secret-password' },
+        'REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received a value that is not a URL.',
+      ],
       [{ VISMA_FLEET_CALLS_PER_HOUR: '0' }, 'VISMA_FLEET_CALLS_PER_HOUR must be an integer from 1 to 1000000; received "0".'],
       [{ CACHE_ENABLED: 'off' }, 'CACHE_ENABLED must be "true" or "false"; received "off".'],
       [{ CACHE_FRESHNESS_MS: '500' }, 'CACHE_FRESHNESS_MS must be an integer from 1000 to 3600000; received "500".'],
       [{ CACHE_MAX_ENTRIES: '0' }, 'CACHE_MAX_ENTRIES must be an integer from 1 to 10000000; received "0".'],
       [{ CACHE_MAX_AGE_MS: '10m' }, 'CACHE_MAX_AGE_MS must be an integer from 1000 to 86400000; received "10m".'],
       [{ CACHE_COALESCING: '0' }, 'CACHE_COALESCING must be "true" or "false"; received "0".'],
-      [{ CACHE_COALESCING: 'false' }, 'CACHE_COALESCING=false needs CACHE_ENABLED=false: the cache shares its misses with the reads that wait for them.'],
+      [
+        { CACHE_COALESCING: 'false' },
+        'CACHE_COALESCING=false needs CACHE_ENABLED=false: the cache shares its misses with the reads that wait for them.',
+      ],
     ])('explains %j', (env, message) => {
       expect(problemsOf(env)).toEqual([message]);
     });
@@ -260,7 +280,9 @@ describe('loadConfig', () => {
     });
 
     it('reads the router secret and its header, lower-cased', () => {
-      expect(loadConfig({ ROUTER_SECRET: 'a-router-secret-of-32-characters', ROUTER_SECRET_HEADER: 'X-Gateway-Secret' }).federation).toEqual({
+      expect(
+        loadConfig({ ROUTER_SECRET: 'a-router-secret-of-32-characters', ROUTER_SECRET_HEADER: 'X-Gateway-Secret' }).federation,
+      ).toEqual({
         routerSecret: 'a-router-secret-of-32-characters',
         routerSecretHeader: 'x-gateway-secret',
       });

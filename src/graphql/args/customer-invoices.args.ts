@@ -8,7 +8,7 @@ export class CustomerInvoicesArgs {
 
   @Field(() => Int, {
     defaultValue: 50,
-    description: 'How many invoices to return, from 0 to the server\'s cap (MAX_PAGE_SIZE, 500 unless configured).',
+    description: "How many invoices to return, from 0 to the server's cap (MAX_PAGE_SIZE, 500 unless configured).",
   })
   first!: number;
 

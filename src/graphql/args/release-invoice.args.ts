@@ -7,7 +7,8 @@ export class ReleaseInvoiceArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The version you last read (CustomerInvoice.version). When given, the release fails with CONFLICT if the invoice changed since.',
+    description:
+      'The version you last read (CustomerInvoice.version). When given, the release fails with CONFLICT if the invoice changed since.',
   })
   expectedVersion?: string | null;
 }

@@ -11,7 +11,8 @@ export class UpdateInvoiceLinesArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The version you last read (CustomerInvoice.version). When given, the change fails with CONFLICT if the invoice changed since.',
+    description:
+      'The version you last read (CustomerInvoice.version). When given, the change fails with CONFLICT if the invoice changed since.',
   })
   expectedVersion?: string | null;
 }

@@ -1,8 +1,8 @@
 import { Field, InputType } from 'type-graphql';
 
-@InputType({ description: 'A billing address for one invoice. Fields left out keep the customer\'s default.' })
+@InputType({ description: "A billing address for one invoice. Fields left out keep the customer's default." })
 export class AddressInput {
-  @Field(() => Boolean, { nullable: true, description: 'True to use this address instead of the customer\'s default.' })
+  @Field(() => Boolean, { nullable: true, description: "True to use this address instead of the customer's default." })
   overridden?: boolean | null;
 
   @Field(() => String, { nullable: true, description: 'First address line (at most 50 characters).' })

@@ -5,7 +5,10 @@ import { AddressInput } from './address.input';
 import { InvoiceContactInput } from './invoice-contact.input';
 import { InvoiceLineInput } from './invoice-line.input';
 
-@InputType({ description: 'A new customer invoice. Only customerNumber and at least one line are required; Visma fills in the rest from the customer and the company settings.' })
+@InputType({
+  description:
+    'A new customer invoice. Only customerNumber and at least one line are required; Visma fills in the rest from the customer and the company settings.',
+})
 export class CreateInvoiceInput {
   @Field(() => String, { description: 'The customer to invoice (at most 30 characters).' })
   customerNumber!: string;
@@ -15,14 +18,14 @@ export class CreateInvoiceInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Your own invoice number (at most 15 characters). Leave it out to let Visma\'s number series assign one.',
+    description: "Your own invoice number (at most 15 characters). Leave it out to let Visma's number series assign one.",
   })
   referenceNumber?: string | null;
 
   @Field(() => String, { nullable: true, description: 'A child customer of customerNumber to invoice on its behalf.' })
   childCustomerNumber?: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: 'The invoice date; Visma uses today\'s business date when left out.' })
+  @Field(() => DateScalar, { nullable: true, description: "The invoice date; Visma uses today's business date when left out." })
   documentDate?: string | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'The due date; Visma derives it from the credit terms when left out.' })
@@ -49,7 +52,7 @@ export class CreateInvoiceInput {
   @Field(() => DecimalScalar, { nullable: true, description: 'The exchange rate to the base currency.' })
   exchangeRate?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The invoice\'s description (at most 150 characters).' })
+  @Field(() => String, { nullable: true, description: "The invoice's description (at most 150 characters)." })
   invoiceText?: string | null;
 
   @Field(() => String, { nullable: true, description: 'A free-text note (at most 4000 characters).' })
@@ -61,10 +64,10 @@ export class CreateInvoiceInput {
   @Field(() => String, { nullable: true, description: 'The payment reference, such as a KID number (at most 40 characters).' })
   paymentReference?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The customer\'s own reference (at most 40 characters).' })
+  @Field(() => String, { nullable: true, description: "The customer's own reference (at most 40 characters)." })
   customerRefNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The customer\'s project reference (at most 40 characters).' })
+  @Field(() => String, { nullable: true, description: "The customer's project reference (at most 40 characters)." })
   customerProject?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The accounting cost reference (e-invoicing).' })
@@ -76,28 +79,28 @@ export class CreateInvoiceInput {
   @Field(() => String, { nullable: true, description: 'The contract document reference (e-invoicing).' })
   contractDocRef?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The credit terms\' ID.' })
+  @Field(() => String, { nullable: true, description: "The credit terms' ID." })
   creditTermsId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The payment method\'s ID.' })
+  @Field(() => String, { nullable: true, description: "The payment method's ID." })
   paymentMethodId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The customer\'s VAT zone ID.' })
+  @Field(() => String, { nullable: true, description: "The customer's VAT zone ID." })
   customerVatZoneId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The customer location\'s ID.' })
+  @Field(() => String, { nullable: true, description: "The customer location's ID." })
   locationId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The branch number.' })
   branchNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The project\'s ID.' })
+  @Field(() => String, { nullable: true, description: "The project's ID." })
   projectId?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'The customer contact\'s ID.' })
+  @Field(() => Int, { nullable: true, description: "The customer contact's ID." })
   contactId?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The salesperson\'s ID.' })
+  @Field(() => String, { nullable: true, description: "The salesperson's ID." })
   salesperson?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The cash account, for cash sales.' })

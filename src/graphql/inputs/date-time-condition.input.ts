@@ -4,7 +4,7 @@ import { DateTimeScalar } from '../scalars/date-time.scalar';
 
 @InputType({
   description:
-    'One comparison on an instant. The instant is converted to the Visma company\'s local time (VISMA_TIME_ZONE) and compared to the second. Visma takes exactly one operator per date field, so a range on the same field cannot be asked for.',
+    "One comparison on an instant. The instant is converted to the Visma company's local time (VISMA_TIME_ZONE) and compared to the second. Visma takes exactly one operator per date field, so a range on the same field cannot be asked for.",
 })
 export class DateTimeConditionInput {
   @Field(() => DateOperator, { description: 'How to compare.' })

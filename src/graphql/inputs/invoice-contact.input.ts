@@ -1,8 +1,8 @@
 import { Field, InputType } from 'type-graphql';
 
-@InputType({ description: 'A billing contact for one invoice. Fields left out keep the customer\'s default.' })
+@InputType({ description: "A billing contact for one invoice. Fields left out keep the customer's default." })
 export class InvoiceContactInput {
-  @Field(() => Boolean, { nullable: true, description: 'True to use this contact instead of the customer\'s default.' })
+  @Field(() => Boolean, { nullable: true, description: "True to use this contact instead of the customer's default." })
   overridden?: boolean | null;
 
   @Field(() => String, { nullable: true, description: 'The business name (at most 255 characters).' })

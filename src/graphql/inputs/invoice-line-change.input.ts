@@ -4,7 +4,7 @@ import { InvoiceLineInput } from './invoice-line.input';
 
 @InputType({
   description:
-    'One change to an invoice\'s lines. INSERT needs line with an inventoryNumber or a description; UPDATE needs lineNumber and line with the fields to change; DELETE needs lineNumber and no line.',
+    "One change to an invoice's lines. INSERT needs line with an inventoryNumber or a description; UPDATE needs lineNumber and line with the fields to change; DELETE needs lineNumber and no line.",
 })
 export class InvoiceLineChangeInput {
   @Field(() => LineOperation, { description: 'What to do.' })
@@ -13,6 +13,9 @@ export class InvoiceLineChangeInput {
   @Field(() => Int, { nullable: true, description: 'The line to change (from InvoiceLine.lineNumber). Required for UPDATE and DELETE.' })
   lineNumber?: number | null;
 
-  @Field(() => InvoiceLineInput, { nullable: true, description: 'The line\'s fields. Required for INSERT and UPDATE; not allowed for DELETE.' })
+  @Field(() => InvoiceLineInput, {
+    nullable: true,
+    description: "The line's fields. Required for INSERT and UPDATE; not allowed for DELETE.",
+  })
   line?: InvoiceLineInput | null;
 }

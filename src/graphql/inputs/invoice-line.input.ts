@@ -17,16 +17,16 @@ export class InvoiceLineInput {
   @Field(() => String, { nullable: true, description: 'The item ID (inventory number) to sell (at most 30 characters).' })
   inventoryNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The line text (at most 30 characters, Visma\'s limit).' })
+  @Field(() => String, { nullable: true, description: "The line text (at most 30 characters, Visma's limit)." })
   description?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The quantity.' })
   quantity?: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The unit price in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The unit price in the invoice's currency." })
   unitPrice?: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'A line amount set by hand, in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "A line amount set by hand, in the invoice's currency." })
   manualAmount?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The unit of measure, such as "PCS" (at most 6 characters).' })
@@ -38,13 +38,13 @@ export class InvoiceLineInput {
   @Field(() => [SubaccountSegmentInput], { nullable: true, description: 'The subaccount segments.' })
   subaccount?: SubaccountSegmentInput[] | null;
 
-  @Field(() => String, { nullable: true, description: 'The VAT code\'s ID.' })
+  @Field(() => String, { nullable: true, description: "The VAT code's ID." })
   vatCodeId?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The discount in percent, from 0 to 100.' })
   discountPercent?: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The discount amount in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The discount amount in the invoice's currency." })
   discountAmount?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'True when the discount is set by hand.' })
@@ -56,10 +56,10 @@ export class InvoiceLineInput {
   @Field(() => String, { nullable: true, description: 'The branch number.' })
   branchNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The project task\'s ID.' })
+  @Field(() => String, { nullable: true, description: "The project task's ID." })
   projectTaskId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The salesperson\'s ID.' })
+  @Field(() => String, { nullable: true, description: "The salesperson's ID." })
   salesperson?: string | null;
 
   @Field(() => ItemType, { nullable: true, description: 'What the line sells, for ROT/RUT (Sweden). UNKNOWN is refused.' })
@@ -80,7 +80,7 @@ export class InvoiceLineInput {
   @Field(() => DateScalar, { nullable: true, description: 'End of the deferred-revenue term; not before termStartDate.' })
   termEndDate?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'The deferral schedule\'s ID.' })
+  @Field(() => Int, { nullable: true, description: "The deferral schedule's ID." })
   deferralSchedule?: number | null;
 
   @Field(() => String, { nullable: true, description: 'The deferral code.' })

@@ -54,9 +54,7 @@ export async function fetchInvoiceWindow(
   }
   let total = fetched.totalCount;
   const countCall = (): Promise<number> =>
-    visma
-      .listInvoices({ filter, pageNumber: 1, pageSize: 1 }, options)
-      .then((page) => page.totalCount ?? page.invoices.length);
+    visma.listInvoices({ filter, pageNumber: 1, pageSize: 1 }, options).then((page) => page.totalCount ?? page.invoices.length);
   let pending: Promise<number> | undefined;
   return {
     invoices: fetched.invoices,

@@ -21,7 +21,7 @@ import type { ReleaseOutcome } from './release-invoice-payload.resolver';
 export class CustomerInvoiceMutationResolver {
   @Mutation(() => CustomerInvoice, {
     description:
-      'Creates an invoice and returns it as Visma stored it (two upstream calls: the create and one read). Whether it starts as HOLD or BALANCED depends on the company\'s settings.',
+      "Creates an invoice and returns it as Visma stored it (two upstream calls: the create and one read). Whether it starts as HOLD or BALANCED depends on the company's settings.",
   })
   async createInvoice(
     @Arg('input', () => CreateInvoiceInput, { description: 'The new invoice.' }) input: CreateInvoiceInput,
@@ -59,7 +59,7 @@ export class CustomerInvoiceMutationResolver {
 
   @Mutation(() => ReleaseInvoicePayload, {
     description:
-      'Releases an invoice (posts it to the ledger) and returns Visma\'s answer with the invoice as it is right after the call. Visma may finish the release in the background: see result.',
+      "Releases an invoice (posts it to the ledger) and returns Visma's answer with the invoice as it is right after the call. Visma may finish the release in the background: see result.",
   })
   async releaseInvoice(@Args() args: ReleaseInvoiceArgs, @Ctx() context: GatewayContext): Promise<ReleaseOutcome> {
     const referenceNumber = toReferenceNumber(args.referenceNumber);

@@ -21,7 +21,7 @@ import { VatZone } from '../types/vat-zone.type';
 export class CustomerResolver {
   // Visma's database key means nothing to other subgraphs: hidden from the supergraph's API.
   @Directive('@inaccessible')
-  @FieldResolver(() => Int, { nullable: true, description: 'Visma\'s internal customer key.' })
+  @FieldResolver(() => Int, { nullable: true, description: "Visma's internal customer key." })
   async internalId(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<number | null> {
     return (await details(customer, context))?.internalId ?? null;
   }
@@ -32,27 +32,27 @@ export class CustomerResolver {
     return context.enums.degrade('CustomerStatus', CustomerStatus, found?.status ?? null);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The main contact\'s e-mail address.' })
+  @FieldResolver(() => String, { nullable: true, description: "The main contact's e-mail address." })
   async email(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<string | null> {
     return (await details(customer, context))?.mainContact?.email ?? null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The main contact\'s phone number.' })
+  @FieldResolver(() => String, { nullable: true, description: "The main contact's phone number." })
   async phone(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<string | null> {
     return (await details(customer, context))?.mainContact?.phone ?? null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The main contact\'s name.' })
+  @FieldResolver(() => String, { nullable: true, description: "The main contact's name." })
   async contactName(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<string | null> {
     return (await details(customer, context))?.mainContact?.name ?? null;
   }
 
-  @FieldResolver(() => Address, { nullable: true, description: 'The customer\'s main address.' })
+  @FieldResolver(() => Address, { nullable: true, description: "The customer's main address." })
   async address(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<DomainCustomer['mainAddress']> {
     return (await details(customer, context))?.mainAddress ?? null;
   }
 
-  @FieldResolver(() => CreditTerms, { nullable: true, description: 'The customer\'s default credit terms.' })
+  @FieldResolver(() => CreditTerms, { nullable: true, description: "The customer's default credit terms." })
   async creditTerms(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<DomainCustomer['creditTerms']> {
     return (await details(customer, context))?.creditTerms ?? null;
   }
@@ -62,7 +62,7 @@ export class CustomerResolver {
     return (await details(customer, context))?.currencyId ?? null;
   }
 
-  @FieldResolver(() => VatZone, { nullable: true, description: 'The customer\'s VAT zone.' })
+  @FieldResolver(() => VatZone, { nullable: true, description: "The customer's VAT zone." })
   async vatZone(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<DomainCustomer['vatZone']> {
     return (await details(customer, context))?.vatZone ?? null;
   }
@@ -77,7 +77,7 @@ export class CustomerResolver {
     return (await details(customer, context))?.lastModifiedDateTime ?? null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'An opaque version of the customer record (Visma\'s ETag).' })
+  @FieldResolver(() => String, { nullable: true, description: "An opaque version of the customer record (Visma's ETag)." })
   async version(@Root() customer: Customer, @Ctx() context: GatewayContext): Promise<string | null> {
     return (await details(customer, context))?.version ?? null;
   }
@@ -85,7 +85,7 @@ export class CustomerResolver {
   @Directive('@tag(name: "invoices")')
   @FieldResolver(() => CustomerInvoiceConnection, {
     description:
-      'The customer\'s invoices, a page at a time, with the filters and cursors of customerInvoices (filter.customerNumber may be left out). One upstream list call per page, like customerInvoices.',
+      "The customer's invoices, a page at a time, with the filters and cursors of customerInvoices (filter.customerNumber may be left out). One upstream list call per page, like customerInvoices.",
   })
   invoices(@Root() customer: Customer, @Args() args: CustomerInvoicesArgs, @Ctx() context: GatewayContext): Promise<InvoiceWindow> {
     return listCustomerInvoices(args, context, customer.number);

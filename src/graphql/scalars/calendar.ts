@@ -1,8 +1,7 @@
 /** Calendar checks shared by the `Date` and `DateTime` scalars and the input validation. */
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME =
-  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
 
 /** `YYYY-MM-DD` naming a day that exists (no 2025-02-30, no month 13). */
 export function isCalendarDate(text: string): boolean {

@@ -56,9 +56,7 @@ function fromNumber(value: number): string {
     throw new GraphQLError(`Decimal must be ${EXPECTED}; received the number ${text}.`);
   }
   if (Number.isInteger(value) ? !Number.isSafeInteger(value) : significantDigits(text) > MAX_EXACT_FLOAT_DIGITS) {
-    throw new GraphQLError(
-      `Decimal received the number ${text}, which may have lost digits as a JSON number; send it as a string.`,
-    );
+    throw new GraphQLError(`Decimal received the number ${text}, which may have lost digits as a JSON number; send it as a string.`);
   }
   return text;
 }

@@ -6,7 +6,7 @@ export class Account {
   @Field(() => String, { nullable: true, description: 'The account number, such as "3000".' })
   number!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The account\'s name.' })
+  @Field(() => String, { nullable: true, description: "The account's name." })
   description!: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'True when the account can be posted to.' })

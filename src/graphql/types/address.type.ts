@@ -4,7 +4,7 @@ import { County } from './county.type';
 
 @ObjectType({ description: 'A postal address.' })
 export class Address {
-  @Field(() => Int, { nullable: true, description: 'Visma\'s internal address key.' })
+  @Field(() => Int, { nullable: true, description: "Visma's internal address key." })
   addressId!: number | null;
 
   @Field(() => String, { nullable: true, description: 'First address line.' })
@@ -30,7 +30,7 @@ export class Address {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'True when this document uses its own address instead of the customer\'s default.',
+    description: "True when this document uses its own address instead of the customer's default.",
   })
   overridden!: boolean | null;
 }

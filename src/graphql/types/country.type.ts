@@ -5,6 +5,6 @@ export class Country {
   @Field(() => String, { nullable: true, description: 'The ISO country code, such as "NO".' })
   id!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The country\'s name.' })
+  @Field(() => String, { nullable: true, description: "The country's name." })
   name!: string | null;
 }

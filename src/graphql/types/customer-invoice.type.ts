@@ -31,10 +31,10 @@ import { VatZone } from './vat-zone.type';
 @Directive('@tag(name: "invoices")')
 @ObjectType({
   description:
-    'A customer invoice in Visma.net ERP. Amounts are exact decimals; a field named ...InCurrency is in the invoice\'s own currency (currencyId), its plain twin in the company\'s base currency.',
+    "A customer invoice in Visma.net ERP. Amounts are exact decimals; a field named ...InCurrency is in the invoice's own currency (currencyId), its plain twin in the company's base currency.",
 })
 export class CustomerInvoice {
-  @Field(() => ID, { description: 'The invoice number, which identifies the invoice (Visma\'s referenceNumber).' })
+  @Field(() => ID, { description: "The invoice number, which identifies the invoice (Visma's referenceNumber)." })
   referenceNumber!: string;
 
   @Field(() => Boolean, { nullable: true, description: 'True while the invoice is a draft on hold.' })
@@ -43,7 +43,7 @@ export class CustomerInvoice {
   @Field(() => String, {
     nullable: true,
     description:
-      'An opaque version of this invoice (Visma\'s ETag). Pass it as expectedVersion to a mutation to make it fail with CONFLICT when someone else changed the invoice in between.',
+      "An opaque version of this invoice (Visma's ETag). Pass it as expectedVersion to a mutation to make it fail with CONFLICT when someone else changed the invoice in between.",
   })
   version!: string | null;
 
@@ -83,61 +83,61 @@ export class CustomerInvoice {
   @Field(() => String, { nullable: true, description: 'The invoice\'s currency, such as "NOK".' })
   currencyId!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The exchange rate from the invoice\'s currency to the base currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The exchange rate from the invoice's currency to the base currency." })
   exchangeRate!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The invoice total in the base currency.' })
   amount!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The invoice total in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The invoice total in the invoice's currency." })
   amountInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The amount still open, in the base currency.' })
   balance!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The amount still open, in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The amount still open, in the invoice's currency." })
   balanceInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The cash discount, in the base currency.' })
   cashDiscount!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The cash discount, in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The cash discount, in the invoice's currency." })
   cashDiscountInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The sum of the lines, in the base currency.' })
   detailTotal!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The sum of the lines, in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The sum of the lines, in the invoice's currency." })
   detailTotalInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The total discount, in the base currency.' })
   discountTotal!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The total discount, in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The total discount, in the invoice's currency." })
   discountTotalInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The VAT-taxable total, in the base currency.' })
   vatTaxableTotal!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The VAT-taxable total, in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The VAT-taxable total, in the invoice's currency." })
   vatTaxableTotalInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The VAT-exempt total, in the base currency.' })
   vatExemptTotal!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The VAT-exempt total, in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The VAT-exempt total, in the invoice's currency." })
   vatExemptTotalInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The VAT total, in the base currency.' })
   vatTotal!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The VAT total, in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The VAT total, in the invoice's currency." })
   vatTotalInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The rounding difference on the total.' })
   roundingDiff!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The invoice\'s description (header text).' })
+  @Field(() => String, { nullable: true, description: "The invoice's description (header text)." })
   invoiceText!: string | null;
 
   @Field(() => String, { nullable: true, description: 'A free-text note.' })
@@ -149,10 +149,10 @@ export class CustomerInvoice {
   @Field(() => String, { nullable: true, description: 'The payment reference (such as a KID number) the customer pays with.' })
   paymentReference!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The customer\'s own reference, such as their order number.' })
+  @Field(() => String, { nullable: true, description: "The customer's own reference, such as their order number." })
   customerRefNumber!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The customer\'s project reference.' })
+  @Field(() => String, { nullable: true, description: "The customer's project reference." })
   customerProject!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The accounting cost reference (e-invoicing).' })
@@ -173,7 +173,7 @@ export class CustomerInvoice {
   @Field(() => PaymentMethod, { nullable: true, description: 'The payment method.' })
   paymentMethod!: PaymentMethod | null;
 
-  @Field(() => VatZone, { nullable: true, description: 'The customer\'s VAT zone on this invoice.' })
+  @Field(() => VatZone, { nullable: true, description: "The customer's VAT zone on this invoice." })
   customerVatZone!: VatZone | null;
 
   @Field(() => SalesPerson, { nullable: true, description: 'The salesperson credited with the invoice.' })
@@ -181,14 +181,14 @@ export class CustomerInvoice {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'The salesperson\'s numeric ID.',
+    description: "The salesperson's numeric ID.",
     deprecationReason: 'Visma deprecated this field; use salesPerson.',
   })
   legacySalesPersonId!: number | null;
 
   @Field(() => String, {
     nullable: true,
-    description: 'The salesperson\'s name.',
+    description: "The salesperson's name.",
     deprecationReason: 'Visma deprecated this field; use salesPerson.',
   })
   legacySalesPersonDescription!: string | null;
@@ -208,7 +208,7 @@ export class CustomerInvoice {
   @Field(() => Subaccount, { nullable: true, description: 'The accounts-receivable subaccount.' })
   subaccount!: Subaccount | null;
 
-  @Field(() => Contact, { nullable: true, description: 'The customer\'s contact person.' })
+  @Field(() => Contact, { nullable: true, description: "The customer's contact person." })
   contact!: Contact | null;
 
   @Field(() => Address, { nullable: true, description: 'The billing address.' })
@@ -217,7 +217,10 @@ export class CustomerInvoice {
   @Field(() => InvoiceContact, { nullable: true, description: 'The billing contact.' })
   invoiceContact!: InvoiceContact | null;
 
-  @Field(() => DirectDebitMandate, { nullable: true, description: 'The direct-debit mandate, if the invoice is collected by direct debit.' })
+  @Field(() => DirectDebitMandate, {
+    nullable: true,
+    description: 'The direct-debit mandate, if the invoice is collected by direct debit.',
+  })
   directDebitMandate!: DirectDebitMandate | null;
 
   @Field(() => DebtCollection, { nullable: true, description: 'The debt-collection case, if any.' })

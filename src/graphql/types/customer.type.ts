@@ -13,13 +13,13 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
 @Directive('@key(fields: "number")')
 @ObjectType({
   description:
-    'A customer. number and name come with the invoice at no extra cost; every other field is read from Visma\'s customer register only when selected (one upstream call per distinct customer in a request).',
+    "A customer. number and name come with the invoice at no extra cost; every other field is read from Visma's customer register only when selected (one upstream call per distinct customer in a request).",
 })
 export class Customer {
   @Field(() => ID, { description: 'The customer number.' })
   number!: string;
 
   @Directive('@external')
-  @Field(() => String, { nullable: true, description: 'The customer\'s name, as the invoice carries it.' })
+  @Field(() => String, { nullable: true, description: "The customer's name, as the invoice carries it." })
   name!: string | null;
 }

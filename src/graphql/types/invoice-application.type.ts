@@ -4,13 +4,13 @@ import { DecimalScalar } from '../scalars/decimal.scalar';
 
 @ObjectType({ description: 'A payment or credit note applied to the invoice.' })
 export class InvoiceApplication {
-  @Field(() => String, { nullable: true, description: 'The applied document\'s type, as Visma spells it.' })
+  @Field(() => String, { nullable: true, description: "The applied document's type, as Visma spells it." })
   documentType!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The customer number on the applied document.' })
   customerNumber!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The applied document\'s reference number.' })
+  @Field(() => String, { nullable: true, description: "The applied document's reference number." })
   referenceNumber!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The amount this application paid.' })
@@ -37,10 +37,10 @@ export class InvoiceApplication {
   @Field(() => String, { nullable: true, description: 'The credit note issued for a prompt-payment discount.' })
   ppdCreditMemoReferenceNumber!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The payment\'s reference.' })
+  @Field(() => String, { nullable: true, description: "The payment's reference." })
   paymentReference!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The application\'s status, as Visma spells it.' })
+  @Field(() => String, { nullable: true, description: "The application's status, as Visma spells it." })
   status!: string | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'When the application was made.' })
@@ -49,6 +49,6 @@ export class InvoiceApplication {
   @Field(() => String, { nullable: true, description: 'The financial period of the application (YYYYMM).' })
   applicationPeriod!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The applied document\'s text.' })
+  @Field(() => String, { nullable: true, description: "The applied document's text." })
   invoiceText!: string | null;
 }

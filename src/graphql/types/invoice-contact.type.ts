@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'Who receives the invoice at the customer.' })
 export class InvoiceContact {
-  @Field(() => Int, { nullable: true, description: 'Visma\'s internal contact key.' })
+  @Field(() => Int, { nullable: true, description: "Visma's internal contact key." })
   contactId!: number | null;
 
   @Field(() => String, { nullable: true, description: 'The business name on the invoice.' })
@@ -19,7 +19,7 @@ export class InvoiceContact {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'True when this document uses its own contact instead of the customer\'s default.',
+    description: "True when this document uses its own contact instead of the customer's default.",
   })
   overridden!: boolean | null;
 }

@@ -16,7 +16,7 @@ import { WorkType } from './work-type.type';
  */
 @ObjectType({ description: 'One line of a customer invoice.' })
 export class InvoiceLine {
-  @Field(() => Int, { nullable: true, description: 'The line\'s number within the invoice; UPDATE and DELETE name a line by it.' })
+  @Field(() => Int, { nullable: true, description: "The line's number within the invoice; UPDATE and DELETE name a line by it." })
   lineNumber!: number | null;
 
   @Field(() => String, { nullable: true, description: 'The item ID (inventory number) sold on this line, if any.' })
@@ -31,22 +31,22 @@ export class InvoiceLine {
   @Field(() => String, { nullable: true, description: 'The unit of measure, such as "PCS" or "HOUR".' })
   uom!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The unit price in the company\'s base currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The unit price in the company's base currency." })
   unitPrice!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The unit price in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The unit price in the invoice's currency." })
   unitPriceInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'A line amount entered by hand, in the base currency.' })
   manualAmount!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'A line amount entered by hand, in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "A line amount entered by hand, in the invoice's currency." })
   manualAmountInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The line amount in the base currency.' })
   amount!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The line amount in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The line amount in the invoice's currency." })
   amountInCurrency!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'The cost of the line; always 0 until the invoice is released.' })
@@ -58,7 +58,7 @@ export class InvoiceLine {
   @Field(() => DecimalScalar, { nullable: true, description: 'The discount amount in the base currency.' })
   discountAmount!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'The discount amount in the invoice\'s currency.' })
+  @Field(() => DecimalScalar, { nullable: true, description: "The discount amount in the invoice's currency." })
   discountAmountInCurrency!: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'True when the discount was set by hand rather than by a discount code.' })
@@ -73,7 +73,7 @@ export class InvoiceLine {
   @Field(() => Subaccount, { nullable: true, description: 'The subaccount the line is posted to.' })
   subaccount!: Subaccount | null;
 
-  @Field(() => VatCode, { nullable: true, description: 'The line\'s VAT code.' })
+  @Field(() => VatCode, { nullable: true, description: "The line's VAT code." })
   vatCode!: VatCode | null;
 
   @Field(() => Branch, { nullable: true, description: 'The branch the line belongs to.' })
@@ -87,7 +87,7 @@ export class InvoiceLine {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The salesperson\'s ID.',
+    description: "The salesperson's ID.",
     deprecationReason: 'Visma deprecated this field; use seller.',
   })
   salesperson!: string | null;
@@ -113,7 +113,7 @@ export class InvoiceLine {
   @Field(() => DateScalar, { nullable: true, description: 'End of the deferred-revenue term.' })
   termEndDate!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'The deferral schedule\'s ID.' })
+  @Field(() => Int, { nullable: true, description: "The deferral schedule's ID." })
   deferralSchedule!: number | null;
 
   @Field(() => String, { nullable: true, description: 'The deferral code.' })

@@ -4,7 +4,7 @@ import { CustomerInvoice } from './customer-invoice.type';
 /** `result` is added by `ReleaseInvoicePayloadResolver`, which maps Visma's spelling onto `ActionResult`. */
 @ObjectType({ description: 'What releaseInvoice did.' })
 export class ReleaseInvoicePayload {
-  @Field(() => String, { nullable: true, description: 'Visma\'s ID of the release action, for Visma support.' })
+  @Field(() => String, { nullable: true, description: "Visma's ID of the release action, for Visma support." })
   actionId!: string | null;
 
   @Field(() => CustomerInvoice, {

@@ -7,10 +7,10 @@ export class Subaccount {
   @Field(() => String, { nullable: true, description: 'The whole subaccount code, segments joined.' })
   number!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Visma\'s internal subaccount key.' })
+  @Field(() => Int, { nullable: true, description: "Visma's internal subaccount key." })
   id!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The subaccount\'s name.' })
+  @Field(() => String, { nullable: true, description: "The subaccount's name." })
   description!: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'True when the subaccount can be posted to.' })

@@ -7,7 +7,7 @@ export class TaxDetail {
   @Field(() => String, { nullable: true, description: 'The tax ID.' })
   taxId!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Visma\'s record number of this tax line.' })
+  @Field(() => Int, { nullable: true, description: "Visma's record number of this tax line." })
   recordId!: number | null;
 
   @Field(() => VatCategory, { nullable: true, description: 'The VAT category.' })

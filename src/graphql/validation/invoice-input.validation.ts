@@ -254,13 +254,7 @@ function toContact(problems: Problems, path: string, contact: InvoiceContactInpu
   });
 }
 
-function text(
-  problems: Problems,
-  field: string,
-  value: string | null | undefined,
-  limit: number,
-  required = false,
-): string | undefined {
+function text(problems: Problems, field: string, value: string | null | undefined, limit: number, required = false): string | undefined {
   if (value == null || (required && value.trim() === '')) {
     if (required) {
       problems.add(field, 'is required.');
@@ -326,7 +320,7 @@ function itemType(problems: Problems, field: string, value: ItemType | null | un
     problems.add(field, 'UNKNOWN cannot be written; choose SERVICE, MATERIAL_COST or OTHER_COST.');
     return undefined;
   }
-  return value as DomainItemType;
+  return value;
 }
 
 function dateOrder(

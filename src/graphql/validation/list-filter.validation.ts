@@ -1,4 +1,9 @@
-import type { DateCondition, DocumentType as DomainDocumentType, InvoiceListFilter, InvoiceStatus as DomainInvoiceStatus } from '../../visma/model';
+import type {
+  DateCondition,
+  DocumentType as DomainDocumentType,
+  InvoiceListFilter,
+  InvoiceStatus as DomainInvoiceStatus,
+} from '../../visma/model';
 import { DocumentType } from '../enums/document-type.enum';
 import { InvoiceStatus } from '../enums/invoice-status.enum';
 import type { CustomerInvoiceFilter } from '../inputs/customer-invoice-filter.input';

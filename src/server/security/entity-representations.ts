@@ -69,7 +69,9 @@ function problemsOf(representations: unknown, keys: ReadonlyMap<string, readonly
 }
 
 /** The field names of each `@key(fields: "a b")` (this subgraph's keys are flat). */
-function keyFieldsOf(directives: ReadonlyArray<{ name: { value: string }; arguments?: ReadonlyArray<{ name: { value: string }; value: ValueNode }> }>): string[] {
+function keyFieldsOf(
+  directives: ReadonlyArray<{ name: { value: string }; arguments?: ReadonlyArray<{ name: { value: string }; value: ValueNode }> }>,
+): string[] {
   const fields = new Set<string>();
   for (const directive of directives) {
     if (directive.name.value !== 'key') continue;
@@ -82,4 +84,3 @@ function keyFieldsOf(directives: ReadonlyArray<{ name: { value: string }; argume
   }
   return [...fields];
 }
-

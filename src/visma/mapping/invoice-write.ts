@@ -8,7 +8,6 @@ import {
   type InvoiceLineChange,
   type InvoiceLineInput,
   type InvoicePatch,
-  type ItemType,
   type SubaccountSegmentInput,
 } from '../model';
 import type {
@@ -43,9 +42,7 @@ type KeysWhere<T, V> = {
 }[keyof T];
 
 type Pairs<Domain, V> = ReadonlyArray<readonly [KeysWhere<Domain, V>, keyof CustomerInvoiceUpdateDto & string]>;
-type LinePairs<V> = ReadonlyArray<
-  readonly [KeysWhere<InvoiceLineInput, V>, keyof CustomerInvoiceLinesUpdateDto & string]
->;
+type LinePairs<V> = ReadonlyArray<readonly [KeysWhere<InvoiceLineInput, V>, keyof CustomerInvoiceLinesUpdateDto & string]>;
 
 const HEADER_STRINGS = [
   ['referenceNumber', 'referenceNumber'],
@@ -194,7 +191,7 @@ function headerToWire(input: InvoiceHeaderInput): CustomerInvoiceUpdateDto {
     const contact = contactToWire(input.invoiceContact, 'invoiceContact');
     if (contact !== undefined) out.invoiceContact = { value: contact };
   }
-  return out as CustomerInvoiceUpdateDto;
+  return out;
 }
 
 function lineChangeToWire(change: InvoiceLineChange, path: string): CustomerInvoiceLinesUpdateDto {
@@ -264,14 +261,14 @@ function addressToWire(address: AddressInput, path: string): SalesInvoiceAddress
   const out: Record<string, unknown> = {};
   putBoolean(out, 'overrideAddress', address.overridden, `${path}.overridden`);
   for (const [from, to] of ADDRESS_STRINGS) putString(out, to, address[from], `${path}.${from}`);
-  return Object.keys(out).length === 0 ? undefined : (out as SalesInvoiceAddressUpdateDto);
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 function contactToWire(contact: InvoiceContactInput, path: string): SalesInvoiceContactUpdateDto | undefined {
   const out: Record<string, unknown> = {};
   putBoolean(out, 'overrideContact', contact.overridden, `${path}.overridden`);
   for (const [from, to] of CONTACT_STRINGS) putString(out, to, contact[from], `${path}.${from}`);
-  return Object.keys(out).length === 0 ? undefined : (out as SalesInvoiceContactUpdateDto);
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 function putString(out: Record<string, unknown>, key: string, value: unknown, field: string): void {
@@ -369,7 +366,7 @@ function headerFromWire(dto: CustomerInvoiceUpdateDto): InvoiceHeaderInput {
     for (const [to, from] of CONTACT_STRINGS) takeValue(result, to, contact[from]);
     out.invoiceContact = result;
   }
-  return out as InvoiceHeaderInput;
+  return out;
 }
 
 function lineChangeFromWire(dto: CustomerInvoiceLinesUpdateDto): InvoiceLineChange {
@@ -392,11 +389,11 @@ function lineFromWire(dto: CustomerInvoiceLinesUpdateDto): InvoiceLineInput {
     takeValue(out, to, source[from]);
   }
   for (const [to, from] of LINE_DECIMALS) takeDecimal(out, to, source[from]);
-  if (dto.itemType !== undefined) out.itemType = dto.itemType.value as ItemType;
+  if (dto.itemType !== undefined) out.itemType = dto.itemType.value;
   if (dto.subaccount !== undefined) {
     out.subaccount = dto.subaccount.map((segment) => ({ segmentId: segment.segmentId, value: segment.segmentValue }));
   }
-  return out as InvoiceLineInput;
+  return out;
 }
 
 function takeValue(out: Record<string, unknown>, key: string, wrapped: Value<unknown> | undefined): void {

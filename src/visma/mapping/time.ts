@@ -19,8 +19,7 @@ export interface DateTimeParts {
   hasTime: boolean;
 }
 
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** Parses ISO 8601 / RFC 3339 text as Visma writes it; null when it is not a valid one. */
 export function parseDateTime(text: string): DateTimeParts | null {
@@ -109,8 +108,7 @@ export function localDateOf(parts: DateTimeParts): string {
  */
 export function instantOf(parts: DateTimeParts, timeZone: string): string {
   const wallSeconds = wallClockSeconds(parts);
-  const epochSeconds =
-    parts.offsetMinutes === null ? localToEpochSeconds(wallSeconds, timeZone) : wallSeconds - parts.offsetMinutes * 60;
+  const epochSeconds = parts.offsetMinutes === null ? localToEpochSeconds(wallSeconds, timeZone) : wallSeconds - parts.offsetMinutes * 60;
   return formatInZone(epochSeconds, parts.fraction, timeZone);
 }
 

@@ -57,10 +57,14 @@ export class FleetBudget implements AttemptGuard {
     const used = await this.take(window);
     if (used > this.options.callsPerWindow) {
       const retryAfterSeconds = Math.max(1, Math.ceil((window + windowMs - at) / 1000));
-      throw new VismaRateLimitedError(`The fleet's Visma call budget for this hour is spent; ${info.operation} was not sent.`, retryAfterSeconds, {
-        operation: info.operation,
-        outcome: 'not_applied',
-      });
+      throw new VismaRateLimitedError(
+        `The fleet's Visma call budget for this hour is spent; ${info.operation} was not sent.`,
+        retryAfterSeconds,
+        {
+          operation: info.operation,
+          outcome: 'not_applied',
+        },
+      );
     }
     return send();
   }

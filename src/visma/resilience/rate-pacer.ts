@@ -53,7 +53,7 @@ export class RatePacer implements AttemptGuard {
     const slot = Math.max(now, this.nextSlot);
     const wait = slot - now;
     if (info.deadline !== undefined && now + wait >= info.deadline) {
-      throw this.refuse(info, wait, 'is nearly spent and the next paced slot is past this request\'s deadline');
+      throw this.refuse(info, wait, "is nearly spent and the next paced slot is past this request's deadline");
     }
     this.nextSlot = slot + spacing;
     this.remaining -= 1;

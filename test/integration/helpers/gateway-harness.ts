@@ -100,7 +100,10 @@ export class GatewayHarness {
     });
     const upstream =
       options.upstreamCache === true
-        ? new CachingVismaApi(visma, { ...config.upstreamCache, auth: { mode: 'client_credentials', identity: clientConfig.auth.tenantId } })
+        ? new CachingVismaApi(visma, {
+            ...config.upstreamCache,
+            auth: { mode: 'client_credentials', identity: clientConfig.auth.tenantId },
+          })
         : undefined;
     const server = await createServer({ config, visma: upstream ?? visma, logger });
     const listening = await server.listen(0, '127.0.0.1');

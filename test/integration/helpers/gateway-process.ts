@@ -28,7 +28,7 @@ export class GatewayProcess {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
         try {
           const entry = JSON.parse(line) as Record<string, unknown>;
           logs.push(entry);
@@ -70,7 +70,10 @@ export interface GraphQLAnswer {
 export function ensureBuilt(): void {
   const builtAt = mtimeOf(MAIN);
   if (builtAt !== null && newestSource(path.join(ROOT, 'src')) <= builtAt) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }
 
 function mtimeOf(file: string): number | null {

@@ -63,7 +63,15 @@ export class OpsGateway {
     metrics.watchRateLimit(() => visma.rateLimit());
     const server = await createServer({ config, visma, logger, metrics, readiness: (signal) => visma.obtainToken({ signal }) });
     const listening = await server.listen(0, '127.0.0.1');
-    return new OpsGateway(simulator, options.simulator === undefined, new SimulatorControlClient(simulator.url), visma, server, listening, logs);
+    return new OpsGateway(
+      simulator,
+      options.simulator === undefined,
+      new SimulatorControlClient(simulator.url),
+      visma,
+      server,
+      listening,
+      logs,
+    );
   }
 
   /** The GraphQL endpoint. */
@@ -81,13 +89,20 @@ export class OpsGateway {
     document: TypedDocumentNode<Result, Variables>,
     variables: Variables,
     headers: Record<string, string> = {},
-  ): Promise<{ status: number; data: Result | null | undefined; errors: Array<{ message: string; extensions?: Record<string, unknown> }> | undefined }> {
+  ): Promise<{
+    status: number;
+    data: Result | null | undefined;
+    errors: Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
+  }> {
     const response = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: print(document), variables }),
     });
-    const body = (await response.json()) as { data?: Result | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    const body = (await response.json()) as {
+      data?: Result | null;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    };
     return { status: response.status, data: body.data, errors: body.errors };
   }
 

@@ -36,7 +36,9 @@ export class RedisServer {
         }
       };
       child.stdout?.on('data', onData);
-      child.once('error', (error) => reject(new Error(`redis-server could not be started (apt-get install -y redis-server): ${error.message}`)));
+      child.once('error', (error) =>
+        reject(new Error(`redis-server could not be started (apt-get install -y redis-server): ${error.message}`)),
+      );
       child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
     });
     child.stdout?.resume();

@@ -33,7 +33,10 @@ export async function startReplicaFleet(apiKey: string, env: Record<string, stri
     REDIS_URL: redis.url,
     ...env,
   };
-  const replicas: [GatewayProcess, GatewayProcess] = await Promise.all([GatewayProcess.start(replicaEnv), GatewayProcess.start(replicaEnv)]);
+  const replicas: [GatewayProcess, GatewayProcess] = await Promise.all([
+    GatewayProcess.start(replicaEnv),
+    GatewayProcess.start(replicaEnv),
+  ]);
   return {
     redis,
     simulator,

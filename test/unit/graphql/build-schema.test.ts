@@ -1,13 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  isEnumType,
-  isInputObjectType,
-  isObjectType,
-  isScalarType,
-  isSpecifiedScalarType,
-  type GraphQLSchema,
-} from 'graphql';
+import { isEnumType, isInputObjectType, isObjectType, isScalarType, isSpecifiedScalarType, type GraphQLSchema } from 'graphql';
 import { buildGatewaySchema, printGatewaySchema } from '../../../src/graphql/build-schema';
 
 const SCHEMA_FILE = path.join(__dirname, '..', '..', '..', 'schema', 'schema.graphql');
@@ -20,7 +13,9 @@ describe('buildGatewaySchema', () => {
   });
 
   const ownTypes = (): ReturnType<GraphQLSchema['getTypeMap']>[string][] =>
-    Object.values(schema.getTypeMap()).filter((type) => !type.name.startsWith('__') && !(isScalarType(type) && isSpecifiedScalarType(type)));
+    Object.values(schema.getTypeMap()).filter(
+      (type) => !type.name.startsWith('__') && !(isScalarType(type) && isSpecifiedScalarType(type)),
+    );
 
   it('matches the committed schema/schema.graphql (run "npm run schema:emit" after changing the schema)', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(printGatewaySchema(schema));
@@ -72,6 +67,10 @@ describe('buildGatewaySchema', () => {
 
   it('offers the queries and mutations of the issue', () => {
     expect(Object.keys(schema.getQueryType()?.getFields() ?? {}).sort()).toEqual(['customerInvoice', 'customerInvoices']);
-    expect(Object.keys(schema.getMutationType()?.getFields() ?? {}).sort()).toEqual(['createInvoice', 'releaseInvoice', 'updateInvoiceLines']);
+    expect(Object.keys(schema.getMutationType()?.getFields() ?? {}).sort()).toEqual([
+      'createInvoice',
+      'releaseInvoice',
+      'updateInvoiceLines',
+    ]);
   });
 });

@@ -35,7 +35,13 @@ const FORMATTED: GraphQLFormattedError = {
 
 describe('fromVismaError', () => {
   it.each<[string, VismaError, string, string, Record<string, unknown>]>([
-    ['404', new VismaNotFoundError('GET /v1/customerinvoice/1 404'), ErrorCode.NOT_FOUND, 'Visma has no record of the requested resource.', {}],
+    [
+      '404',
+      new VismaNotFoundError('GET /v1/customerinvoice/1 404'),
+      ErrorCode.NOT_FOUND,
+      'Visma has no record of the requested resource.',
+      {},
+    ],
     [
       '400',
       new VismaValidationError("Error creating document. Error: Customer '9' cannot be found in the system.", { vismaId: 'f948dfa5' }),

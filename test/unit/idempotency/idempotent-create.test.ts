@@ -55,7 +55,11 @@ describe('IdempotentCreator', () => {
   let ledger: FakeLedger;
   let creator: IdempotentCreator;
   const create = (draft: InvoiceDraft = DRAFT, key = KEY) => creator.create(ledger, key, draft, {});
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
   beforeEach(() => {
     now = 1_000_000;

@@ -6,7 +6,10 @@ const fixture = (name: string): string => path.join(__dirname, 'fixtures', name)
 
 function capture(): { logger: ReturnType<typeof createLogger>; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
-  return { logger: createLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }), lines };
+  return {
+    logger: createLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }),
+    lines,
+  };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -51,9 +54,9 @@ describe('startEmbeddedSimulator', () => {
 
   it('fails and kills the program when it never reports a URL', async () => {
     const { logger } = capture();
-    await expect(startEmbeddedSimulator({ timeZone: 'Europe/Oslo', entry: fixture('silent-child.js'), logger, startTimeoutMs: 300 })).rejects.toThrow(
-      'The embedded simulator did not report its URL within 300 ms.',
-    );
+    await expect(
+      startEmbeddedSimulator({ timeZone: 'Europe/Oslo', entry: fixture('silent-child.js'), logger, startTimeoutMs: 300 }),
+    ).rejects.toThrow('The embedded simulator did not report its URL within 300 ms.');
   });
 
   it('tells the user to build when the program is missing', async () => {

@@ -26,7 +26,13 @@ const schema = makeExecutableSchema({
   resolvers: {
     Query: {
       invoice: (_root: unknown, args: { number: string; first: number }) =>
-        args.number === 'none' ? null : { number: args.number, amount: 12.5, lines: Array.from({ length: args.first }, (_, i) => ({ number: i + 1, text: i === 0 ? null : `line ${i + 1}` })) },
+        args.number === 'none'
+          ? null
+          : {
+              number: args.number,
+              amount: 12.5,
+              lines: Array.from({ length: args.first }, (_, i) => ({ number: i + 1, text: i === 0 ? null : `line ${i + 1}` })),
+            },
     },
     Invoice: {
       broken: () => {

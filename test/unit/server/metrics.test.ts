@@ -21,7 +21,9 @@ describe('GatewayMetrics', () => {
       metrics.recordOperation({ name: `Op${i}`, type: 'query', outcome: 'success', durationMs: 1, errorCodes: [] });
     }
     const text = (await metrics.exposition()).body;
-    expect(text).toContain(`graphql_operations_total{operation_name="Op${MAX_OPERATION_NAMES - 1}",operation_type="query",outcome="success"} 1`);
+    expect(text).toContain(
+      `graphql_operations_total{operation_name="Op${MAX_OPERATION_NAMES - 1}",operation_type="query",outcome="success"} 1`,
+    );
     expect(text).not.toContain(`operation_name="Op${MAX_OPERATION_NAMES}"`);
     expect(text).toContain('graphql_operations_total{operation_name="(other)",operation_type="query",outcome="success"} 1');
   });

@@ -49,14 +49,22 @@ describe('routerSecretMiddleware', () => {
       ['a prefix of the secret', { 'x-gateway-secret': SECRET.slice(0, -1) }],
       ['the secret with more after it', { 'x-gateway-secret': `${SECRET}!` }],
       ['the secret in the default header name instead', { 'x-router-secret': SECRET }],
-    ])('refuses %s with 401 UNAUTHENTICATED and the request id, never echoing the secret', async (_case, headers: Record<string, string>) => {
-      const response = await fetch(server.url, { headers });
-      const text = await response.text();
-      expect(response.status).toBe(401);
-      expect(JSON.parse(text)).toEqual({
-        errors: [{ message: expect.stringContaining('router secret header is missing or wrong'), extensions: { code: 'UNAUTHENTICATED', requestId: 'req-1' } }],
-      });
-      expect(text).not.toContain(SECRET);
-    });
+    ])(
+      'refuses %s with 401 UNAUTHENTICATED and the request id, never echoing the secret',
+      async (_case, headers: Record<string, string>) => {
+        const response = await fetch(server.url, { headers });
+        const text = await response.text();
+        expect(response.status).toBe(401);
+        expect(JSON.parse(text)).toEqual({
+          errors: [
+            {
+              message: expect.stringContaining('router secret header is missing or wrong'),
+              extensions: { code: 'UNAUTHENTICATED', requestId: 'req-1' },
+            },
+          ],
+        });
+        expect(text).not.toContain(SECRET);
+      },
+    );
   });
 });

@@ -25,7 +25,11 @@ function setUp(overrides: Partial<UpstreamCacheOptions> = {}, clock = new FakeCl
   return { clock, visma, api, events, warnings };
 }
 
-const failure = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+const failure = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('CachingVismaApi', () => {
   describe('the cache', () => {
@@ -133,7 +137,13 @@ describe('CachingVismaApi', () => {
       const readBack = await api.getInvoice('000001');
       await api.listInvoices(LIST);
       expect(readBack.version).toBe('v1+');
-      expect(visma.calls.map((call) => call.operation)).toEqual(['getInvoice', 'listInvoices', 'updateInvoice', 'getInvoice', 'listInvoices']);
+      expect(visma.calls.map((call) => call.operation)).toEqual([
+        'getInvoice',
+        'listInvoices',
+        'updateInvoice',
+        'getInvoice',
+        'listInvoices',
+      ]);
     });
 
     it('drops every list on a create, and on a release', async () => {

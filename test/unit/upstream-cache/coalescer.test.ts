@@ -4,9 +4,16 @@ import { FakeClock } from './fakes';
 describe('Coalescer', () => {
   it('turns a start that throws into a rejection, and keeps nothing in flight', async () => {
     const coalescer = new Coalescer(new FakeClock());
-    const run = coalescer.run('k', 0, () => true, () => {
-      throw new Error('bad query');
-    }, {}, 'GET /x');
+    const run = coalescer.run(
+      'k',
+      0,
+      () => true,
+      () => {
+        throw new Error('bad query');
+      },
+      {},
+      'GET /x',
+    );
     await expect(run).rejects.toThrow('bad query');
     expect(coalescer.size).toBe(0);
   });

@@ -53,7 +53,14 @@ export interface Call {
 }
 
 export function invoice(referenceNumber: string, version = 'v1', extra: Partial<CustomerInvoice> = {}): CustomerInvoice {
-  return { referenceNumber, version, lastModifiedDateTime: null, invoiceText: `text of ${referenceNumber}`, lines: [], ...extra } as unknown as CustomerInvoice;
+  return {
+    referenceNumber,
+    version,
+    lastModifiedDateTime: null,
+    invoiceText: `text of ${referenceNumber}`,
+    lines: [],
+    ...extra,
+  } as unknown as CustomerInvoice;
 }
 
 /**
@@ -118,7 +125,7 @@ export class FakeVisma implements VismaApi {
   }
 
   releaseInvoice(referenceNumber: string, options: WriteOptions = {}): Promise<ActionResult> {
-    return this.record('releaseInvoice', referenceNumber, options, () => ({ actionId: 'a1', result: 'Done' }) as unknown as ActionResult);
+    return this.record('releaseInvoice', referenceNumber, options, () => ({ actionId: 'a1', result: 'Done' }));
   }
 
   rateLimit(): RateLimitState | null {

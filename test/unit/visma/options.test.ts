@@ -1,8 +1,4 @@
-import {
-  DEFAULT_VISMA_OPTIONS,
-  getValidVismaClientOptions,
-  type VismaClientConfig,
-} from '../../../src/visma/options';
+import { DEFAULT_VISMA_OPTIONS, getValidVismaClientOptions, type VismaClientConfig } from '../../../src/visma/options';
 
 const SECRET = 'do-not-print-me';
 const credentials = {
@@ -53,9 +49,7 @@ describe('VismaClient options', () => {
     });
 
     it('drops a trailing slash from the base URL', () => {
-      expect(getValidVismaClientOptions({ auth: credentials, baseUrl: 'http://127.0.0.1:8080/' }).baseUrl).toBe(
-        'http://127.0.0.1:8080',
-      );
+      expect(getValidVismaClientOptions({ auth: credentials, baseUrl: 'http://127.0.0.1:8080/' }).baseUrl).toBe('http://127.0.0.1:8080');
     });
 
     it('keeps given values', () => {
@@ -80,11 +74,7 @@ describe('VismaClient options', () => {
     it.each<[string, unknown, string]>([
       ['no options at all', undefined, 'VismaClient options must be an object; received nothing.'],
       ['an array', [], 'VismaClient options must be an object; received an array of 0.'],
-      [
-        'no auth',
-        {},
-        'VismaClient option "auth" must be an object with "mode" "client_credentials" or "passthrough"; received nothing.',
-      ],
+      ['no auth', {}, 'VismaClient option "auth" must be an object with "mode" "client_credentials" or "passthrough"; received nothing.'],
       [
         'an unknown auth mode',
         { auth: { mode: 'basic' } },
@@ -95,11 +85,7 @@ describe('VismaClient options', () => {
         withAuth({ clientId: undefined }),
         'VismaClient option "auth.clientId" must be a non-empty string; received nothing.',
       ],
-      [
-        'a blank tenant id',
-        withAuth({ tenantId: '  ' }),
-        'VismaClient option "auth.tenantId" must be a non-empty string; received "  ".',
-      ],
+      ['a blank tenant id', withAuth({ tenantId: '  ' }), 'VismaClient option "auth.tenantId" must be a non-empty string; received "  ".'],
       [
         'a blank client secret, without echoing it',
         withAuth({ clientSecret: '   ' }),
@@ -195,11 +181,7 @@ describe('VismaClient options', () => {
         { auth: credentials, transport: 'axios' },
         'VismaClient option "transport" must be one of "undici", "node-fetch"; received "axios".',
       ],
-      [
-        'a clock that is not a function',
-        { auth: credentials, now: 0 },
-        'VismaClient option "now" must be a function; received 0.',
-      ],
+      ['a clock that is not a function', { auth: credentials, now: 0 }, 'VismaClient option "now" must be a function; received 0.'],
       [
         'a logger without warn',
         { auth: credentials, logger: { debug: () => undefined } },
@@ -220,11 +202,7 @@ describe('VismaClient options', () => {
     });
 
     it('never prints the client secret, whatever else is wrong', () => {
-      const configs = [
-        withAuth({ tenantId: '' }),
-        withAuth({ scopes: [SECRET, 'a b'] }),
-        { auth: credentials, maxAttempts: SECRET },
-      ];
+      const configs = [withAuth({ tenantId: '' }), withAuth({ scopes: [SECRET, 'a b'] }), { auth: credentials, maxAttempts: SECRET }];
       for (const config of configs) {
         expect(validate(config)).toThrow(TypeError);
         expect(validate(config)).not.toThrow(SECRET);

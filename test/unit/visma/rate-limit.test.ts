@@ -23,8 +23,7 @@ describe('rateLimitFromHeaders', () => {
 
   it('takes a missing policy as null', () => {
     expect(
-      rateLimitFromHeaders(headers({ 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' }), now)
-        ?.policy,
+      rateLimitFromHeaders(headers({ 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' }), now)?.policy,
     ).toBeNull();
   });
 

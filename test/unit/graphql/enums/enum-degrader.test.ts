@@ -51,9 +51,18 @@ describe('EnumDegrader', () => {
     degrader.degrade('InvoiceStatus', InvoiceStatus, 'Disputed');
     degrader.degrade('DocumentType', DocumentType, 'Archived');
     expect(logger.warn.mock.calls).toEqual([
-      [{ enum: 'InvoiceStatus', value: 'Archived' }, 'Visma sent a value of InvoiceStatus this gateway does not know; it is reported as UNKNOWN'],
-      [{ enum: 'InvoiceStatus', value: 'Disputed' }, 'Visma sent a value of InvoiceStatus this gateway does not know; it is reported as UNKNOWN'],
-      [{ enum: 'DocumentType', value: 'Archived' }, 'Visma sent a value of DocumentType this gateway does not know; it is reported as UNKNOWN'],
+      [
+        { enum: 'InvoiceStatus', value: 'Archived' },
+        'Visma sent a value of InvoiceStatus this gateway does not know; it is reported as UNKNOWN',
+      ],
+      [
+        { enum: 'InvoiceStatus', value: 'Disputed' },
+        'Visma sent a value of InvoiceStatus this gateway does not know; it is reported as UNKNOWN',
+      ],
+      [
+        { enum: 'DocumentType', value: 'Archived' },
+        'Visma sent a value of DocumentType this gateway does not know; it is reported as UNKNOWN',
+      ],
     ]);
   });
 });

@@ -34,7 +34,9 @@ describe('buildSubgraphSchemaFrom', () => {
   });
 
   it('makes CustomerInvoice an entity keyed by referenceNumber, tagged for contracts', () => {
-    expect(typeBlock('CustomerInvoice')).toMatch(/^type CustomerInvoice\s+@key\(fields: "referenceNumber"\)\s+@tag\(name: "invoices"\)\s*\{/);
+    expect(typeBlock('CustomerInvoice')).toMatch(
+      /^type CustomerInvoice\s+@key\(fields: "referenceNumber"\)\s+@tag\(name: "invoices"\)\s*\{/,
+    );
   });
 
   it('contributes to Customer (keyed by number) without claiming its name, which invoices provide', () => {

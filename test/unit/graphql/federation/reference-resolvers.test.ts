@@ -119,7 +119,7 @@ describe('reference resolvers (_entities)', () => {
       expect(maxInFlight).toBe(3);
     });
 
-    it("refuses an invoices filter naming another customer", async () => {
+    it('refuses an invoices filter naming another customer', async () => {
       const result = await gateway.run(CUSTOMER_ENTITIES, {
         representations: [{ __typename: 'Customer', number: '10001' }],
         filter: { customerNumber: '10002' },

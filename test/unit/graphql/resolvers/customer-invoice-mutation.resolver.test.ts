@@ -30,12 +30,21 @@ describe('CustomerInvoiceMutationResolver', () => {
       });
       expect(result).toEqual({
         data: {
-          createInvoice: { referenceNumber: '900001', status: 'BALANCED', invoiceText: 'Potatoes', customer: { number: '10000', name: 'Nordlys AS' } },
+          createInvoice: {
+            referenceNumber: '900001',
+            status: 'BALANCED',
+            invoiceText: 'Potatoes',
+            customer: { number: '10000', name: 'Nordlys AS' },
+          },
         },
       });
       expect(visma.calls.map((call) => call.method)).toEqual(['createInvoice', 'getInvoice']);
       expect(visma.calls[0]).toMatchObject({
-        draft: { customerNumber: '10000', invoiceText: 'Potatoes', lines: [{ inventoryNumber: '222', quantity: '500', unitPriceInCurrency: '1.25' }] },
+        draft: {
+          customerNumber: '10000',
+          invoiceText: 'Potatoes',
+          lines: [{ inventoryNumber: '222', quantity: '500', unitPriceInCurrency: '1.25' }],
+        },
       });
     });
 
@@ -106,7 +115,11 @@ describe('CustomerInvoiceMutationResolver', () => {
 
     it('is CONFLICT when the version moved on', async () => {
       visma.failNext.set('updateInvoice', new VismaConflictError('412'));
-      const result = await gateway.run(UPDATE, { referenceNumber: '003547', expectedVersion: 'old', lines: [{ operation: 'DELETE', lineNumber: 1 }] });
+      const result = await gateway.run(UPDATE, {
+        referenceNumber: '003547',
+        expectedVersion: 'old',
+        lines: [{ operation: 'DELETE', lineNumber: 1 }],
+      });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
       expect(visma.calls.map((call) => call.method)).toEqual(['updateInvoice']);
     });

@@ -77,7 +77,9 @@ describe('CustomerInvoiceResolver', () => {
 
   describe('customer details (the N+1 probe)', () => {
     it('costs 1 list call + 1 call per distinct customer for a page of 50 over 5 customers', async () => {
-      const result = await gateway.run('{ customerInvoices(first: 50) { nodes { customer { number name status email phone currencyId } } } }');
+      const result = await gateway.run(
+        '{ customerInvoices(first: 50) { nodes { customer { number name status email phone currencyId } } } }',
+      );
       expect(result.errors).toBeUndefined();
       expect(visma.countOf('listInvoices')).toBe(1);
       expect(visma.countOf('getCustomer')).toBe(5);
@@ -165,7 +167,9 @@ describe('CustomerInvoiceResolver', () => {
 
     it('masks an unexpected error and logs it in full with the request id', async () => {
       visma.failNext.set('getInvoice', new TypeError('secret internals at /srv/app.js:12'));
-      const result = await gateway.run('{ customerInvoice(referenceNumber: "1000") { referenceNumber } }', undefined, { requestId: 'req-x' });
+      const result = await gateway.run('{ customerInvoice(referenceNumber: "1000") { referenceNumber } }', undefined, {
+        requestId: 'req-x',
+      });
       expect(result.errors).toEqual([
         {
           message: 'Something went wrong inside the gateway. Quote the requestId in this error to support.',

@@ -34,7 +34,7 @@ export async function testGateway(visma: VismaApi, env: Environment = {}): Promi
     if (response.body.kind !== 'single') {
       throw new Error('expected a single result');
     }
-    return response.body.singleResult as Result;
+    return response.body.singleResult;
   };
   return {
     server,

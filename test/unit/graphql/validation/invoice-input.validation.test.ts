@@ -22,8 +22,11 @@ function problemsOf(run: () => unknown): Array<{ field: string; message: string 
   throw new Error('expected a BAD_USER_INPUT error');
 }
 
-const input = (overrides: Partial<CreateInvoiceInput> = {}): CreateInvoiceInput =>
-  ({ customerNumber: '10000', lines: [{ description: 'Consulting', quantity: '2', unitPrice: '100.50' }], ...overrides }) as CreateInvoiceInput;
+const input = (overrides: Partial<CreateInvoiceInput> = {}): CreateInvoiceInput => ({
+  customerNumber: '10000',
+  lines: [{ description: 'Consulting', quantity: '2', unitPrice: '100.50' }],
+  ...overrides,
+});
 
 describe('toInvoiceDraft', () => {
   it('maps a clean input onto the client draft, leaving out what was not given', () => {
@@ -87,7 +90,7 @@ describe('toInvoiceDraft', () => {
         [{ field: 'input.lines[2].inventoryNumber', message: 'a new line needs an inventoryNumber or a description.' }],
       ],
       [
-        'a line description over Visma\'s 30 characters',
+        "a line description over Visma's 30 characters",
         { lines: [{ description: 'x'.repeat(31) }] },
         [{ field: 'input.lines[0].description', message: 'must be at most 30 characters; received 31.' }],
       ],
@@ -128,7 +131,17 @@ describe('toInvoiceDraft', () => {
       ],
       [
         'a repeated subaccount segment',
-        { lines: [{ description: 'x', subaccount: [{ segmentId: 1, segmentValue: '1' }, { segmentId: 1, segmentValue: '2' }] }] },
+        {
+          lines: [
+            {
+              description: 'x',
+              subaccount: [
+                { segmentId: 1, segmentValue: '1' },
+                { segmentId: 1, segmentValue: '2' },
+              ],
+            },
+          ],
+        },
         [{ field: 'input.lines[0].subaccount[1].segmentId', message: 'segment 1 is given twice.' }],
       ],
       [
@@ -214,7 +227,10 @@ describe('toLineChanges', () => {
     ],
     [
       'the same line changed twice',
-      [change({ operation: LineOperation.UPDATE, lineNumber: 4, line: { quantity: '1' } }), change({ operation: LineOperation.DELETE, lineNumber: 4 })],
+      [
+        change({ operation: LineOperation.UPDATE, lineNumber: 4, line: { quantity: '1' } }),
+        change({ operation: LineOperation.DELETE, lineNumber: 4 }),
+      ],
       [{ field: 'lines[1].lineNumber', message: 'line 4 is already changed by lines[0]; change a line once per call.' }],
     ],
   ])('reports %s', (_name, changes, problems) => {

@@ -81,7 +81,10 @@ describe('InboundAuthenticator', () => {
       const [header, , signature] = (await jwks.sign(NOW)).split('.');
       const forged = Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', exp: NOW / 1000 + 60 })).toString('base64url');
       await expect(authenticator().authenticate(bearer(`${header}.${forged}.${signature}`))).resolves.toMatchObject({ ok: false });
-      await expect(authenticator().authenticate(bearer('not-a-jwt'))).resolves.toEqual({ ok: false, reason: 'JWT refused (ERR_JWS_INVALID)' });
+      await expect(authenticator().authenticate(bearer('not-a-jwt'))).resolves.toEqual({
+        ok: false,
+        reason: 'JWT refused (ERR_JWS_INVALID)',
+      });
     });
 
     it('fetches the key set once and reuses it', async () => {

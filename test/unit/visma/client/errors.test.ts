@@ -157,7 +157,10 @@ describe('VismaClient', () => {
     });
 
     it('reports a 404 as not found', async () => {
-      const error = await failureOf({ status: 404, body: { message: 'VismaId: 6e2a06a8-76d8-4e9a-bce8-a5818d60a388. Invoice not found.' } });
+      const error = await failureOf({
+        status: 404,
+        body: { message: 'VismaId: 6e2a06a8-76d8-4e9a-bce8-a5818d60a388. Invoice not found.' },
+      });
 
       expect(error).toBeInstanceOf(VismaNotFoundError);
       expect(error.vismaId).toBe('6e2a06a8-76d8-4e9a-bce8-a5818d60a388');

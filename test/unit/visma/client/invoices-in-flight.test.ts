@@ -19,7 +19,7 @@ function heldUpstream(): { upstream: FakeUpstream; answer: (index: number, reply
   return { upstream, answer: (index, reply) => slot(index).settle(reply) };
 }
 
-const page = ok([invoiceBody('1'), invoiceBody('2')] as unknown as object);
+const page = ok([invoiceBody('1'), invoiceBody('2')]);
 
 /** Lets the client's awaits (token, attempt, body, mapping) run to their next wait. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -133,9 +133,7 @@ describe('VismaClient', () => {
       const error = await caught(client.listInvoices({ pageNumber: 2, pageSize: 1_000 }, { deadline: clock.now() + 20 }));
 
       expect(error).toBeInstanceOf(VismaTimeoutError);
-      expect(error.message).toBe(
-        'GET /v1/customerinvoice ran out of time while waiting for room among 1000 invoices in flight from Visma',
-      );
+      expect(error.message).toBe('GET /v1/customerinvoice ran out of time while waiting for room among 1000 invoices in flight from Visma');
       answer(0, page);
       await first;
       expect(upstream.apiRequests).toHaveLength(1);

@@ -1,15 +1,6 @@
 import { referenceFromLocation } from '../../../../src/visma/client';
 import { VismaInputError, VismaProtocolError, VismaValidationError } from '../../../../src/visma/errors';
-import {
-  BASE_URL,
-  FakeClock,
-  FakeUpstream,
-  caught,
-  clientFor,
-  invoiceBody,
-  ok,
-  type Reply,
-} from '../helpers/fake-upstream';
+import { BASE_URL, FakeClock, FakeUpstream, caught, clientFor, invoiceBody, ok, type Reply } from '../helpers/fake-upstream';
 
 function answering(reply: Reply): FakeUpstream {
   return new FakeUpstream(() => reply);
@@ -58,7 +49,7 @@ describe('VismaClient', () => {
 
   describe('listInvoices', () => {
     it('sends filters and paging as Visma query parameters and reads the page', async () => {
-      const upstream = answering(ok([invoiceBody('1'), invoiceBody('2')] as unknown as object));
+      const upstream = answering(ok([invoiceBody('1'), invoiceBody('2')]));
 
       const page = await clientFor(upstream, new FakeClock()).listInvoices({
         filter: { customerNumber: '10000', status: 'Open', lastModifiedDateTime: { operator: '>=', value: '2025-01-14' } },
@@ -96,7 +87,11 @@ describe('VismaClient', () => {
         `[${JSON.stringify(invoiceBody(''))},42]`,
         'Visma sent 42 for invoices[1]; expected a JSON object.',
       ],
-      ['a wrapped list', `{"value":[${JSON.stringify(invoiceBody(''))}]}`, 'Visma sent an invoice without a referenceNumber (invoices[0]).'],
+      [
+        'a wrapped list',
+        `{"value":[${JSON.stringify(invoiceBody(''))}]}`,
+        'Visma sent an invoice without a referenceNumber (invoices[0]).',
+      ],
     ])('reports %s as the whole-body mapping does', async (_case, body, message) => {
       const error = await caught(clientFor(answering({ status: 200, body }), new FakeClock()).listInvoices({ pageNumber: 1, pageSize: 2 }));
 
@@ -105,7 +100,7 @@ describe('VismaClient', () => {
     });
 
     it('reads an empty page as no invoices and no total', async () => {
-      const upstream = answering(ok([] as unknown as object));
+      const upstream = answering(ok([]));
 
       await expect(clientFor(upstream, new FakeClock()).listInvoices({ pageNumber: 9, pageSize: 50 })).resolves.toEqual({
         invoices: [],
@@ -139,9 +134,7 @@ describe('VismaClient', () => {
     });
 
     it('reports a create without Location as a protocol error', async () => {
-      const error = await caught(
-        clientFor(answering({ status: 201 }), new FakeClock()).createInvoice({ customerNumber: '1', lines: [] }),
-      );
+      const error = await caught(clientFor(answering({ status: 201 }), new FakeClock()).createInvoice({ customerNumber: '1', lines: [] }));
 
       expect(error).toBeInstanceOf(VismaProtocolError);
       expect(error.message).toContain('Location');
@@ -150,9 +143,7 @@ describe('VismaClient', () => {
     it('refuses an invalid draft before sending anything', async () => {
       const upstream = answering({ status: 201 });
 
-      const error = await caught(
-        clientFor(upstream, new FakeClock()).createInvoice({ customerNumber: '1', lines: [{ quantity: 'two' }] }),
-      );
+      const error = await caught(clientFor(upstream, new FakeClock()).createInvoice({ customerNumber: '1', lines: [{ quantity: 'two' }] }));
 
       expect(error).toBeInstanceOf(VismaInputError);
       expect(upstream.apiRequests).toHaveLength(0);
@@ -215,9 +206,7 @@ describe('VismaClient', () => {
     });
 
     it('refuses a version that cannot be an entity tag', async () => {
-      const error = await caught(
-        clientFor(answering({ status: 204 }), new FakeClock()).updateInvoice('1', {}, { ifMatch: 'a"b' }),
-      );
+      const error = await caught(clientFor(answering({ status: 204 }), new FakeClock()).updateInvoice('1', {}, { ifMatch: 'a"b' }));
 
       expect(error).toBeInstanceOf(VismaInputError);
     });
@@ -311,9 +300,7 @@ describe('VismaClient', () => {
 
     it('keeps the last complete set when an answer carries none', async () => {
       const upstream = new FakeUpstream((_request, index) =>
-        index === 0
-          ? ok(invoiceBody(), { 'X-RateLimit-Limit': '5', 'X-RateLimit-Remaining': '4', 'X-RateLimit-Reset': '10' })
-          : ok(),
+        index === 0 ? ok(invoiceBody(), { 'X-RateLimit-Limit': '5', 'X-RateLimit-Remaining': '4', 'X-RateLimit-Reset': '10' }) : ok(),
       );
       const client = clientFor(upstream, new FakeClock());
 

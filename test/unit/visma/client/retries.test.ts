@@ -1,9 +1,4 @@
-import {
-  VismaRateLimitedError,
-  VismaTimeoutError,
-  VismaUnavailableError,
-  type VismaError,
-} from '../../../../src/visma/errors';
+import { VismaRateLimitedError, VismaTimeoutError, VismaUnavailableError, type VismaError } from '../../../../src/visma/errors';
 import type { AttemptInfo } from '../../../../src/visma/seams';
 import { CLIENT_SECRET, FakeClock, FakeUpstream, caught, clientFor, ok, type Reply } from '../helpers/fake-upstream';
 
@@ -176,9 +171,9 @@ describe('VismaClient', () => {
         },
       );
 
-      await expect(
-        clientFor(upstream, clock).getInvoice('000123', { deadline: clock.time + 40 * 24 * 3600_000 }),
-      ).resolves.toMatchObject({ referenceNumber: '000123' });
+      await expect(clientFor(upstream, clock).getInvoice('000123', { deadline: clock.time + 40 * 24 * 3600_000 })).resolves.toMatchObject({
+        referenceNumber: '000123',
+      });
     });
 
     it('fails without sending when the deadline has already passed', async () => {
@@ -216,9 +211,7 @@ describe('VismaClient', () => {
     it('does not retry a POST after a timeout, and says the outcome is unknown', async () => {
       const upstream = scripted('hang', created);
 
-      const error = (await caught(
-        clientFor(upstream, new FakeClock(), { attemptTimeoutMs: 5 }).createInvoice(draft),
-      )) as VismaError;
+      const error = (await caught(clientFor(upstream, new FakeClock(), { attemptTimeoutMs: 5 }).createInvoice(draft))) as VismaError;
 
       expect(error).toBeInstanceOf(VismaTimeoutError);
       expect(error.outcome).toBe('unknown');

@@ -1,15 +1,5 @@
 import { VismaTimeoutError, VismaUnauthenticatedError, VismaUnavailableError } from '../../../../src/visma/errors';
-import {
-  CLIENT_SECRET,
-  FakeClock,
-  FakeUpstream,
-  caught,
-  clientFor,
-  deferred,
-  flush,
-  ok,
-  type Reply,
-} from '../helpers/fake-upstream';
+import { CLIENT_SECRET, FakeClock, FakeUpstream, caught, clientFor, deferred, flush, ok, type Reply } from '../helpers/fake-upstream';
 
 describe('VismaClient', () => {
   describe('client credentials', () => {
@@ -121,17 +111,12 @@ describe('VismaClient', () => {
     });
 
     it('repeats a call once with a fresh token after a 401', async () => {
-      const upstream = new FakeUpstream((request) =>
-        request.headers.Authorization === 'Bearer token-1' ? { status: 401 } : ok(),
-      );
+      const upstream = new FakeUpstream((request) => (request.headers.Authorization === 'Bearer token-1' ? { status: 401 } : ok()));
 
       await clientFor(upstream, new FakeClock()).getInvoice('000123');
 
       expect(upstream.tokenRequests).toHaveLength(2);
-      expect(upstream.apiRequests.map((request) => request.headers.Authorization)).toEqual([
-        'Bearer token-1',
-        'Bearer token-2',
-      ]);
+      expect(upstream.apiRequests.map((request) => request.headers.Authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
     });
 
     it('repeats even a create after a 401, since Visma refused it before processing it', async () => {
@@ -250,9 +235,7 @@ describe('VismaClient', () => {
     it('does not repeat a call after a 401, since it cannot fetch a fresh token', async () => {
       const upstream = new FakeUpstream(() => ({ status: 401 }));
 
-      const error = await caught(
-        clientFor(upstream, new FakeClock(), passthrough).getInvoice('000123', { accessToken: 'caller-token' }),
-      );
+      const error = await caught(clientFor(upstream, new FakeClock(), passthrough).getInvoice('000123', { accessToken: 'caller-token' }));
 
       expect(error).toBeInstanceOf(VismaUnauthenticatedError);
       expect(error.message).not.toContain('caller-token');

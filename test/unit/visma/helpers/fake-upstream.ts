@@ -62,11 +62,11 @@ export class FakeUpstream {
       body: init.body,
     };
     this.requests.push(request);
-    const reply =
-      url === TOKEN_URL ? await this.token(request, this.tokenCalls++) : await this.api(request, this.apiCalls++);
+    const reply = url === TOKEN_URL ? await this.token(request, this.tokenCalls++) : await this.api(request, this.apiCalls++);
     if (reply === 'hang') {
       return new Promise<never>((_resolve, reject) => {
-        const onAbort = (): void => reject(Object.assign(new Error('The user aborted a request.'), { name: 'AbortError', type: 'aborted' }));
+        const onAbort = (): void =>
+          reject(Object.assign(new Error('The user aborted a request.'), { name: 'AbortError', type: 'aborted' }));
         if (init.signal.aborted) onAbort();
         init.signal.addEventListener('abort', onAbort, { once: true });
       });
@@ -106,11 +106,7 @@ export class FakeClock {
   }
 }
 
-export function clientFor(
-  upstream: FakeUpstream,
-  clock: FakeClock,
-  overrides: Partial<VismaClientConfig> = {},
-): VismaClient {
+export function clientFor(upstream: FakeUpstream, clock: FakeClock, overrides: Partial<VismaClientConfig> = {}): VismaClient {
   return createVismaClient({
     baseUrl: BASE_URL,
     auth: {

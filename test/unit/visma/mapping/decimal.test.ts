@@ -1,10 +1,5 @@
 import fc from 'fast-check';
-import {
-  canonicalDecimal,
-  decimalFromWire,
-  decimalToWire,
-  decimalWriteProblem,
-} from '../../../../src/visma/mapping/decimal';
+import { canonicalDecimal, decimalFromWire, decimalToWire, decimalWriteProblem } from '../../../../src/visma/mapping/decimal';
 
 describe('decimal mapping', () => {
   describe('decimalFromWire', () => {
@@ -36,12 +31,9 @@ describe('decimal mapping', () => {
       expect(decimalFromWire(wire)).toBe(expected);
     });
 
-    it.each<[number | string]>([[NaN], [Infinity], ['abc'], [''], ['1,5'], ['.'], ['1e'], ['0x10']])(
-      'refuses %p',
-      (wire) => {
-        expect(decimalFromWire(wire)).toBeNull();
-      },
-    );
+    it.each<[number | string]>([[NaN], [Infinity], ['abc'], [''], ['1,5'], ['.'], ['1e'], ['0x10']])('refuses %p', (wire) => {
+      expect(decimalFromWire(wire)).toBeNull();
+    });
 
     it('never uses exponent notation, for any double', () => {
       fc.assert(
@@ -70,12 +62,9 @@ describe('decimal mapping', () => {
   });
 
   describe('decimalWriteProblem', () => {
-    it.each(['1250.5', '1250.50', '0', '-12.75', '0.1', '123456789012.34', '100000000000000000000'])(
-      'accepts %s',
-      (decimal) => {
-        expect(decimalWriteProblem(decimal)).toBeNull();
-      },
-    );
+    it.each(['1250.5', '1250.50', '0', '-12.75', '0.1', '123456789012.34', '100000000000000000000'])('accepts %s', (decimal) => {
+      expect(decimalWriteProblem(decimal)).toBeNull();
+    });
 
     it.each([
       ['12345678901234567.89', 'travel'],

@@ -100,7 +100,12 @@ describe('invoice read mapping', () => {
       ['a null object as null', { customer: null }, (i) => i.customer, null],
       ['a null array as empty', { invoiceLines: null }, (i) => i.lines, []],
       ['a missing array as empty', { taxDetails: undefined }, (i) => i.taxDetails, []],
-      ['null items of an array as absent', { attachments: [null, { id: 'a', name: 'x.pdf', revision: 1 }] }, (i) => i.attachments, [{ id: 'a', name: 'x.pdf', revision: 1 }]],
+      [
+        'null items of an array as absent',
+        { attachments: [null, { id: 'a', name: 'x.pdf', revision: 1 }] },
+        (i) => i.attachments,
+        [{ id: 'a', name: 'x.pdf', revision: 1 }],
+      ],
       ['a decimal sent as numeric text', { amount: '1562.50' }, (i) => i.amount, '1562.5'],
       ['a decimal sent wrapped', { amount: { value: 1562.5 } }, (i) => i.amount, '1562.5'],
       ['a tiny decimal without an exponent', { roundingDiff: 1e-7 }, (i) => i.roundingDiff, '0.0000001'],
@@ -112,12 +117,63 @@ describe('invoice read mapping', () => {
       ['an empty date text as null', { documentDueDate: '' }, (i) => i.documentDueDate, null],
       ['.NET DateTime.MinValue as null', { origInvoiceDate: '0001-01-01T00:00:00' }, (i) => i.origInvoiceDate, null],
       ['a UTC instant in company time', { createdDateTime: '2025-07-01T06:00:00Z' }, (i) => i.createdDateTime, '2025-07-01T08:00:00+02:00'],
-      ['an address wrapped twice', { invoiceAddress: { value: { value: { city: { value: 'Bergen' } } } } }, (i) => i.invoiceAddress?.city, 'Bergen'],
+      [
+        'an address wrapped twice',
+        { invoiceAddress: { value: { value: { city: { value: 'Bergen' } } } } },
+        (i) => i.invoiceAddress?.city,
+        'Bergen',
+      ],
       ['a status Visma added later, as is', { status: 'Archived' }, (i) => i.status, 'Archived'],
-      ['the child customer from childRecord', { childRecord: { number: '10001', name: 'Potet Nord' } }, (i) => i.childCustomer, { number: '10001', name: 'Potet Nord' }],
-      ['the deprecated salesperson fields', { salesPersonID: 4, salesPersonDescr: 'Ola' }, (i) => [i.legacySalesPersonId, i.legacySalesPersonDescription], [4, 'Ola']],
-      ['applications with their Visma names', { applications: [{ docType: 'Payment', customerCD: '10000', refNbr: '000042', amountPaid: 100, pendingPPD: false, ppdCrMemoRefNbr: null, paymentRef: 'KID', applicationDate: '2025-02-01T00:00:00' }] }, (i) => i.applications[0], expect.objectContaining({ documentType: 'Payment', customerNumber: '10000', referenceNumber: '000042', amountPaid: '100', pendingPpd: false, paymentReference: 'KID', applicationDate: '2025-02-01' })],
-      ['a line with its Visma abbreviations', { invoiceLines: [sampleLineDto({ soOrderNbr: 'SO1', soOrderType: 'SO', soShipmentNbr: 'SH1', deductableAmount: 12.5 })] }, (i) => i.lines[0], expect.objectContaining({ salesOrderNumber: 'SO1', salesOrderType: 'SO', salesOrderShipmentNumber: 'SH1', deductibleAmount: '12.5' })],
+      [
+        'the child customer from childRecord',
+        { childRecord: { number: '10001', name: 'Potet Nord' } },
+        (i) => i.childCustomer,
+        { number: '10001', name: 'Potet Nord' },
+      ],
+      [
+        'the deprecated salesperson fields',
+        { salesPersonID: 4, salesPersonDescr: 'Ola' },
+        (i) => [i.legacySalesPersonId, i.legacySalesPersonDescription],
+        [4, 'Ola'],
+      ],
+      [
+        'applications with their Visma names',
+        {
+          applications: [
+            {
+              docType: 'Payment',
+              customerCD: '10000',
+              refNbr: '000042',
+              amountPaid: 100,
+              pendingPPD: false,
+              ppdCrMemoRefNbr: null,
+              paymentRef: 'KID',
+              applicationDate: '2025-02-01T00:00:00',
+            },
+          ],
+        },
+        (i) => i.applications[0],
+        expect.objectContaining({
+          documentType: 'Payment',
+          customerNumber: '10000',
+          referenceNumber: '000042',
+          amountPaid: '100',
+          pendingPpd: false,
+          paymentReference: 'KID',
+          applicationDate: '2025-02-01',
+        }),
+      ],
+      [
+        'a line with its Visma abbreviations',
+        { invoiceLines: [sampleLineDto({ soOrderNbr: 'SO1', soOrderType: 'SO', soShipmentNbr: 'SH1', deductableAmount: 12.5 })] },
+        (i) => i.lines[0],
+        expect.objectContaining({
+          salesOrderNumber: 'SO1',
+          salesOrderType: 'SO',
+          salesOrderShipmentNumber: 'SH1',
+          deductibleAmount: '12.5',
+        }),
+      ],
     ])('reads %s', (_case, overrides, pick, expected) => {
       const dto: Record<string, unknown> = { ...sampleInvoiceDto(), ...overrides };
       for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete dto[key];
@@ -130,7 +186,11 @@ describe('invoice read mapping', () => {
       ['a fraction where an integer belongs', { dunningLetterLevel: 1.5 }, 'invoice.dunningLetterLevel'],
       ['a string where an object belongs', { customer: '10000' }, 'invoice.customer'],
       ['an object where an array belongs', { invoiceLines: {} }, 'invoice.invoiceLines'],
-      ['a bad field inside a line', { invoiceLines: [sampleLineDto({ quantity: 'many' as unknown as number })] }, 'invoice.invoiceLines[0].quantity'],
+      [
+        'a bad field inside a line',
+        { invoiceLines: [sampleLineDto({ quantity: 'many' as unknown as number })] },
+        'invoice.invoiceLines[0].quantity',
+      ],
       ['no referenceNumber', { referenceNumber: null }, 'referenceNumber'],
     ])('refuses %s with a protocol error naming the field', (_case, overrides, field) => {
       const read = () => invoiceFromWire({ ...sampleInvoiceDto(), ...overrides }, OSLO);

@@ -145,9 +145,7 @@ describe('invoice write mapping', () => {
   describe('patchToWire', () => {
     it("produces Visma's documented PUT body for a line", () => {
       const patch: InvoicePatch = {
-        lineChanges: [
-          { operation: 'Insert', lineNumber: 1, line: { inventoryNumber: '6', quantity: '1', unitPriceInCurrency: '1' } },
-        ],
+        lineChanges: [{ operation: 'Insert', lineNumber: 1, line: { inventoryNumber: '6', quantity: '1', unitPriceInCurrency: '1' } }],
       };
 
       expect(patchToWire(patch)).toEqual(linePut);
@@ -164,15 +162,57 @@ describe('invoice write mapping', () => {
       ['a decimal as the JSON number of the same text', { exchangeRate: '10.125' }, { exchangeRate: { value: 10.125 } }],
       ['a date as YYYY-MM-DD', { documentDueDate: '2025-02-26' }, { documentDueDate: { value: '2025-02-26' } }],
       ['contactId under the name contact', { contactId: 17 }, { contact: { value: 17 } }],
-      ['the billing address wrapped twice', { billingAddress: { city: 'Oslo', overridden: true } }, { billingAddress: { value: { city: { value: 'Oslo' }, overrideAddress: { value: true } } } }],
-      ['the address lines under their Visma names', { billingAddress: { line1: 'a', line2: 'b', line3: 'c', countryId: 'NO', county: '03' } }, { billingAddress: { value: { addressLine1: { value: 'a' }, addressLine2: { value: 'b' }, addressLine3: { value: 'c' }, countryId: { value: 'NO' }, county: { value: '03' } } } }],
-      ['the invoice contact wrapped twice, phone as phone1', { invoiceContact: { phone: '1', overridden: false } }, { invoiceContact: { value: { phone1: { value: '1' }, overrideContact: { value: false } } } }],
+      [
+        'the billing address wrapped twice',
+        { billingAddress: { city: 'Oslo', overridden: true } },
+        { billingAddress: { value: { city: { value: 'Oslo' }, overrideAddress: { value: true } } } },
+      ],
+      [
+        'the address lines under their Visma names',
+        { billingAddress: { line1: 'a', line2: 'b', line3: 'c', countryId: 'NO', county: '03' } },
+        {
+          billingAddress: {
+            value: {
+              addressLine1: { value: 'a' },
+              addressLine2: { value: 'b' },
+              addressLine3: { value: 'c' },
+              countryId: { value: 'NO' },
+              county: { value: '03' },
+            },
+          },
+        },
+      ],
+      [
+        'the invoice contact wrapped twice, phone as phone1',
+        { invoiceContact: { phone: '1', overridden: false } },
+        { invoiceContact: { value: { phone1: { value: '1' }, overrideContact: { value: false } } } },
+      ],
       ['an address with no fields as nothing', { billingAddress: {} }, {}],
-      ['lines as a plain array with a bare operation', { lineChanges: [{ operation: 'Update', lineNumber: 2, line: { description: 'd' } }] }, { invoiceLines: [{ operation: 'Update', lineNumber: { value: 2 }, description: { value: 'd' } }] }],
-      ['a Delete as the operation and the line number only', { lineChanges: [{ operation: 'Delete', lineNumber: 3 }] }, { invoiceLines: [{ operation: 'Delete', lineNumber: { value: 3 } }] }],
-      ['an Insert without a line number', { lineChanges: [{ operation: 'Insert', line: { description: 'new' } }] }, { invoiceLines: [{ operation: 'Insert', description: { value: 'new' } }] }],
-      ['the subaccount as a bare array of bare segments', { lineChanges: [{ operation: 'Update', lineNumber: 1, line: { subaccount: [{ segmentId: 1, value: '10' }] } }] }, { invoiceLines: [{ operation: 'Update', lineNumber: { value: 1 }, subaccount: [{ segmentId: 1, segmentValue: '10' }] }] }],
-      ['isRotRutDeductible as domesticServicesDeductible', { lineChanges: [{ operation: 'Update', lineNumber: 1, line: { isRotRutDeductible: true } }] }, { invoiceLines: [{ operation: 'Update', lineNumber: { value: 1 }, domesticServicesDeductible: { value: true } }] }],
+      [
+        'lines as a plain array with a bare operation',
+        { lineChanges: [{ operation: 'Update', lineNumber: 2, line: { description: 'd' } }] },
+        { invoiceLines: [{ operation: 'Update', lineNumber: { value: 2 }, description: { value: 'd' } }] },
+      ],
+      [
+        'a Delete as the operation and the line number only',
+        { lineChanges: [{ operation: 'Delete', lineNumber: 3 }] },
+        { invoiceLines: [{ operation: 'Delete', lineNumber: { value: 3 } }] },
+      ],
+      [
+        'an Insert without a line number',
+        { lineChanges: [{ operation: 'Insert', line: { description: 'new' } }] },
+        { invoiceLines: [{ operation: 'Insert', description: { value: 'new' } }] },
+      ],
+      [
+        'the subaccount as a bare array of bare segments',
+        { lineChanges: [{ operation: 'Update', lineNumber: 1, line: { subaccount: [{ segmentId: 1, value: '10' }] } }] },
+        { invoiceLines: [{ operation: 'Update', lineNumber: { value: 1 }, subaccount: [{ segmentId: 1, segmentValue: '10' }] }] },
+      ],
+      [
+        'isRotRutDeductible as domesticServicesDeductible',
+        { lineChanges: [{ operation: 'Update', lineNumber: 1, line: { isRotRutDeductible: true } }] },
+        { invoiceLines: [{ operation: 'Update', lineNumber: { value: 1 }, domesticServicesDeductible: { value: true } }] },
+      ],
       ['an empty list of line changes as an empty array', { lineChanges: [] }, { invoiceLines: [] }],
     ])('sends %s', (_case, patch, expected) => {
       expect(patchToWire(patch)).toEqual(expected);
@@ -207,11 +247,27 @@ describe('invoice write mapping', () => {
       ['a decimal in exponent notation', () => patchToWire({ exchangeRate: '1e3' }), 'exchangeRate'],
       ['a decimal with a comma', () => draftToWire({ customerNumber: '1', lines: [{ quantity: '1,5' }] }), 'lines[0].quantity'],
       ['a fractional contact id', () => patchToWire({ contactId: 1.5 }), 'contactId'],
-      ['an Update without a line number', () => patchToWire({ lineChanges: [{ operation: 'Update', line: {} } as unknown as InvoiceLineChange] }), 'lineChanges[0].lineNumber'],
+      [
+        'an Update without a line number',
+        () => patchToWire({ lineChanges: [{ operation: 'Update', line: {} } as unknown as InvoiceLineChange] }),
+        'lineChanges[0].lineNumber',
+      ],
       ['a Delete of line 0', () => patchToWire({ lineChanges: [{ operation: 'Delete', lineNumber: 0 }] }), 'lineChanges[0].lineNumber'],
-      ['an unknown operation', () => patchToWire({ lineChanges: [{ operation: 'Upsert' } as unknown as InvoiceLineChange] }), 'lineChanges[0].operation'],
-      ['an unknown item type', () => patchToWire({ lineChanges: [{ operation: 'Insert', line: { itemType: 'Gift' as 'Service' } }] }), 'lineChanges[0].itemType'],
-      ['a segment without an id', () => patchToWire({ lineChanges: [{ operation: 'Insert', line: { subaccount: [{ value: '1' } as never] } }] }), 'lineChanges[0].subaccount[0].segmentId'],
+      [
+        'an unknown operation',
+        () => patchToWire({ lineChanges: [{ operation: 'Upsert' } as unknown as InvoiceLineChange] }),
+        'lineChanges[0].operation',
+      ],
+      [
+        'an unknown item type',
+        () => patchToWire({ lineChanges: [{ operation: 'Insert', line: { itemType: 'Gift' as 'Service' } }] }),
+        'lineChanges[0].itemType',
+      ],
+      [
+        'a segment without an id',
+        () => patchToWire({ lineChanges: [{ operation: 'Insert', line: { subaccount: [{ value: '1' } as never] } }] }),
+        'lineChanges[0].subaccount[0].segmentId',
+      ],
       ['a number where text belongs', () => patchToWire({ invoiceText: 5 as unknown as string }), 'invoiceText'],
     ])('refuses %s, naming the field', (_case, map, field) => {
       let thrown: unknown;
@@ -254,15 +310,13 @@ const text = fc.string({ maxLength: 12 });
 const date = fc
   .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10));
-const decimal = fc
-  .tuple(fc.integer({ min: -999_999_999, max: 999_999_999 }), fc.integer({ min: 0, max: 6 }))
-  .map(([units, scale]) => {
-    const sign = units < 0 ? '-' : '';
-    const digits = String(Math.abs(units)).padStart(scale + 1, '0');
-    const raw = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-    const trimmed = raw.includes('.') ? raw.replace(/0+$/, '').replace(/\.$/, '') : raw;
-    return trimmed === '0' ? '0' : `${sign}${trimmed}`;
-  });
+const decimal = fc.tuple(fc.integer({ min: -999_999_999, max: 999_999_999 }), fc.integer({ min: 0, max: 6 })).map(([units, scale]) => {
+  const sign = units < 0 ? '-' : '';
+  const digits = String(Math.abs(units)).padStart(scale + 1, '0');
+  const raw = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  const trimmed = raw.includes('.') ? raw.replace(/0+$/, '').replace(/\.$/, '') : raw;
+  return trimmed === '0' ? '0' : `${sign}${trimmed}`;
+});
 const int32 = fc.integer({ min: 0, max: 2_147_483_647 });
 const lineNumber = fc.integer({ min: 1, max: 9999 });
 
@@ -340,7 +394,11 @@ const headerArbitrary = fc.record(
 );
 
 const draftArbitrary: fc.Arbitrary<InvoiceDraft> = fc
-  .tuple(headerArbitrary, fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim() !== ''), fc.array(lineArbitrary, { maxLength: 4 }))
+  .tuple(
+    headerArbitrary,
+    fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim() !== ''),
+    fc.array(lineArbitrary, { maxLength: 4 }),
+  )
   .map(([header, customerNumber, lines]) => ({ ...header, customerNumber, lines }));
 
 const lineChangeArbitrary: fc.Arbitrary<InvoiceLineChange> = fc.oneof(

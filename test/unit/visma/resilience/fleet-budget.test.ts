@@ -71,8 +71,8 @@ describe('FleetBudget', () => {
   });
 
   it('refuses a budget that is not a positive integer', () => {
-    expect(() => new FleetBudget({ counter, callsPerWindow: 0, windowMs: WINDOW, name: 'x', now: () => now, log: () => undefined })).toThrow(
-      'FleetBudget callsPerWindow must be a positive integer; received 0.',
-    );
+    expect(
+      () => new FleetBudget({ counter, callsPerWindow: 0, windowMs: WINDOW, name: 'x', now: () => now, log: () => undefined }),
+    ).toThrow('FleetBudget callsPerWindow must be a positive integer; received 0.');
   });
 });

@@ -41,7 +41,12 @@ describe('WeightedSemaphore', () => {
 
   beforeEach(() => {
     timers = new ManualTimers();
-    semaphore = new WeightedSemaphore({ capacity: 2_000, what: 'room among 2000 invoices', now: () => timers.now, setTimer: timers.setTimer });
+    semaphore = new WeightedSemaphore({
+      capacity: 2_000,
+      what: 'room among 2000 invoices',
+      now: () => timers.now,
+      setTimer: timers.setTimer,
+    });
     holding = [];
     releases = new Map();
   });
