@@ -5,7 +5,7 @@ export * from './model';
 export { VismaClient, createVismaClient } from './client';
 export {
   DEFAULT_VISMA_OPTIONS,
-  VISMA_SERVICE_SCOPES,
+  VISMA_CLIENT_SCOPES,
   getValidVismaClientOptions,
   type VismaClientConfig,
   type VismaClientOptions,

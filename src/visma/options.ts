@@ -12,10 +12,15 @@ import {
 } from './seams';
 import { isValidTimeZone } from './mapping/time';
 
-export const VISMA_SERVICE_SCOPES = [
-  'vismanet_erp_service_api:create',
-  'vismanet_erp_service_api:delete',
+/**
+ * The Visma Connect service scopes (CONTRACT §7) this client's operations need, and no more:
+ * `read` for the GETs, `create` for `POST /v2/customerinvoice`, `update` for the PUT and the
+ * release action. The client deletes nothing, so it does not ask for `…:delete`: a leaked token
+ * then cannot delete either.
+ */
+export const VISMA_CLIENT_SCOPES = [
   'vismanet_erp_service_api:read',
+  'vismanet_erp_service_api:create',
   'vismanet_erp_service_api:update',
 ] as const;
 
@@ -28,7 +33,7 @@ export interface ClientCredentialsAuth {
   clientSecret: string;
   /** The company's tenant GUID. */
   tenantId: string;
-  /** Defaults to the four `vismanet_erp_service_api:*` scopes. */
+  /** Defaults to `VISMA_CLIENT_SCOPES` (read, create, update). */
   scopes: readonly string[];
 }
 
@@ -54,7 +59,7 @@ export interface VismaClientOptions {
   timeZone: string;
   /** Upper bound of one HTTP attempt, body included. Defaults to 10_000 (ten seconds). */
   attemptTimeoutMs: number;
-  /** Overall budget of a call and its retries when the caller gives no deadline. Defaults to 30_000. */
+  /** Overall budget of a call and its retries when the caller gives no deadline. Defaults to 25_000. */
   deadlineMs: number;
   /** Attempts per call, first one included; only safe requests are retried. Defaults to 3. */
   maxAttempts: number;
@@ -95,13 +100,20 @@ export type VismaClientConfig = Partial<Omit<VismaClientOptions, 'auth'>> & {
   auth: (Omit<ClientCredentialsAuth, 'tokenUrl' | 'scopes'> & { tokenUrl?: string; scopes?: readonly string[] }) | PassthroughAuth;
 };
 
+/**
+ * The one table of the client's defaults. The gateway's configuration (src/config.ts) takes its
+ * VISMA_* defaults and REQUEST_DEADLINE_MS from here, so a client built without the gateway and
+ * the gateway on its defaults behave alike.
+ */
 export const DEFAULT_VISMA_OPTIONS = Object.freeze({
   baseUrl: 'https://api.finance.visma.net',
   tokenUrl: 'https://connect.visma.com/connect/token',
-  scopes: VISMA_SERVICE_SCOPES,
+  scopes: VISMA_CLIENT_SCOPES,
   timeZone: 'Europe/Oslo',
   attemptTimeoutMs: 10_000,
-  deadlineMs: 30_000,
+  // Under the 30 s a router or proxy commonly gives an upstream (Apollo's router gives a
+  // subgraph 30 s), so the caller hears this client's timeout, not the router's.
+  deadlineMs: 25_000,
   maxAttempts: 3,
   maxSockets: 8,
   maxInvoicesInFlight: 2_000,
@@ -148,6 +160,7 @@ export function getValidVismaClientOptions(config: unknown): VismaClientOptions 
     // A secret pasted into the wrong setting would otherwise be echoed as "received …".
     const secret = isRecord(config) && isRecord(config.auth) ? config.auth.clientSecret : undefined;
     if (error instanceof TypeError && typeof secret === 'string' && secret.length >= 4) {
+      // eslint-disable-next-line preserve-caught-error -- the cause's message holds the secret this error leaves out
       throw new TypeError(error.message.split(secret).join('[redacted]'));
     }
     throw error;

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CONFIG_DEFAULTS, ConfigError, loadConfig, type Environment } from '../../src/config';
+import { DEFAULT_VISMA_OPTIONS, getValidVismaClientOptions } from '../../src/visma/options';
 
 function problemsOf(env: Environment): readonly string[] {
   try {
@@ -69,6 +72,42 @@ describe('loadConfig', () => {
         redisUrl: 'rediss://:pw@redis.internal:6380/2',
         fleetCallsPerHour: 900,
       });
+    });
+
+    it('gives the Visma client, on the defaults, exactly what the client would choose for itself', () => {
+      const config = loadConfig({});
+      const own = getValidVismaClientOptions({
+        auth: { mode: 'client_credentials', clientId: 'c', clientSecret: 'secret', tenantId: 't' },
+      });
+      // What main passes the client, setting by setting.
+      const given = {
+        baseUrl: config.visma.apiUrl,
+        tokenUrl: config.visma.tokenUrl,
+        scopes: config.visma.scopes,
+        timeZone: config.visma.timeZone,
+        attemptTimeoutMs: config.visma.attemptTimeoutMs,
+        deadlineMs: config.requestDeadlineMs,
+        maxSockets: config.visma.maxConcurrency,
+        transport: config.visma.transport,
+        maxInvoicesInFlight: config.visma.maxInvoicesInFlight,
+      };
+      expect(given).toEqual({
+        baseUrl: own.baseUrl,
+        tokenUrl: own.auth.mode === 'client_credentials' ? own.auth.tokenUrl : null,
+        scopes: own.auth.mode === 'client_credentials' ? own.auth.scopes : null,
+        timeZone: own.timeZone,
+        attemptTimeoutMs: own.attemptTimeoutMs,
+        deadlineMs: own.deadlineMs,
+        maxSockets: own.maxSockets,
+        transport: own.transport,
+        maxInvoicesInFlight: own.maxInvoicesInFlight,
+      });
+    });
+
+    it("writes none of the Visma client's defaults itself: they are defined once, in src/visma/options.ts", () => {
+      const source = readFileSync(join(__dirname, '..', '..', 'src', 'config.ts'), 'utf8');
+      const written = [DEFAULT_VISMA_OPTIONS.baseUrl, DEFAULT_VISMA_OPTIONS.tokenUrl, ...DEFAULT_VISMA_OPTIONS.scopes];
+      expect(written.filter((value) => source.includes(value))).toEqual([]);
     });
 
     it('treats empty and blank variables as unset', () => {

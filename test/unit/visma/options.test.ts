@@ -25,7 +25,7 @@ describe('VismaClient options', () => {
         baseUrl: 'https://api.finance.visma.net',
         timeZone: 'Europe/Oslo',
         attemptTimeoutMs: 10_000,
-        deadlineMs: 30_000,
+        deadlineMs: 25_000,
         maxAttempts: 3,
         maxSockets: 8,
         maxInvoicesInFlight: 2_000,
@@ -42,6 +42,12 @@ describe('VismaClient options', () => {
       });
       expect(options.now).toBe(Date.now);
       expect(options.random).toBe(Math.random);
+    });
+
+    it('asks for the read, create and update service scopes its operations need, and not delete', () => {
+      expect(getValidVismaClientOptions({ auth: credentials }).auth).toMatchObject({
+        scopes: ['vismanet_erp_service_api:read', 'vismanet_erp_service_api:create', 'vismanet_erp_service_api:update'],
+      });
     });
 
     it('takes passthrough mode without credentials', () => {

@@ -14,8 +14,8 @@ describe('VismaClient', () => {
         grant_type: 'client_credentials',
         client_id: 'gateway',
         client_secret: CLIENT_SECRET,
-        scope:
-          'vismanet_erp_service_api:create vismanet_erp_service_api:delete vismanet_erp_service_api:read vismanet_erp_service_api:update',
+        // The scopes the client's operations need; it deletes nothing, so it does not ask for delete.
+        scope: 'vismanet_erp_service_api:read vismanet_erp_service_api:create vismanet_erp_service_api:update',
         tenant_id: 'tenant-1',
       });
       expect(upstream.apiRequests[0]?.headers.Authorization).toBe('Bearer token-1');
