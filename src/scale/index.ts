@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Config } from '../config';
-import { IdempotentCreator } from '../idempotency';
+import type { IdempotencyKeyStore } from '../idempotency';
 import { RedisKeyStore } from '../idempotency/redis-key-store';
 import { FleetBudget, HOUR_MS } from '../visma/resilience/fleet-budget';
 import type { SharedTokenStore } from '../visma/seams';
@@ -16,7 +16,8 @@ export { RedisInvalidationBus } from './redis-invalidation-bus';
 
 export interface SharedPieces {
   redis: Redis;
-  idempotency: IdempotentCreator;
+  /** Idempotency keys every replica sees; the composition root builds the one idempotent-create service over them. */
+  idempotencyKeys: IdempotencyKeyStore;
   /** Undefined in passthrough mode: callers' tokens may belong to different clients, each with its own budget. */
   fleetBudget: FleetBudget | undefined;
   /** The fleet's Visma token; undefined in passthrough mode (each caller brings its own). */
@@ -51,16 +52,9 @@ export async function createSharedPieces(
     );
   }
   const idempotencyLog = logger.child({ component: 'idempotency' });
-  const idempotency = new IdempotentCreator({
-    store: new RedisKeyStore({
-      redis,
-      retentionMs: config.idempotency.retentionMs,
-      warn: (fields, message) => idempotencyLog.warn(fields, message),
-    }),
-    now,
-    settleMs: config.idempotency.settleMs,
-    // As create-server's default: a claim outlives any request that could hold it.
-    leaseMs: config.requestDeadlineMs * 2,
+  const idempotencyKeys = new RedisKeyStore({
+    redis,
+    retentionMs: config.idempotency.retentionMs,
     warn: (fields, message) => idempotencyLog.warn(fields, message),
   });
   // Visma counts calls per company and client; hashes keep the identifiers out of Redis's key space.
@@ -93,7 +87,7 @@ export async function createSharedPieces(
   const invalidations = new RedisInvalidationBus(redis, redisUrl, logger.child({ component: 'upstream-cache' }));
   return {
     redis,
-    idempotency,
+    idempotencyKeys,
     fleetBudget,
     tokens,
     invalidations,

@@ -18,8 +18,8 @@ import { buildSubgraphSchemaFrom } from '../graphql/federation/build-subgraph-sc
 import type { GatewayContext } from '../graphql/context';
 import { EnumDegrader } from '../graphql/enums/enum-degrader';
 import { formatGatewayError } from '../graphql/errors';
-import { UpstreamPageSize } from '../graphql/paging/upstream-page-size';
-import { createIdempotentCreator, type IdempotentCreator } from '../idempotency';
+import type { IdempotentCreator } from '../idempotency';
+import { UpstreamPageSize } from '../invoices';
 import type { VismaApi } from '../visma/api';
 import { inboundAuthMiddleware } from './auth/auth.middleware';
 import { InboundAuthenticator } from './auth/inbound-auth';
@@ -43,20 +43,19 @@ export const GRAPHQL_PATH = '/graphql';
 /** GraphQL documents and variables are small; 1 MB leaves room for a large createInvoice. */
 export const BODY_LIMIT = '1mb';
 
+/** What the HTTP server is built from; src/compose.ts (the composition root) makes each of them. */
 export interface ServerDeps {
   config: Config;
+  /** The upstream every request's invoices service reads and writes through. */
   visma: VismaApi;
   logger: Logger;
-  /** Defaults to `Date.now`; tests pass a fake clock. */
-  now?: () => number;
-  /** Defaults to an in-memory key store with `config.idempotency`'s settings. */
-  idempotency?: IdempotentCreator;
-  /** Defaults to a fresh registry; main passes the one that also observes the Visma client. */
-  metrics?: GatewayMetrics;
+  now: () => number;
+  /** Idempotent creates, one per process (over Redis's key store when replicas share one). */
+  idempotency: IdempotentCreator;
+  /** The registry that also observes the Visma client and the upstream cache. */
+  metrics: GatewayMetrics;
   /** What /readyz checks; undefined: nothing to check (passthrough mode). */
-  readiness?: ReadinessProbe;
-  /** Defaults to one built from `config.security.auth`; tests pass one with a local JWKS. */
-  authenticator?: InboundAuthenticator;
+  readiness: ReadinessProbe | undefined;
 }
 
 export interface ListeningServer {
@@ -81,8 +80,7 @@ export interface GatewayServer {
  * started here (its middleware needs that); `listen` only binds the port.
  */
 export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
-  const now = deps.now ?? Date.now;
-  const metrics = deps.metrics ?? new GatewayMetrics();
+  const { now, metrics } = deps;
   let shuttingDown = false;
   const app = express();
   app.disable('x-powered-by');
@@ -123,19 +121,17 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
 
   const contextDeps: ContextDeps = {
     config: deps.config,
-    visma: deps.visma,
+    invoices: {
+      upstream: deps.visma,
+      idempotency: deps.idempotency,
+      pageSize: new UpstreamPageSize(),
+      settings: {
+        invoiceLookupConcurrency: deps.config.invoiceLookupConcurrency,
+        customerLookupConcurrency: deps.config.customerLookupConcurrency,
+      },
+    },
     logger: deps.logger,
     enums: new EnumDegrader(deps.logger),
-    upstreamPageSize: new UpstreamPageSize(),
-    idempotency:
-      deps.idempotency ??
-      createIdempotentCreator({
-        ...deps.config.idempotency,
-        // A claim outlives any request that could hold it.
-        leaseMs: deps.config.requestDeadlineMs * 2,
-        now,
-        logger: deps.logger.child({ component: 'idempotency' }),
-      }),
     now,
   };
   const context = createContextFunction(contextDeps);
@@ -152,8 +148,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     app.use(playgroundRoutes({ graphqlPath: GRAPHQL_PATH, tabs: loadExampleTabs() }));
   }
   app.get(GRAPHQL_PATH, browserNote);
-  const authenticator =
-    deps.authenticator ?? new InboundAuthenticator({ config: deps.config.security.auth, visma: deps.config.visma, now });
+  const authenticator = new InboundAuthenticator({ config: deps.config.security.auth, visma: deps.config.visma, now });
   app.use(
     GRAPHQL_PATH,
     inboundAuthMiddleware(authenticator, deps.logger),

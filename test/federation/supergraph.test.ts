@@ -3,45 +3,60 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { parse } from 'graphql';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { createServer, type ListeningServer } from '../../src/server/create-server';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CONFIG_DEFAULTS } from '../../src/config';
+import type { ListeningServer } from '../../src/server/create-server';
 import { SimulatorControlClient } from '../../src/simulator/control-client';
-import { DEMO_CLIENT, startSimulator, type RunningSimulator } from '../../src/simulator/index';
-import { createVismaClient, type VismaClient } from '../../src/visma';
-import type { VismaApi } from '../../src/visma/api';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index';
+import { startGateway, type StartedGateway } from '../integration/helpers/start-gateway';
 import { startCustomersSubgraph, type CustomerRecord, type CustomersSubgraph } from './helpers/customers-subgraph';
 
 const ROUTER_SECRET = 'test-router-secret-0123456789abcdef';
 const SECRET_HEADER = 'x-router-secret';
-const INVOICE_CONCURRENCY = 4;
+/** INVOICE_LOOKUP_CONCURRENCY as shipped. */
+const INVOICE_CONCURRENCY = Number(CONFIG_DEFAULTS.INVOICE_LOOKUP_CONCURRENCY);
 
 interface Body {
   data?: Record<string, unknown> | null;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-/** Counts the invoice GETs the real client has in flight, to see the loader's bound from outside. */
-function withInvoiceProbe(visma: VismaApi): { api: VismaApi; probe: { inFlight: number; max: number } } {
-  const probe = { inFlight: 0, max: 0 };
-  const api = new Proxy(visma, {
-    get(target, property) {
-      if (property === 'getInvoice') {
-        return async (...args: Parameters<VismaApi['getInvoice']>) => {
-          probe.inFlight += 1;
-          probe.max = Math.max(probe.max, probe.inFlight);
-          try {
-            return await target.getInvoice(...args);
-          } finally {
-            probe.inFlight -= 1;
-          }
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
+/**
+ * An HTTP hop in front of the simulator that counts the single-invoice GETs in flight through
+ * it, so the test sees the invoice loader's bound from outside the gateway, on the wire.
+ */
+async function startInvoiceProbe(target: string): Promise<{ url: string; inFlight: number; max: number; close(): Promise<void> }> {
+  const probe = { url: '', inFlight: 0, max: 0, close: () => Promise.resolve() };
+  const server = http.createServer((request, response) => {
+    const single = request.method === 'GET' && /^\/v1\/customerinvoice\/[^/?]+/i.test(request.url ?? '');
+    if (single) {
+      probe.inFlight += 1;
+      probe.max = Math.max(probe.max, probe.inFlight);
+    }
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(([name, value]) => typeof value === 'string' && name !== 'host' && name !== 'connection'),
+      ) as Record<string, string>;
+      const body = chunks.length === 0 ? undefined : Buffer.concat(chunks);
+      void fetch(`${target}${request.url ?? '/'}`, { method: request.method ?? 'GET', headers, body }).then(async (upstream) => {
+        const payload = Buffer.from(await upstream.arrayBuffer());
+        if (single) probe.inFlight -= 1;
+        const forwarded: Record<string, string> = {};
+        upstream.headers.forEach((value, name) => {
+          if (name !== 'content-encoding' && name !== 'transfer-encoding' && name !== 'connection' && name !== 'keep-alive')
+            forwarded[name] = value;
+        });
+        response.writeHead(upstream.status, { ...forwarded, 'content-length': String(payload.length) }).end(payload);
+      });
+    });
   });
-  return { api, probe };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  probe.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  probe.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return probe;
 }
 
 async function post(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -56,8 +71,8 @@ async function post(url: string, query: string, variables?: Record<string, unkno
 describe('the invoices subgraph in a composed supergraph', () => {
   let simulator: RunningSimulator;
   let control: SimulatorControlClient;
-  let client: VismaClient;
-  let probe: { inFlight: number; max: number };
+  let started: StartedGateway;
+  let probe: Awaited<ReturnType<typeof startInvoiceProbe>>;
   let invoices: ListeningServer;
   let customers: CustomersSubgraph;
   let router: ApolloServer;
@@ -66,6 +81,10 @@ describe('the invoices subgraph in a composed supergraph', () => {
   /** Invoices of the simulator's demo data as the subgraph lists them: number and customer. */
   let demo: Array<{ referenceNumber: string; customer: { number: string; name: string } }>;
   let customerRecords: CustomerRecord[];
+  /** The customers subgraph's `watchedInvoices`. */
+  let watched: string[];
+  /** Invoice numbers the gateway never listed, so nothing of them is cached when a test starts. */
+  let unlisted: string[];
 
   const subgraph = (query: string, variables?: Record<string, unknown>) =>
     post(invoices.url, query, variables, { [SECRET_HEADER]: ROUTER_SECRET });
@@ -86,35 +105,21 @@ describe('the invoices subgraph in a composed supergraph', () => {
     process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
     simulator = await startSimulator({ port: 0 });
     control = new SimulatorControlClient(simulator.url);
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      VISMA_API_URL: simulator.url,
-      VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-      VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-      VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
-      VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
-      AUTH_REQUIRED: 'false',
-      INVOICE_LOOKUP_CONCURRENCY: String(INVOICE_CONCURRENCY),
-      ROUTER_SECRET,
-    });
-    logs = [];
-    const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
-    client = createVismaClient({
-      baseUrl: config.visma.apiUrl,
-      auth: { mode: 'client_credentials', tokenUrl: config.visma.tokenUrl, ...DEMO_CLIENT, scopes: config.visma.scopes },
-      timeZone: config.visma.timeZone,
-      attemptTimeoutMs: config.visma.attemptTimeoutMs,
-      deadlineMs: config.requestDeadlineMs,
-    });
-    const probed = withInvoiceProbe(client);
-    probe = probed.probe;
-    invoices = await (await createServer({ config, visma: probed.api, logger })).listen(0, '127.0.0.1');
+    probe = await startInvoiceProbe(simulator.url);
+    // The gateway as it ships (cache on), reaching Visma through the probe, with the router's secret.
+    started = await startGateway({ simulator, env: { VISMA_API_URL: probe.url, ROUTER_SECRET } });
+    invoices = started.listening;
+    logs = started.logLines;
 
     const listed = await subgraph('{ customerInvoices(first: 100) { nodes { referenceNumber customer { number name } } } }');
     demo = (listed.body.data?.['customerInvoices'] as { nodes: typeof demo }).nodes;
     const names = new Map(demo.map((invoice) => [invoice.customer.number, invoice.customer.name]));
     customerRecords = [...names].slice(0, 3).map(([number, name]) => ({ number, name, segment: `segment-${number}` }));
-    customers = await startCustomersSubgraph(customerRecords);
+    // Invoices the gateway has not read yet (past the first page of 100), straight from the simulator.
+    unlisted = (await started.visma.listInvoices({ pageNumber: 2, pageSize: 100 })).invoices.map((invoice) => invoice.referenceNumber);
+    // Twenty invoices the other team references: listed above, so they are in the shipped cache.
+    watched = demo.slice(40, 60).map((invoice) => invoice.referenceNumber);
+    customers = await startCustomersSubgraph(customerRecords, watched);
 
     // What the router composes from: each subgraph's own `_service { sdl }`.
     const sdl = (await subgraph('{ _service { sdl } }')).body.data?.['_service'] as { sdl: string };
@@ -143,8 +148,8 @@ describe('the invoices subgraph in a composed supergraph', () => {
   afterAll(async () => {
     await router?.stop();
     await customers?.stop();
-    await invoices?.close();
-    client?.close();
+    await started?.stop();
+    await probe?.close();
     await simulator?.close();
   });
 
@@ -235,8 +240,8 @@ describe('the invoices subgraph in a composed supergraph', () => {
   });
 
   describe('_entities', () => {
-    it('costs exactly 40 upstream GETs for 50 representations with 10 repeats, a few at a time', async () => {
-      const distinct = demo.slice(0, 40).map((invoice) => invoice.referenceNumber);
+    it('costs exactly 40 upstream GETs for 50 representations of uncached invoices with 10 repeats, a few at a time', async () => {
+      const distinct = unlisted.slice(0, 40);
       const numbers = [...distinct, ...distinct.slice(0, 10)];
       const result = await subgraph(
         `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on CustomerInvoice { referenceNumber } } }`,
@@ -249,7 +254,7 @@ describe('the invoices subgraph in a composed supergraph', () => {
     });
 
     it('resolves a missing invoice to null without failing the others', async () => {
-      const [a, b] = demo;
+      const [a, b] = unlisted.slice(40, 42).map((referenceNumber) => ({ referenceNumber }));
       const result = await subgraph(
         `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on CustomerInvoice { referenceNumber } } }`,
         {
@@ -266,6 +271,36 @@ describe('the invoices subgraph in a composed supergraph', () => {
         { referenceNumber: b?.referenceNumber },
       ]);
       expect(await apiCalls()).toEqual({ 'GET /v1/customerinvoice/{referenceNumber}': 3 });
+    });
+  });
+
+  describe('entity lookups on the shipped defaults (upstream cache on)', () => {
+    const ENTITIES = `query ($representations: [_Any!]!) {
+      _entities(representations: $representations) { ... on CustomerInvoice { referenceNumber amount status customer { number } } }
+    }`;
+
+    it('resolves 20 of 20 existing invoices twice in a row when called directly, with no error', async () => {
+      const representations = watched.map((referenceNumber) => ({ __typename: 'CustomerInvoice', referenceNumber }));
+      for (const round of [1, 2]) {
+        const result = await subgraph(ENTITIES, { representations });
+        expect({ round, errors: result.body.errors }).toEqual({ round, errors: undefined });
+        const entities = result.body.data?.['_entities'] as Array<{ referenceNumber: string; amount: string } | null>;
+        expect(entities.map((entity) => entity?.referenceNumber)).toEqual(watched);
+        expect(entities.every((entity) => typeof entity?.amount === 'string')).toBe(true);
+      }
+    });
+
+    it('resolves 20 of 20 through a real @apollo/gateway router, twice in a row, with no error', async () => {
+      const query = '{ watchedInvoices { referenceNumber amount status customer { number name } } }';
+      const answers = [];
+      for (const round of [1, 2]) {
+        const result = await supergraph(query);
+        expect({ round, errors: result.body.errors }).toEqual({ round, errors: undefined });
+        const found = result.body.data?.['watchedInvoices'] as Array<{ referenceNumber: string; customer: { number: string } }>;
+        expect(found.map((invoice) => invoice.referenceNumber)).toEqual(watched);
+        answers.push(found);
+      }
+      expect(answers[1]).toEqual(answers[0]);
     });
   });
 

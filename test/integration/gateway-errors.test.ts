@@ -101,7 +101,7 @@ describe('gateway error codes from real upstream conditions', () => {
   });
 
   it('UNAUTHENTICATED: Visma Connect refuses a wrong client secret (401)', async () => {
-    await withHarness({ clientSecret: 'not-the-secret' }, async (unauthenticated) => {
+    await withHarness({ env: { VISMA_CLIENT_SECRET: 'not-the-secret' } }, async (unauthenticated) => {
       const response = await unauthenticated.post(ONE);
       expect(firstError(response)).toMatchObject({
         message: 'Visma did not accept the credentials used for this request.',
@@ -113,7 +113,7 @@ describe('gateway error codes from real upstream conditions', () => {
   });
 
   it('FORBIDDEN: a token without the create scope (403)', async () => {
-    await withHarness({ scopes: ['vismanet_erp_service_api:read'] }, async (readOnly) => {
+    await withHarness({ env: { VISMA_SCOPES: 'vismanet_erp_service_api:read' } }, async (readOnly) => {
       expect((await readOnly.post(ONE)).body.errors).toBeUndefined();
       const error = firstError(await readOnly.post(CREATE, { input: NEW_INVOICE }));
       expect(error).toMatchObject({

@@ -32,7 +32,7 @@ describe('health and readiness', () => {
 
   describe('with an upstream that refuses the credentials', () => {
     it('answers /readyz with 503 and does not echo the secret', async () => {
-      const gateway = await OpsGateway.start({ clientSecret: 'not-the-demo-secret-1234' });
+      const gateway = await OpsGateway.start({ env: { VISMA_CLIENT_SECRET: 'not-the-demo-secret-1234' } });
       try {
         const response = await fetch(gateway.at('/readyz'));
         const text = await response.text();
@@ -85,8 +85,7 @@ describe('health and readiness', () => {
       expect(result.data?.customerInvoices.nodes).toHaveLength(2);
       await stopped;
       await expect(fetch(gateway.at('/healthz'))).rejects.toThrow();
-      gateway.visma.close();
-      await gateway.simulator.close();
+      await gateway.stop();
     });
   });
 });

@@ -40,7 +40,7 @@ describe('/metrics', () => {
     await gateway.run(InvoiceDocument, { referenceNumber: '003547' });
     const text = await gateway.metricsText();
     expect(sample(text, 'visma_token_requests_total', { status: '200' })).toBe(1);
-    const state = gateway.visma.rateLimit();
+    const state = gateway.upstream.rateLimit();
     expect(state).not.toBeNull();
     expect(sample(text, 'visma_rate_limit_remaining')).toBe(state?.remaining);
     expect(sample(text, 'visma_rate_limit_limit')).toBe(state?.limit);

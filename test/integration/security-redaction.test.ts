@@ -1,12 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../src/config';
-import { createLogger, toVismaLogger } from '../../src/logger';
 import { sha256Hex } from '../../src/server/auth/inbound-auth';
-import { createServer, type ListeningServer } from '../../src/server/create-server';
 import { DEMO_CLIENT, startSimulator, type RunningSimulator } from '../../src/simulator/index';
-import { createVismaClient, type VismaClient } from '../../src/visma';
 import { JwksServer } from './helpers/jwks-server';
+import { startGateway, type StartedGateway } from './helpers/start-gateway';
 
 const CLIENT_SECRET = 'cs-7f3a91d2c4e8b6051a9f-client-secret';
 const API_KEY = 'ak-0c9e7d5b3a1f2e4d6c8b-api-key';
@@ -49,9 +46,8 @@ describe('secrets in logs', () => {
   let simulator: RunningSimulator;
   let recorder: Awaited<ReturnType<typeof startTokenRecorder>>;
   let jwks: JwksServer;
-  let visma: VismaClient;
-  let gateway: ListeningServer;
-  const log: string[] = [];
+  let gateway: StartedGateway;
+  let log: string[] = [];
   const responses: string[] = [];
 
   beforeAll(async () => {
@@ -62,37 +58,23 @@ describe('secrets in logs', () => {
     });
     recorder = await startTokenRecorder(simulator.url);
     jwks = await JwksServer.start();
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'trace',
-      VISMA_API_URL: simulator.url,
-      VISMA_TOKEN_URL: recorder.url,
-      VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-      VISMA_CLIENT_SECRET: CLIENT_SECRET,
-      VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
-      AUTH_API_KEY_SHA256: sha256Hex(API_KEY),
-      ROUTER_SECRET,
-      ...jwks.env(),
+    gateway = await startGateway({
+      simulator,
+      env: {
+        LOG_LEVEL: 'trace',
+        VISMA_TOKEN_URL: recorder.url,
+        VISMA_CLIENT_SECRET: CLIENT_SECRET,
+        AUTH_REQUIRED: 'true',
+        AUTH_API_KEY_SHA256: sha256Hex(API_KEY),
+        ROUTER_SECRET,
+        ...jwks.env(),
+      },
     });
-    // Wired as src/main.ts wires it, with every log line kept as written.
-    const logger = createLogger('trace', { write: (line: string) => void log.push(line) });
-    visma = createVismaClient({
-      baseUrl: config.visma.apiUrl,
-      auth: { mode: 'client_credentials', tokenUrl: config.visma.tokenUrl, ...config.visma.credentials!, scopes: config.visma.scopes },
-      timeZone: config.visma.timeZone,
-      attemptTimeoutMs: config.visma.attemptTimeoutMs,
-      deadlineMs: config.requestDeadlineMs,
-      retryBaseDelayMs: 5,
-      retryMaxDelayMs: 20,
-      logger: toVismaLogger(logger.child({ component: 'visma-client' })),
-    });
-    const server = await createServer({ config, visma, logger });
-    gateway = await server.listen(0, '127.0.0.1');
+    log = gateway.logLines;
   });
 
   afterAll(async () => {
-    await gateway.close();
-    visma.close();
+    await gateway.stop();
     await jwks.close();
     await recorder.close();
     await simulator.close();

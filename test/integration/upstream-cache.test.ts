@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SimulatorControlClient } from '../../src/simulator/control-client';
 import { CachingVismaApi } from '../../src/upstream-cache';
 import { createVismaClient } from '../../src/visma';
-import { GatewayHarness, startUpstream } from './helpers/gateway-harness';
+import { DEMO_CLIENT, startSimulator } from '../../src/simulator/index';
+import { GatewayHarness } from './helpers/gateway-harness';
 
 const INVOICE = `query Invoice($ref: ID!) { customerInvoice(referenceNumber: $ref) { referenceNumber version status invoiceText lines { description } } }`;
 const LIST = `query List($first: Int) { customerInvoices(first: $first) { nodes { referenceNumber invoiceText } } }`;
@@ -39,7 +40,7 @@ describe('the upstream cache against the simulator', () => {
     let harness: GatewayHarness;
 
     beforeAll(async () => {
-      harness = await GatewayHarness.start({ upstreamCache: true, env: { CACHE_FRESHNESS_MS: '600000' } });
+      harness = await GatewayHarness.start({ env: { CACHE_FRESHNESS_MS: '600000' } });
     });
     afterAll(() => harness.stop());
     beforeEach(() => harness.control.resetCounters());
@@ -118,7 +119,7 @@ describe('the upstream cache against the simulator', () => {
     let harness: GatewayHarness;
 
     beforeAll(async () => {
-      harness = await GatewayHarness.start({ upstreamCache: true, env: { CACHE_FRESHNESS_MS: String(BOUND_MS) } });
+      harness = await GatewayHarness.start({ env: { CACHE_FRESHNESS_MS: String(BOUND_MS) } });
     });
     afterAll(() => harness.stop());
 
@@ -139,7 +140,7 @@ describe('the upstream cache against the simulator', () => {
     let harness: GatewayHarness;
 
     beforeAll(async () => {
-      harness = await GatewayHarness.start({ upstreamCache: true, env: { CACHE_ENABLED: 'false' } });
+      harness = await GatewayHarness.start({ env: { CACHE_ENABLED: 'false' } });
     });
     afterAll(() => harness.stop());
 
@@ -157,8 +158,12 @@ describe('the upstream cache against the simulator', () => {
 
   describe('the change poll over HTTP', () => {
     it('finds an edit made directly in Visma through the lastModifiedDateTime filter (company time), with no re-read', async () => {
-      const { simulator, clientConfig } = await startUpstream();
-      const client = createVismaClient(clientConfig);
+      // The cache on its own over a real client and simulator; the gateway's wiring of it is the suite above.
+      const simulator = await startSimulator({ port: 0 });
+      const client = createVismaClient({
+        baseUrl: simulator.url,
+        auth: { mode: 'client_credentials', tokenUrl: `${simulator.url}/connect/token`, ...DEMO_CLIENT },
+      });
       // A bound far beyond the test: the edit can only arrive through a poll, never through expiry.
       const cache = new CachingVismaApi(client, {
         enabled: true,
@@ -166,7 +171,7 @@ describe('the upstream cache against the simulator', () => {
         maxEntries: 100,
         maxAgeMs: 600_000,
         pollIntervalMs: 200,
-        auth: { mode: 'client_credentials', identity: clientConfig.auth.tenantId },
+        auth: { mode: 'client_credentials', identity: DEMO_CLIENT.tenantId },
       });
       const control = new SimulatorControlClient(simulator.url);
       try {

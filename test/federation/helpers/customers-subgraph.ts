@@ -14,7 +14,8 @@ export interface CustomerRecord {
 /**
  * A small customers subgraph, as another team would own it: `Customer` keyed by `number`, its
  * `name` (shareable, because the invoices subgraph provides it from an invoice) and a field of
- * its own, `segment`.
+ * its own, `segment`; and `watchedInvoices`, references to invoices it does not own, which the
+ * router resolves through the invoices subgraph's `_entities`.
  */
 export const CUSTOMERS_TYPE_DEFS: DocumentNode = parse(`
   extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key", "@shareable"])
@@ -22,6 +23,12 @@ export const CUSTOMERS_TYPE_DEFS: DocumentNode = parse(`
   type Query {
     customers: [Customer!]!
     customer(number: ID!): Customer
+    "Invoices this team follows up, by reference only: the router asks the invoices subgraph for the rest."
+    watchedInvoices: [CustomerInvoice!]!
+  }
+
+  type CustomerInvoice @key(fields: "referenceNumber", resolvable: false) {
+    referenceNumber: ID!
   }
 
   type Customer @key(fields: "number") {
@@ -38,7 +45,10 @@ export interface CustomersSubgraph {
   stop(): Promise<void>;
 }
 
-export async function startCustomersSubgraph(customers: readonly CustomerRecord[]): Promise<CustomersSubgraph> {
+export async function startCustomersSubgraph(
+  customers: readonly CustomerRecord[],
+  watchedInvoices: readonly string[] = [],
+): Promise<CustomersSubgraph> {
   const byNumber = new Map(customers.map((customer) => [customer.number, customer]));
   const referenceBatches: string[][] = [];
   let batch: string[] | null = null;
@@ -50,6 +60,7 @@ export async function startCustomersSubgraph(customers: readonly CustomerRecord[
           Query: {
             customers: () => customers,
             customer: (_: unknown, args: { number: string }) => byNumber.get(args.number) ?? null,
+            watchedInvoices: () => watchedInvoices.map((referenceNumber) => ({ referenceNumber })),
           },
           Customer: {
             __resolveReference: (reference: { number: string }) => {

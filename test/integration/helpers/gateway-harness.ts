@@ -1,11 +1,8 @@
-import { loadConfig, type Config, type Environment } from '../../../src/config';
-import { createLogger, type Logger } from '../../../src/logger';
-import { createServer, type ListeningServer } from '../../../src/server/create-server';
-import { SimulatorControlClient } from '../../../src/simulator/control-client';
-import { DEMO_CLIENT, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator/index';
-import { CachingVismaApi } from '../../../src/upstream-cache';
-import { createVismaClient, type VismaClient, type VismaClientConfig } from '../../../src/visma';
-import type { CounterSnapshot } from '../../../src/simulator/index';
+import type { Environment } from '../../../src/config';
+import type { SimulatorControlClient } from '../../../src/simulator/control-client';
+import type { CounterSnapshot, RunningSimulator, SimulatorOptions } from '../../../src/simulator/index';
+import type { VismaClient } from '../../../src/visma';
+import { startGateway, type StartedGateway } from './start-gateway';
 
 export interface GraphQLResponse {
   status: number;
@@ -16,106 +13,47 @@ export interface GraphQLResponse {
   };
 }
 
-export interface Upstream {
-  simulator: RunningSimulator;
-  config: Config;
-  logger: Logger;
-  /** Every log line, parsed, in order. */
-  logs: Array<Record<string, unknown>>;
-  /** The client settings src/main.ts derives from the config, with short retry pauses so failing tests stay fast. */
-  clientConfig: VismaClientConfig & { auth: { mode: 'client_credentials'; scopes: readonly string[] } };
-}
-
-/**
- * What every in-process harness starts with: a simulator on 127.0.0.1:0, the gateway's config
- * pointed at it with the demo credentials (inbound authentication off: it has its own suites,
- * test/integration/security*.test.ts), a captured debug log, and the Visma client settings.
- */
-export async function startUpstream(
-  options: { simulator?: SimulatorOptions; env?: Environment; clientSecret?: string } = {},
-): Promise<Upstream> {
-  const simulator = await startSimulator({ port: 0, ...options.simulator });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    VISMA_API_URL: simulator.url,
-    VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-    VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-    VISMA_CLIENT_SECRET: options.clientSecret ?? DEMO_CLIENT.clientSecret,
-    VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
-    AUTH_REQUIRED: 'false',
-    ...options.env,
-  });
-  const credentials = config.visma.credentials;
-  if (credentials === null) {
-    throw new Error('the harness needs client credentials');
-  }
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const clientConfig = {
-    baseUrl: config.visma.apiUrl,
-    auth: { mode: 'client_credentials' as const, tokenUrl: config.visma.tokenUrl, ...credentials, scopes: config.visma.scopes },
-    timeZone: config.visma.timeZone,
-    attemptTimeoutMs: config.visma.attemptTimeoutMs,
-    deadlineMs: config.requestDeadlineMs,
-    retryBaseDelayMs: 5,
-    retryMaxDelayMs: 20,
-  };
-  return { simulator, config, logger, logs, clientConfig };
-}
-
 export interface HarnessOptions {
   simulator?: SimulatorOptions;
-  /** Gateway environment on top of the harness's (the simulator's URLs and demo credentials). */
+  /** Settings on top of the suites' own (start-gateway.ts), by name. */
   env?: Environment;
-  /** Client overrides the gateway environment does not cover. */
-  clientSecret?: string;
-  scopes?: readonly string[];
-  /**
-   * Put the upstream cache between the client and the server as src/main.ts does, with the
-   * CACHE_* settings of `env`. Off by default, so suites that count Visma calls count real ones.
-   */
-  upstreamCache?: boolean;
 }
 
 /**
- * A real simulator and a real gateway (real VismaClient, createServer, HTTP on 127.0.0.1:0),
- * as `npm start` wires them, except that both run in this process. Every response is checked
- * for leaked wire-format keys before a test sees it.
+ * A real simulator and the gateway as `npm start` builds it (the composition root, shipped
+ * defaults, HTTP on 127.0.0.1:0), both in this process. Every response is checked for leaked
+ * wire-format keys before a test sees it.
  */
 export class GatewayHarness {
-  private constructor(
-    readonly simulator: RunningSimulator,
-    readonly control: SimulatorControlClient,
-    readonly visma: VismaClient,
-    private readonly gateway: ListeningServer,
-    readonly logs: Array<Record<string, unknown>>,
-    private readonly upstream?: CachingVismaApi,
-  ) {}
+  private constructor(private readonly started: StartedGateway) {}
 
   static async start(options: HarnessOptions = {}): Promise<GatewayHarness> {
-    const { simulator, config, logger, logs, clientConfig } = await startUpstream(options);
-    const visma = createVismaClient({
-      ...clientConfig,
-      auth: { ...clientConfig.auth, scopes: options.scopes ?? clientConfig.auth.scopes },
-    });
-    const upstream =
-      options.upstreamCache === true
-        ? new CachingVismaApi(visma, {
-            ...config.upstreamCache,
-            auth: { mode: 'client_credentials', identity: clientConfig.auth.tenantId },
-          })
-        : undefined;
-    const server = await createServer({ config, visma: upstream ?? visma, logger });
-    const listening = await server.listen(0, '127.0.0.1');
-    return new GatewayHarness(simulator, new SimulatorControlClient(simulator.url), visma, listening, logs, upstream);
+    return new GatewayHarness(await startGateway({ simulatorOptions: options.simulator, env: options.env }));
+  }
+
+  get simulator(): RunningSimulator {
+    return this.started.simulator;
+  }
+
+  get control(): SimulatorControlClient {
+    return this.started.control;
+  }
+
+  /** A client of the test's own, straight to the simulator: ground truth that bypasses the gateway. */
+  get visma(): VismaClient {
+    return this.started.visma;
+  }
+
+  get logs(): Array<Record<string, unknown>> {
+    return this.started.logs;
   }
 
   get url(): string {
-    return this.gateway.url;
+    return this.started.url;
   }
 
   async post(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
-    const response = await fetch(this.gateway.url, {
+    const response = await fetch(this.started.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, ...(variables === undefined ? {} : { variables }) }),
@@ -138,11 +76,8 @@ export class GatewayHarness {
     );
   }
 
-  async stop(): Promise<void> {
-    await this.gateway.close();
-    this.upstream?.close();
-    this.visma.close();
-    await this.simulator.close();
+  stop(): Promise<void> {
+    return this.started.stop();
   }
 }
 

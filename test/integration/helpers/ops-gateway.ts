@@ -1,87 +1,53 @@
-import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { loadConfig, type Environment } from '../../../src/config';
-import { createLogger, toVismaLogger } from '../../../src/logger';
-import { createServer, type GatewayServer, type ListeningServer } from '../../../src/server/create-server';
-import { GatewayMetrics } from '../../../src/server/metrics';
-import { withRequestId } from '../../../src/server/request-scope';
-import { SimulatorControlClient } from '../../../src/simulator/control-client';
-import { DEMO_CLIENT, startSimulator, type RunningSimulator } from '../../../src/simulator/index';
-import { createVismaClient, type VismaClient } from '../../../src/visma';
+import { print } from 'graphql';
+import type { Environment } from '../../../src/config';
+import type { SimulatorControlClient } from '../../../src/simulator/control-client';
+import type { RunningSimulator } from '../../../src/simulator/index';
+import type { VismaApi } from '../../../src/visma/api';
+import { startGateway, type StartedGateway } from './start-gateway';
 
 export interface OpsGatewayOptions {
+  /** Settings on top of the suites' own (start-gateway.ts), by name. */
   env?: Environment;
-  clientSecret?: string;
   /** Use this simulator instead of starting one (it is not closed by `stop`). */
   simulator?: RunningSimulator;
 }
 
-/**
- * A real simulator and a gateway wired as src/main.ts wires them for operations: metrics that
- * observe the Visma client, and the token readiness probe. HTTP on 127.0.0.1:0.
- */
+/** A real simulator and the gateway as `npm start` builds it (metrics, readiness, logs), on 127.0.0.1:0. */
 export class OpsGateway {
-  private constructor(
-    readonly simulator: RunningSimulator,
-    private readonly ownsSimulator: boolean,
-    readonly control: SimulatorControlClient,
-    readonly visma: VismaClient,
-    readonly server: GatewayServer,
-    private readonly listening: ListeningServer,
-    readonly logs: Array<Record<string, unknown>>,
-  ) {}
+  private constructor(private readonly started: StartedGateway) {}
 
   static async start(options: OpsGatewayOptions = {}): Promise<OpsGateway> {
-    const simulator = options.simulator ?? (await startSimulator({ port: 0 }));
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      VISMA_API_URL: simulator.url,
-      VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-      VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-      VISMA_CLIENT_SECRET: options.clientSecret ?? DEMO_CLIENT.clientSecret,
-      VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
-      AUTH_REQUIRED: 'false',
-      ...options.env,
-    });
-    const credentials = config.visma.credentials;
-    if (credentials === null) {
-      throw new Error('the ops gateway needs client credentials');
-    }
-    const logs: Array<Record<string, unknown>> = [];
-    const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-    const metrics = new GatewayMetrics({ tokenPath: '/connect/token' });
-    const visma = createVismaClient({
-      baseUrl: config.visma.apiUrl,
-      auth: { mode: 'client_credentials', tokenUrl: config.visma.tokenUrl, ...credentials, scopes: config.visma.scopes },
-      timeZone: config.visma.timeZone,
-      deadlineMs: config.requestDeadlineMs,
-      attemptTimeoutMs: config.visma.attemptTimeoutMs,
-      retryBaseDelayMs: 5,
-      retryMaxDelayMs: 20,
-      logger: metrics.observeVisma(withRequestId(toVismaLogger(logger.child({ component: 'visma-client' })))),
-    });
-    metrics.watchRateLimit(() => visma.rateLimit());
-    const server = await createServer({ config, visma, logger, metrics, readiness: (signal) => visma.obtainToken({ signal }) });
-    const listening = await server.listen(0, '127.0.0.1');
     return new OpsGateway(
-      simulator,
-      options.simulator === undefined,
-      new SimulatorControlClient(simulator.url),
-      visma,
-      server,
-      listening,
-      logs,
+      await startGateway({ ...(options.simulator === undefined ? {} : { simulator: options.simulator }), env: options.env }),
     );
+  }
+
+  get simulator(): RunningSimulator {
+    return this.started.simulator;
+  }
+
+  get control(): SimulatorControlClient {
+    return this.started.control;
+  }
+
+  /** What the gateway's requests call: its rate-limit reading is the one /metrics reports. */
+  get upstream(): VismaApi {
+    return this.started.gateway.upstream;
+  }
+
+  get logs(): Array<Record<string, unknown>> {
+    return this.started.logs;
   }
 
   /** The GraphQL endpoint. */
   get url(): string {
-    return this.listening.url;
+    return this.started.url;
   }
 
   /** Another path on the gateway, such as `/readyz`. */
   at(path: string): string {
-    return new URL(path, this.listening.url).toString();
+    return new URL(path, this.started.url).toString();
   }
 
   /** Runs a typed document (test/generated) and returns its typed data and errors. */
@@ -114,18 +80,14 @@ export class OpsGateway {
     return response.text();
   }
 
-  /** Closes the gateway (draining in-flight requests), then the client and its own simulator. */
-  async stop(): Promise<void> {
-    await this.listening.close();
-    this.visma.close();
-    if (this.ownsSimulator) {
-      await this.simulator.close();
-    }
+  /** Closes the gateway (draining in-flight requests), then everything it built, and its own simulator. */
+  stop(): Promise<void> {
+    return this.started.stop();
   }
 
   /** Starts closing the gateway without waiting, as SIGTERM does. */
   beginShutdown(): Promise<void> {
-    return this.listening.close();
+    return this.started.listening.close();
   }
 }
 

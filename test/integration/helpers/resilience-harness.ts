@@ -1,17 +1,14 @@
 import type { Environment } from '../../../src/config';
-import { createIdempotentCreator } from '../../../src/idempotency';
-import { createServer, type ListeningServer } from '../../../src/server/create-server';
 import type { RunningSimulator, SimulatorOptions } from '../../../src/simulator/index';
-import { createVismaClient, type VismaClient } from '../../../src/visma';
-import { createResilience, type Resilience, type ResilienceOptions } from '../../../src/visma/resilience';
-import { startUpstream } from './gateway-harness';
+import type { VismaClient } from '../../../src/visma';
+import { startGateway, type StartedGateway } from './start-gateway';
 
 export interface ResilientHarnessOptions {
   simulator?: SimulatorOptions;
+  /** Settings on top of the suites' own (start-gateway.ts), by name. */
   env?: Environment;
-  resilience?: Partial<ResilienceOptions>;
-  /** IDEMPOTENCY_SETTLE_MS for the server's idempotent creates. */
-  settleMs?: number;
+  /** The gateway's clock (its breaker, budgets and idempotency windows); defaults to `Date.now`. */
+  now?: () => number;
 }
 
 export interface GraphQLAnswer {
@@ -20,42 +17,37 @@ export interface GraphQLAnswer {
 }
 
 /**
- * The real simulator and the real gateway wired as src/main.ts wires them, resilience
- * included (breaker, retry budget, pacing, concurrency cap, idempotent creates), both in this
- * process on 127.0.0.1:0. Retry pauses are short so a failing test stays fast.
+ * The real simulator and the gateway as `npm start` builds it, resilience included (breaker,
+ * retry budget, pacing, concurrency cap, idempotent creates), both in this process on 127.0.0.1:0.
  */
 export class ResilientHarness {
-  private constructor(
-    readonly simulator: RunningSimulator,
-    readonly visma: VismaClient,
-    readonly resilience: Resilience,
-    private readonly gateway: ListeningServer,
-    readonly logs: Array<Record<string, unknown>>,
-  ) {}
+  private constructor(private readonly started: StartedGateway) {}
 
   static async start(options: ResilientHarnessOptions = {}): Promise<ResilientHarness> {
-    const { simulator, config, logger, logs, clientConfig } = await startUpstream(options);
-    const resilience = createResilience({ maxConcurrent: config.visma.maxConcurrency, ...options.resilience });
-    const visma = createVismaClient({
-      ...clientConfig,
-      attemptGuard: resilience.attemptGuard,
-      retryBudget: resilience.retryBudget,
-    });
-    resilience.bindRateLimit(() => visma.rateLimit());
-    const idempotency = createIdempotentCreator({
-      ...config.idempotency,
-      ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
-      leaseMs: config.requestDeadlineMs * 2,
-      now: Date.now,
-      logger,
-    });
-    const server = await createServer({ config, visma, logger, idempotency });
-    const listening = await server.listen(0, '127.0.0.1');
-    return new ResilientHarness(simulator, visma, resilience, listening, logs);
+    return new ResilientHarness(
+      await startGateway({
+        simulatorOptions: options.simulator,
+        env: options.env,
+        ...(options.now === undefined ? {} : { now: options.now }),
+      }),
+    );
+  }
+
+  get simulator(): RunningSimulator {
+    return this.started.simulator;
+  }
+
+  /** A client of the test's own, straight to the simulator: ground truth that bypasses the gateway. */
+  get visma(): VismaClient {
+    return this.started.visma;
+  }
+
+  get logs(): Array<Record<string, unknown>> {
+    return this.started.logs;
   }
 
   async post(query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer> {
-    const response = await fetch(this.gateway.url, {
+    const response = await fetch(this.started.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, ...(variables === undefined ? {} : { variables }) }),
@@ -72,9 +64,7 @@ export class ResilientHarness {
     );
   }
 
-  async stop(): Promise<void> {
-    await this.gateway.close();
-    this.visma.close();
-    await this.simulator.close();
+  stop(): Promise<void> {
+    return this.started.stop();
   }
 }

@@ -1,7 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { loadConfig, type Environment } from '../../../../src/config';
 import { createLogger } from '../../../../src/logger';
-import { createServer, type GatewayServer } from '../../../../src/server/create-server';
+import { composeGateway } from '../../../../src/compose';
+import type { GatewayServer } from '../../../../src/server/create-server';
 import type { GatewayContext } from '../../../../src/graphql/context';
 import type { RequestFacts } from '../../../../src/server/context';
 import type { VismaApi } from '../../../../src/visma/api';
@@ -16,16 +17,21 @@ export interface TestGateway {
   /** Structured log lines written so far. */
   logs: Array<Record<string, unknown>>;
   run(query: string, variables?: Record<string, unknown>, facts?: Partial<RequestFacts>): Promise<Result>;
-  /** Runs with a context the test keeps, to look at the request's loaders afterwards. */
+  /** Runs with a context the test keeps, to ask the request's invoices service afterwards. */
   runWith(context: GatewayContext, query: string, variables?: Record<string, unknown>): Promise<Result>;
   stop(): Promise<void>;
 }
 
-/** The real schema, resolvers, plugins and error formatting over a fake VismaApi, in process. */
+/**
+ * The gateway as the composition root builds it (schema, resolvers, plugins, error formatting,
+ * the upstream cache, idempotency) over a fake VismaApi in place of the HTTP client, in process.
+ * Settings are the shipped defaults plus `env`, by name.
+ */
 export async function testGateway(visma: VismaApi, env: Environment = {}): Promise<TestGateway> {
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const server = await createServer({ config: loadConfig({ NODE_ENV: 'test', ...env }), visma, logger });
+  const gateway = await composeGateway(loadConfig(env), { logger, visma });
+  const { server } = gateway;
   const runWith = async (context: GatewayContext, query: string, variables?: Record<string, unknown>): Promise<Result> => {
     const response = await server.apollo.executeOperation(
       { query, ...(variables === undefined ? {} : { variables }) },
@@ -41,6 +47,6 @@ export async function testGateway(visma: VismaApi, env: Environment = {}): Promi
     logs,
     run: (query, variables, facts) => runWith(server.createContext(facts), query, variables),
     runWith,
-    stop: () => server.apollo.stop(),
+    stop: () => gateway.close(),
   };
 }
