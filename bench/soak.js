@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Bounded soak: the gateway (real VismaClient with the resilience policies, real createServer,
- * idempotent creates) in front of the simulator in its own process, driven at saturation for a
+ * Bounded soak: the gateway as the composition root builds it on its shipped defaults (the Visma
+ * client with its resilience, the upstream cache, idempotent creates) in front of the simulator in its own process, driven at saturation for a
  * fixed time by concurrent client loops over loopback HTTP. Reports requests, errors by code,
  * latency percentiles, and the gateway process's memory before and after (after a forced GC).
  *
@@ -19,9 +19,7 @@ const path = require('node:path');
 const dist = path.join(__dirname, '..', 'dist');
 const { loadConfig } = require(path.join(dist, 'config'));
 const { createLogger } = require(path.join(dist, 'logger'));
-const { createServer } = require(path.join(dist, 'server', 'create-server'));
-const { createVismaClient } = require(path.join(dist, 'visma'));
-const { createResilience } = require(path.join(dist, 'visma', 'resilience'));
+const { composeGateway } = require(path.join(dist, 'compose'));
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 32);
@@ -86,7 +84,7 @@ function percentile(sorted, p) {
 async function main() {
   const simulator = await startSimulator();
   const config = loadConfig({
-    NODE_ENV: 'production',
+    PORT: '0',
     LOG_LEVEL: 'silent',
     AUTH_REQUIRED: 'false',
     VISMA_API_URL: simulator.url,
@@ -95,20 +93,8 @@ async function main() {
     VISMA_CLIENT_SECRET: DEMO.clientSecret,
     VISMA_TENANT_ID: DEMO.tenantId,
   });
-  const logger = createLogger('silent');
-  const resilience = createResilience({ maxConcurrent: config.visma.maxConcurrency });
-  const visma = createVismaClient({
-    baseUrl: config.visma.apiUrl,
-    auth: { mode: 'client_credentials', tokenUrl: config.visma.tokenUrl, ...config.visma.credentials, scopes: config.visma.scopes },
-    timeZone: config.visma.timeZone,
-    attemptTimeoutMs: config.visma.attemptTimeoutMs,
-    deadlineMs: config.requestDeadlineMs,
-    attemptGuard: resilience.attemptGuard,
-    retryBudget: resilience.retryBudget,
-  });
-  resilience.bindRateLimit(() => visma.rateLimit());
-  const server = await createServer({ config, visma, logger });
-  const listening = await server.listen(0, '127.0.0.1');
+  const gateway = await composeGateway(config, { logger: createLogger('silent') });
+  const listening = await gateway.listen();
 
   const post = async (body) => {
     const response = await fetch(listening.url, {
@@ -175,13 +161,11 @@ async function main() {
     },
     upstream,
     memory: { before, after, gcExposed: global.gc !== undefined },
-    breaker: resilience.breaker.currentState,
     node: process.version,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 
-  await listening.close();
-  visma.close();
+  await gateway.close();
   simulator.child.kill('SIGTERM');
   process.exitCode = counts.errors === 0 ? 0 : 1;
 }
