@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 // Writes a structure-only extract of Visma's CustomerInvoice OpenAPI slice (names, types,
 // formats, enums, references, parameters and status codes; no prose) to
-// test/contract/visma-openapi.extract.json, so contract tests run on a clone without ../shared.
-// Usage: node scripts/extract-spec.js [path/to/customerinvoice-openapi.yml]
+// test/contract/visma-openapi.extract.json. The extract is committed and the YAML is not, so the
+// contract tests run on any clone; this script is needed only when Visma's description changes
+// (its source is in docs/visma-contract.md, section 0).
+// Usage: node scripts/extract-spec.js <path/to/customerinvoice-openapi.yml>
 const fs = require('node:fs');
 const path = require('node:path');
 const YAML = require('yaml');
 
-const source = process.argv[2] ?? path.join(__dirname, '../../shared/visma/customerinvoice-openapi.yml');
+const source = process.argv[2];
+if (source === undefined) {
+  console.error(
+    'usage: node scripts/extract-spec.js <path/to/customerinvoice-openapi.yml>\n' +
+      "Writes test/contract/visma-openapi.extract.json from Visma's CustomerInvoice OpenAPI slice (see docs/visma-contract.md, section 0).",
+  );
+  process.exit(2);
+}
 const target = path.join(__dirname, '../test/contract/visma-openapi.extract.json');
 const doc = YAML.parse(fs.readFileSync(source, 'utf8'), { maxAliasCount: -1 });
 
