@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RateLimitState } from '../visma/api';
-import type { VismaLogger } from '../visma/seams';
+import type { VismaEvent, VismaObserver } from '../visma/seams';
 
 /** Seconds; GraphQL requests and Visma calls both run from milliseconds to the 25 s deadline. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25];
@@ -8,11 +8,6 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export const MAX_OPERATION_NAMES = 200;
 
 export interface GatewayMetricsOptions {
-  /**
-   * The path of the Visma Connect token endpoint (`/connect/token`): attempts on it count as
-   * token requests, not API calls.
-   */
-  tokenPath?: string;
   /** Node's own metrics (memory, event-loop lag, GC) under `process_`/`nodejs_`. Defaults to false. */
   processMetrics?: boolean;
 }
@@ -21,13 +16,13 @@ export type OperationOutcome = 'success' | 'error';
 
 /**
  * The gateway's Prometheus metrics, on a registry of its own (so tests can build many servers).
- * GraphQL operations are recorded by a plugin; Visma calls are read off the Visma client's
- * logger seam (`observeVisma`), so `src/visma` stays free of metrics code.
+ * GraphQL operations are recorded by a plugin; Visma calls are counted from the Visma client's
+ * events (`observeVisma`, its `onEvent` option), never from its log lines, so `src/visma` stays
+ * free of metrics code and a reworded log line changes no series.
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly operationNames = new Set<string>();
-  private readonly tokenPath: string;
   private rateLimitSource: () => RateLimitState | null = () => null;
 
   private readonly operations = new Counter({
@@ -82,7 +77,6 @@ export class GatewayMetrics {
   });
 
   constructor(options: GatewayMetricsOptions = {}) {
-    this.tokenPath = options.tokenPath ?? '/connect/token';
     const source = (): RateLimitState | null => this.rateLimitSource();
     new Gauge({
       name: 'visma_rate_limit_remaining',
@@ -129,48 +123,26 @@ export class GatewayMetrics {
   }
 
   /**
-   * Wraps the Visma client's logger: every line still goes to `logger`, and the attempt, retry
-   * and token lines the client writes (src/visma/exchange.ts) also move the upstream metrics.
+   * The Visma client's `onEvent`: attempts to the API (and their durations), attempts to Visma
+   * Connect (token requests) and retries move the upstream series.
    */
-  observeVisma(logger: VismaLogger): VismaLogger {
-    return {
-      debug: (message, fields) => {
-        this.onVismaLine(message, fields);
-        logger.debug(message, fields);
-      },
-      warn: (message, fields) => {
-        this.onVismaLine(message, fields);
-        logger.warn(message, fields);
-      },
-    };
-  }
+  readonly observeVisma: VismaObserver = (event: VismaEvent): void => {
+    if (event.type === 'retry') {
+      this.upstreamRetries.inc({ route: event.route });
+      return;
+    }
+    const status = event.type === 'answered' ? String(event.status) : `error:${event.error}`;
+    if (event.service === 'token') {
+      this.tokenRequests.inc({ status });
+      return;
+    }
+    this.upstreamRequests.inc({ route: event.route, status });
+    this.upstreamDuration.observe({ route: event.route }, event.durationMs / 1000);
+  };
 
   /** The Prometheus text exposition format. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
-
-  private onVismaLine(message: string, fields: Record<string, unknown> | undefined): void {
-    const operation = typeof fields?.['operation'] === 'string' ? fields['operation'] : undefined;
-    if (operation === undefined) {
-      return;
-    }
-    const isToken = operation === `POST ${this.tokenPath}`;
-    if (message === 'visma attempt answered' || message === 'visma attempt failed') {
-      const status = message === 'visma attempt answered' ? String(fields?.['status']) : `error:${String(fields?.['error'])}`;
-      if (isToken) {
-        this.tokenRequests.inc({ status });
-        return;
-      }
-      const route = routeTemplate(operation);
-      this.upstreamRequests.inc({ route, status });
-      const ms = fields?.['ms'];
-      if (typeof ms === 'number' && Number.isFinite(ms)) {
-        this.upstreamDuration.observe({ route }, ms / 1000);
-      }
-    } else if (message === 'visma retry') {
-      this.upstreamRetries.inc({ route: isToken ? operation : routeTemplate(operation) });
-    }
   }
 
   private operationLabel(name: string | null): string {
@@ -185,27 +157,4 @@ export class GatewayMetrics {
     }
     return name;
   }
-}
-
-const ROUTES: ReadonlyArray<[RegExp, string]> = [
-  [/^\/v1\/customerinvoice\/[^/]+\/action\/([A-Za-z]+)$/, '/v1/customerinvoice/{referenceNumber}/action/$1'],
-  [/^\/v1\/customerinvoice\/[^/]+$/, '/v1/customerinvoice/{referenceNumber}'],
-  [/^\/v[12]\/customerinvoice$/, '$&'],
-  [/^\/v1\/customer\/[^/]+$/, '/v1/customer/{number}'],
-];
-
-/**
- * `GET /v1/customerinvoice/003547` → `GET /v1/customerinvoice/{referenceNumber}`: one label
- * value a route, never one an invoice, so the number of series stays bounded.
- */
-export function routeTemplate(operation: string): string {
-  const space = operation.indexOf(' ');
-  const method = operation.slice(0, space);
-  const path = operation.slice(space + 1);
-  for (const [pattern, template] of ROUTES) {
-    if (pattern.test(path)) {
-      return `${method} ${path.replace(pattern, template)}`;
-    }
-  }
-  return `${method} (other)`;
 }

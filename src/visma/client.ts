@@ -26,6 +26,8 @@ interface RequestSpec {
   method: 'GET' | 'POST' | 'PUT';
   /** Path with its segments already encoded, e.g. `/v1/customerinvoice/000123`. */
   path: string;
+  /** The path's template, e.g. `/v1/customerinvoice/{referenceNumber}`: what events name. */
+  route: string;
   query?: string;
   body?: unknown;
   headers?: Record<string, string>;
@@ -71,12 +73,13 @@ export class VismaClient implements VismaApi {
       sleep: options.sleep,
       random: options.random,
       logger: options.logger,
+      onEvent: options.onEvent,
       closeSignal: this.closeController.signal,
     };
-    this.exchanger = new Exchanger({ ...shared, guard: options.attemptGuard, budget: options.retryBudget });
+    this.exchanger = new Exchanger({ ...shared, service: 'api', guard: options.attemptGuard, budget: options.retryBudget });
     if (options.auth.mode === 'client_credentials') {
       // The token endpoint is another service: the API's circuit breaker and retry budget stay out of it.
-      const tokenExchanger = new Exchanger({ ...shared, guard: PASS_THROUGH_GUARD, budget: UNLIMITED_RETRY_BUDGET });
+      const tokenExchanger = new Exchanger({ ...shared, service: 'token', guard: PASS_THROUGH_GUARD, budget: UNLIMITED_RETRY_BUDGET });
       this.tokens = new ClientCredentialsTokenProvider({
         auth: options.auth,
         exchanger: tokenExchanger,
@@ -95,7 +98,7 @@ export class VismaClient implements VismaApi {
   async getInvoice(referenceNumber: string, options: CallOptions = {}): Promise<CustomerInvoice> {
     const path = `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}`;
     return this.reading(1, path, options, async () => {
-      const response = await this.call({ method: 'GET', path }, options, [200]);
+      const response = await this.call({ method: 'GET', path, route: '/v1/customerinvoice/{referenceNumber}' }, options, [200]);
       return invoiceFromWire(this.json(response, 'GET /v1/customerinvoice/{referenceNumber}'), this.options.timeZone);
     });
   }
@@ -103,7 +106,11 @@ export class VismaClient implements VismaApi {
   async listInvoices(query: InvoiceListQuery, options: CallOptions = {}): Promise<InvoicePage> {
     const queryString = listQueryString(query, this.options.timeZone);
     return this.reading(query.pageSize, '/v1/customerinvoice', options, async () => {
-      const response = await this.call({ method: 'GET', path: '/v1/customerinvoice', query: queryString }, options, [200]);
+      const response = await this.call(
+        { method: 'GET', path: '/v1/customerinvoice', route: '/v1/customerinvoice', query: queryString },
+        options,
+        [200],
+      );
       const items = jsonArrayElements(response.body);
       if (items !== null) {
         try {
@@ -125,6 +132,7 @@ export class VismaClient implements VismaApi {
       {
         method: 'PUT',
         path: `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}`,
+        route: '/v1/customerinvoice/{referenceNumber}',
         body: patchToWire(patch),
         headers: ifMatchHeader(options.ifMatch),
       },
@@ -140,6 +148,7 @@ export class VismaClient implements VismaApi {
       {
         method: 'POST',
         path: `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}/action/release`,
+        route: '/v1/customerinvoice/{referenceNumber}/action/release',
         // ONIT sends an empty object; an empty JSON body is what ASP.NET binds most reliably.
         body: {},
         headers: ifMatchHeader(options.ifMatch),
@@ -158,7 +167,7 @@ export class VismaClient implements VismaApi {
   async getCustomer(number: string, options: CallOptions = {}): Promise<Customer> {
     const path = `/v1/customer/${pathSegment(number, 'number')}`;
     return this.reading(1, path, options, async () => {
-      const response = await this.call({ method: 'GET', path }, options, [200]);
+      const response = await this.call({ method: 'GET', path, route: '/v1/customer/{number}' }, options, [200]);
       return customerFromWire(this.json(response, 'GET /v1/customer/{number}'), this.options.timeZone);
     });
   }
@@ -207,7 +216,11 @@ export class VismaClient implements VismaApi {
 
   /** The one send of a create, behind the create strategy (the idempotent-create seam). */
   private async postInvoice(draft: InvoiceDraft, options: CallOptions): Promise<Created> {
-    const response = await this.call({ method: 'POST', path: '/v2/customerinvoice', body: draftToWire(draft) }, options, [200, 201]);
+    const response = await this.call(
+      { method: 'POST', path: '/v2/customerinvoice', route: '/v2/customerinvoice', body: draftToWire(draft) },
+      options,
+      [200, 201],
+    );
     return {
       referenceNumber: referenceFromLocation(response.headers.get('location'), this.options.baseUrl),
       version: entityTag(response.headers.get('etag')),
@@ -229,7 +242,7 @@ export class VismaClient implements VismaApi {
       callerSignal: options.signal,
     };
     const operation = `${spec.method} ${spec.path}`;
-    const meta = { operation, idempotent: spec.method === 'GET' };
+    const meta = { operation, route: `${spec.method} ${spec.route}`, idempotent: spec.method === 'GET' };
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
 
     let token = await this.tokens.token(context, options);

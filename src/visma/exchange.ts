@@ -2,7 +2,7 @@ import { VismaTimeoutError, VismaUnavailableError, isVismaError, type VismaError
 import { AttemptFailure, sendAttempt, type FailureReason, type FetchLike, type HttpRequest, type HttpResponse } from './http';
 import type { Now, Random, Sleep } from './options';
 import { fullJitterDelay, isRetryableStatus, parseRetryAfter } from './retry';
-import type { AttemptGuard, AttemptInfo, RetryBudget, VismaLogger } from './seams';
+import type { AttemptGuard, AttemptInfo, RetryBudget, VismaEvent, VismaLogger, VismaObserver, VismaService } from './seams';
 
 /** The limits one call runs under, shared by its attempts and its token fetch. */
 export interface CallContext {
@@ -14,6 +14,8 @@ export interface CallContext {
 export interface ExchangeMeta {
   /** `METHOD /path` for logs and error messages (never the query string: it may name customers). */
   operation: string;
+  /** `METHOD /template` for events: the operation with its identifiers as placeholders. */
+  route: string;
   /** Safe to repeat (GET, the token request). Decides retries and the `outcome` of failures. */
   idempotent: boolean;
 }
@@ -28,6 +30,9 @@ export interface ExchangeSettings {
   sleep: Sleep;
   random: Random;
   logger: VismaLogger;
+  /** Where this exchanger's attempts go; named on every event. */
+  service: VismaService;
+  onEvent: VismaObserver;
   guard: AttemptGuard;
   budget: RetryBudget;
   closeSignal: AbortSignal;
@@ -65,11 +70,15 @@ export class Exchanger {
       const startedAt = now();
       try {
         response = await this.settings.guard.run(info, () => this.attempt(request, call, meta));
-        logger.debug('visma attempt answered', { operation: meta.operation, attempt, status: response.status, ms: now() - startedAt });
+        const durationMs = now() - startedAt;
+        logger.debug('visma attempt answered', { operation: meta.operation, attempt, status: response.status, ms: durationMs });
+        this.emit({ type: 'answered', service: this.settings.service, route: meta.route, attempt, status: response.status, durationMs });
       } catch (error) {
         if (!isVismaError(error)) throw error;
         failure = error;
-        logger.debug('visma attempt failed', { operation: meta.operation, attempt, error: error.name, ms: now() - startedAt });
+        const durationMs = now() - startedAt;
+        logger.debug('visma attempt failed', { operation: meta.operation, attempt, error: error.name, ms: durationMs });
+        this.emit({ type: 'failed', service: this.settings.service, route: meta.route, attempt, error: error.name, durationMs });
       }
 
       const delay = this.retryDelay(response, failure, attempt, call, meta);
@@ -83,7 +92,21 @@ export class Exchanger {
         ...(response === undefined ? { reason: failureReasons.get(failure as VismaError) } : { status: response.status }),
         delayMs: delay,
       });
+      this.emit({ type: 'retry', service: this.settings.service, route: meta.route, attempt, delayMs: delay });
       await this.settings.sleep(delay, anySignal(this.settings.closeSignal, call.callerSignal));
+    }
+  }
+
+  /** An observer is someone else's code: if it throws, the call goes on and the log says so. */
+  private emit(event: VismaEvent): void {
+    try {
+      this.settings.onEvent(event);
+    } catch (error) {
+      this.settings.logger.warn('visma event observer failed', {
+        event: event.type,
+        route: event.route,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
     }
   }
 

@@ -2,6 +2,7 @@ import { HTTP_TRANSPORTS, type FetchLike, type HttpTransport } from './http';
 import {
   PASS_THROUGH_GUARD,
   SEND_ONCE,
+  IGNORE_EVENTS,
   SILENT_LOGGER,
   UNLIMITED_RETRY_BUDGET,
   type AttemptGuard,
@@ -9,6 +10,7 @@ import {
   type RetryBudget,
   type SharedTokenStore,
   type VismaLogger,
+  type VismaObserver,
 } from './seams';
 import { isValidTimeZone } from './mapping/time';
 
@@ -88,6 +90,8 @@ export interface VismaClientOptions {
   sleep: Sleep;
   random: Random;
   logger: VismaLogger;
+  /** Every attempt and retry as a typed event (metrics count these, never log lines). None by default. */
+  onEvent: VismaObserver;
   attemptGuard: AttemptGuard;
   retryBudget: RetryBudget;
   createStrategy: CreateStrategy;
@@ -141,6 +145,7 @@ const KNOWN_OPTIONS = new Set([
   'sleep',
   'random',
   'logger',
+  'onEvent',
   'attemptGuard',
   'retryBudget',
   'createStrategy',
@@ -191,6 +196,7 @@ function validate(config: unknown): VismaClientOptions {
     sleep: (getOptionalFunction(config, 'sleep') as Sleep | undefined) ?? defaultSleep,
     random: (getOptionalFunction(config, 'random') as Random | undefined) ?? Math.random,
     logger: getOptionalObject<VismaLogger>(config, 'logger', ['debug', 'warn']) ?? SILENT_LOGGER,
+    onEvent: (getOptionalFunction(config, 'onEvent') as VismaObserver | undefined) ?? IGNORE_EVENTS,
     attemptGuard: getOptionalObject<AttemptGuard>(config, 'attemptGuard', ['run']) ?? PASS_THROUGH_GUARD,
     retryBudget: getOptionalObject<RetryBudget>(config, 'retryBudget', ['tryAcquireRetry', 'recordAttempt']) ?? UNLIMITED_RETRY_BUDGET,
     createStrategy: getOptionalObject<CreateStrategy>(config, 'createStrategy', ['create']) ?? SEND_ONCE,

@@ -63,6 +63,51 @@ export const SEND_ONCE: CreateStrategy = {
   create: (draft, options, send) => send(draft, options),
 };
 
+/** Which service an exchange went to: Visma's API, or Visma Connect for a token. */
+export type VismaService = 'api' | 'token';
+
+interface VismaEventBase {
+  service: VismaService;
+  /**
+   * `METHOD /template`, such as `GET /v1/customerinvoice/{referenceNumber}`: one value a route,
+   * never one an invoice or customer. A token request's is `POST` and the token URL's path.
+   */
+  route: string;
+  /** 1-based, as in `AttemptInfo`. */
+  attempt: number;
+}
+
+/** One HTTP attempt got an answer, whatever its status. */
+export interface AttemptAnsweredEvent extends VismaEventBase {
+  type: 'answered';
+  status: number;
+  durationMs: number;
+}
+
+/** One HTTP attempt got no answer (or a guard refused it): `error` is the VismaError's name. */
+export interface AttemptFailedEvent extends VismaEventBase {
+  type: 'failed';
+  error: string;
+  durationMs: number;
+}
+
+/** The attempt numbered `attempt` is followed by another after `delayMs`. */
+export interface RetryEvent extends VismaEventBase {
+  type: 'retry';
+  delayMs: number;
+}
+
+/**
+ * What the client reports as it works, for metrics and other counters: typed facts, so that
+ * nothing has to read log text (rewording a log line must not change what is counted).
+ */
+export type VismaEvent = AttemptAnsweredEvent | AttemptFailedEvent | RetryEvent;
+
+/** Receives every `VismaEvent`, synchronously; one that throws is logged and never fails a call. */
+export type VismaObserver = (event: VismaEvent) => void;
+
+export const IGNORE_EVENTS: VismaObserver = () => undefined;
+
 /** Structured, secret-free log lines. The default logger drops everything. */
 export interface VismaLogger {
   debug(message: string, fields?: Record<string, unknown>): void;

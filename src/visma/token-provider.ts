@@ -183,7 +183,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
         body,
       },
       { deadline: now() + requestBudgetMs, callerSignal: undefined },
-      { operation: this.operation, idempotent: true },
+      // The token URL's path names no one: it is its own route.
+      { operation: this.operation, route: this.operation, idempotent: true },
     );
     if (response.status !== 200) {
       throw this.refusal(response.status, response.body, response.headers);

@@ -1,18 +1,5 @@
-import { GatewayMetrics, MAX_OPERATION_NAMES, routeTemplate } from '../../../src/server/metrics';
-
-describe('routeTemplate', () => {
-  it.each([
-    ['GET /v1/customerinvoice', 'GET /v1/customerinvoice'],
-    ['POST /v2/customerinvoice', 'POST /v2/customerinvoice'],
-    ['GET /v1/customerinvoice/003547', 'GET /v1/customerinvoice/{referenceNumber}'],
-    ['PUT /v1/customerinvoice/b64(MDAz)', 'PUT /v1/customerinvoice/{referenceNumber}'],
-    ['POST /v1/customerinvoice/003547/action/release', 'POST /v1/customerinvoice/{referenceNumber}/action/release'],
-    ['GET /v1/customer/10000', 'GET /v1/customer/{number}'],
-    ['GET /v1/something/else', 'GET (other)'],
-  ])('names %s as %s', (operation, route) => {
-    expect(routeTemplate(operation)).toBe(route);
-  });
-});
+import { GatewayMetrics, MAX_OPERATION_NAMES } from '../../../src/server/metrics';
+import { FakeClock, FakeUpstream, clientFor, ok } from '../visma/helpers/fake-upstream';
 
 describe('GatewayMetrics', () => {
   it('keeps at most MAX_OPERATION_NAMES operation names and counts the rest as "(other)"', async () => {
@@ -28,22 +15,52 @@ describe('GatewayMetrics', () => {
     expect(text).toContain('graphql_operations_total{operation_name="(other)",operation_type="query",outcome="success"} 1');
   });
 
-  it('reads attempts, failures, retries and token requests off the Visma client log lines, and still forwards them', async () => {
-    const metrics = new GatewayMetrics({ tokenPath: '/connect/token' });
-    const forwarded: string[] = [];
-    const logger = metrics.observeVisma({ debug: (message) => forwarded.push(message), warn: (message) => forwarded.push(message) });
-    logger.debug('visma attempt answered', { operation: 'POST /connect/token', attempt: 1, status: 200, ms: 12 });
-    logger.debug('visma attempt failed', { operation: 'GET /v1/customer/1', attempt: 1, error: 'VismaTimeoutError', ms: 10_000 });
-    logger.warn('visma retry', { operation: 'GET /v1/customer/1', attempt: 1, reason: 'timeout', delayMs: 100 });
-    logger.debug('visma attempt answered', { operation: 'GET /v1/customer/1', attempt: 2, status: 200, ms: 30 });
+  it("counts attempts, failures, retries and token requests from the Visma client's events", async () => {
+    const metrics = new GatewayMetrics();
+    const route = 'GET /v1/customer/{number}';
+    metrics.observeVisma({ type: 'answered', service: 'token', route: 'POST /connect/token', attempt: 1, status: 200, durationMs: 12 });
+    metrics.observeVisma({ type: 'failed', service: 'api', route, attempt: 1, error: 'VismaTimeoutError', durationMs: 10_000 });
+    metrics.observeVisma({ type: 'retry', service: 'api', route, attempt: 1, delayMs: 100 });
+    metrics.observeVisma({ type: 'answered', service: 'api', route, attempt: 2, status: 200, durationMs: 30 });
     const text = (await metrics.exposition()).body;
-    expect(forwarded).toEqual(['visma attempt answered', 'visma attempt failed', 'visma retry', 'visma attempt answered']);
     expect(text).toContain('visma_token_requests_total{status="200"} 1');
     expect(text).toContain('visma_requests_total{route="GET /v1/customer/{number}",status="error:VismaTimeoutError"} 1');
     expect(text).toContain('visma_requests_total{route="GET /v1/customer/{number}",status="200"} 1');
     expect(text).toContain('visma_retries_total{route="GET /v1/customer/{number}"} 1');
     expect(text).toContain('visma_request_duration_seconds_count{route="GET /v1/customer/{number}"} 2');
     expect(text).not.toContain('route="POST /connect/token"');
+  });
+
+  it('counts a token request that got no answer as error:<kind>, and its retry under the token route', async () => {
+    const metrics = new GatewayMetrics();
+    const route = 'POST /connect/token';
+    metrics.observeVisma({ type: 'failed', service: 'token', route, attempt: 1, error: 'VismaUnavailableError', durationMs: 3 });
+    metrics.observeVisma({ type: 'retry', service: 'token', route, attempt: 1, delayMs: 100 });
+    const text = (await metrics.exposition()).body;
+    expect(text).toContain('visma_token_requests_total{status="error:VismaUnavailableError"} 1');
+    expect(text).toContain('visma_retries_total{route="POST /connect/token"} 1');
+  });
+
+  it("counts the same whether the client's log lines are kept or dropped: nothing is read off log text", async () => {
+    const counted = async (logger: { debug: (message: string) => void; warn: (message: string) => void }): Promise<string> => {
+      const metrics = new GatewayMetrics();
+      const upstream = new FakeUpstream((_request, index) => (index === 0 ? { status: 503 } : ok()));
+      const client = clientFor(upstream, new FakeClock(), { logger, onEvent: metrics.observeVisma });
+      await client.getInvoice('000123');
+      return (await metrics.exposition()).body;
+    };
+    const silent = await counted({ debug: () => undefined, warn: () => undefined });
+    const lines: string[] = [];
+    const logged = await counted({ debug: (message) => void lines.push(message), warn: (message) => void lines.push(message) });
+
+    expect(lines.length).toBeGreaterThan(0);
+    for (const text of [silent, logged]) {
+      expect(text).toContain('visma_token_requests_total{status="200"} 1');
+      expect(text).toContain('visma_requests_total{route="GET /v1/customerinvoice/{referenceNumber}",status="503"} 1');
+      expect(text).toContain('visma_requests_total{route="GET /v1/customerinvoice/{referenceNumber}",status="200"} 1');
+      expect(text).toContain('visma_retries_total{route="GET /v1/customerinvoice/{referenceNumber}"} 1');
+      expect(text).toContain('visma_request_duration_seconds_count{route="GET /v1/customerinvoice/{referenceNumber}"} 2');
+    }
   });
 
   it('reports the rate-limit gauges as NaN until Visma has reported a budget', async () => {
