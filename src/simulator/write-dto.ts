@@ -170,8 +170,11 @@ export interface BodyDate {
   ms: number;
 }
 
-/** A validated, unwrapped value. `null` only where the wrapper admits it (strings and Nullable<T>). */
-export type Value = string | number | boolean | Dec | BodyDate | null | Operation | Segment[] | Fields | Fields[];
+/**
+ * A validated, unwrapped value. `null` only where the wrapper admits it (strings and Nullable<T>).
+ * A line's `operation` is a string holding one of the three Operation names.
+ */
+export type Value = string | number | boolean | Dec | BodyDate | null | Segment[] | Fields | Fields[];
 
 export interface Segment {
   segmentId: number;
@@ -218,7 +221,7 @@ class Parser {
     const fields: Fields = new Map();
     for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
       // ASP.NET binds member names case-insensitively; the simulator keeps the spec's spelling.
-      const name = Object.keys(table).find((k) => k.toLowerCase() === key.toLowerCase());
+      const name = Object.keys(table).find((known) => known.toLowerCase() === key.toLowerCase());
       const fieldPath = path ? `${path}.${key}` : key;
       if (name === undefined) {
         if (this.rejectUnknown) throw new WriteDtoError(`Unknown field '${fieldPath}'.`);
@@ -298,7 +301,7 @@ class Parser {
     const wrapper = raw as Record<string, unknown>;
     const keys = Object.keys(wrapper);
     if (!keys.includes('value')) throw new WriteDtoError(`${path} must be wrapped as {"value": ${expect}}, but has no "value".`);
-    const extra = keys.filter((k) => k !== 'value');
+    const extra = keys.filter((key) => key !== 'value');
     if (extra.length > 0 && this.rejectUnknown) throw new WriteDtoError(`Unknown field '${path}.${extra[0]}'.`);
     return wrapper.value;
   }
@@ -317,10 +320,10 @@ class Parser {
       case 'decimal':
       case 'nullableDecimal': {
         if (typeof value !== 'number') return bad();
-        const d = decFromNumber(value);
+        const amount = decFromNumber(value);
         // .NET's decimal holds magnitudes below about 7.9e28; larger numbers fail to bind.
-        if (d === null || Math.abs(value) >= 7.9e28) return bad();
-        return d;
+        if (amount === null || Math.abs(value) >= 7.9e28) return bad();
+        return amount;
       }
       case 'int32':
       case 'nullableInt32':

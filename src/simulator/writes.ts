@@ -29,19 +29,27 @@ import { isReleased, recompute, type InvoiceRecord, type LineRecord } from './in
 import { etagOf, TASK_IDS, timeStampOf } from './render';
 import { blankInvoice, itemPriceIn, newLine } from './seed';
 import type { RequestContext } from './server';
-import { parseWriteDto, WriteDtoError, type BodyDate, type Fields, type Segment, type Value } from './write-dto';
+import { parseWriteDto, WriteDtoError, type BodyDate, type Fields, type Operation, type Segment, type Value } from './write-dto';
 
 /** A business-rule failure; becomes `{"message":"VismaId: …. <operation> Error: <detail>"}`. */
 class RuleError extends Error {}
 
-const str = (v: Value | undefined): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const date = (v: Value | undefined): BodyDate | null => (v !== null && typeof v === 'object' && 'date' in v ? v : null);
-const decimal = (v: Value | undefined): Dec | null => (typeof v === 'bigint' ? v : null);
+const str = (value: Value | undefined): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const date = (value: Value | undefined): BodyDate | null => (value !== null && typeof value === 'object' && 'date' in value ? value : null);
+const decimal = (value: Value | undefined): Dec | null => (typeof value === 'bigint' ? value : null);
+/** The company-local day of a sent date; a date sent as null clears the field. */
+const dayOrNull = (value: Value): string | null => date(value)?.date ?? null;
 
 function lookup<T>(map: ReadonlyMap<string, T>, value: string, what: string): T {
   const found = map.get(value);
   if (found === undefined) throw new RuleError(`${what} '${value}' cannot be found in the system.`);
   return found;
+}
+
+/** A reference that may be cleared: null or an empty string clears it, anything else must exist. */
+function optionalLookup<T, K extends keyof T>(map: ReadonlyMap<string, T>, value: Value, what: string, key: K): T[K] | null {
+  const text = str(value);
+  return text === null ? null : lookup(map, text, what)[key];
 }
 
 function customerFor(number: string): DemoCustomer {
@@ -63,17 +71,27 @@ function financialPeriodFromWrite(text: string): string {
 
 function checkSegments(segments: Segment[]): { segmentId: number; value: string }[] {
   const seen = new Set<number>();
-  return segments.map((s) => {
-    const segment = SEGMENT_BY_ID.get(s.segmentId);
-    if (!segment) throw new RuleError(`Subaccount segment ${s.segmentId} does not exist.`);
-    if (seen.has(s.segmentId)) throw new RuleError(`Subaccount segment ${s.segmentId} is given twice.`);
-    seen.add(s.segmentId);
-    if (!new RegExp(`^\\d{${segment.length}}$`).test(s.segmentValue)) {
-      throw new RuleError(`${segment.description} '${s.segmentValue}' of Subaccount does not exist.`);
+  return segments.map((sent) => {
+    const segment = SEGMENT_BY_ID.get(sent.segmentId);
+    if (!segment) throw new RuleError(`Subaccount segment ${sent.segmentId} does not exist.`);
+    if (seen.has(sent.segmentId)) throw new RuleError(`Subaccount segment ${sent.segmentId} is given twice.`);
+    seen.add(sent.segmentId);
+    if (!new RegExp(`^\\d{${segment.length}}$`).test(sent.segmentValue)) {
+      throw new RuleError(`${segment.description} '${sent.segmentValue}' of Subaccount does not exist.`);
     }
-    return { segmentId: s.segmentId, value: s.segmentValue };
+    return { segmentId: sent.segmentId, value: sent.segmentValue };
   });
 }
+
+/** For fields another step applies: the line's inventoryNumber and operation, the header's customer and lines. */
+const handledElsewhere = (): void => undefined;
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+// ---------------------------------------------------------------------------------------------
+
+/** How one sent field changes a line; `fields` is the whole sent line, for fields that depend on each other. */
+type LineFieldSetter = (line: LineRecord, value: Value, fields: Fields) => void;
 
 function applyItemDefaults(line: LineRecord, inventoryNumber: string, currencyId: string): void {
   const item = lookup(ITEM_BY_NUMBER, inventoryNumber, 'Inventory item');
@@ -87,190 +105,210 @@ function applyItemDefaults(line: LineRecord, inventoryNumber: string, currencyId
   line.lineType = item.lineType;
 }
 
-/** Applies the sent fields of one line. Item defaults come first, so explicit fields win over them. */
-function applyLineFields(line: LineRecord, f: Fields, currencyId: string): void {
-  const inventoryNumber = f.get('inventoryNumber');
-  if (inventoryNumber !== undefined) {
-    const number = str(inventoryNumber);
-    if (number === null) {
-      line.inventoryNumber = null;
-      line.lineType = 'MI';
-    } else {
-      applyItemDefaults(line, number, currencyId);
-    }
-  }
-  for (const [name, value] of f) {
-    switch (name) {
-      case 'operation':
-      case 'lineNumber':
-      case 'inventoryNumber':
-        break;
-      case 'description':
-        line.description = value as string | null;
-        break;
-      case 'quantity':
-        line.quantity = value as Dec;
-        break;
-      case 'unitPriceInCurrency':
-        line.unitPriceInCurrency = value as Dec;
-        break;
-      case 'manualAmountInCurrency':
-        line.manualAmountInCurrency = value as Dec;
-        break;
-      case 'uom': {
-        const uom = str(value);
-        if (line.inventoryNumber !== null && uom !== null) {
-          const item = ITEM_BY_NUMBER.get(line.inventoryNumber);
-          if (item && item.uom.toUpperCase() !== uom.toUpperCase()) {
-            throw new RuleError(`Unit of measure '${uom}' is not defined for inventory item '${item.number}'.`);
-          }
-        }
-        line.uom = uom === null ? line.uom : uom.toUpperCase();
-        break;
-      }
-      case 'accountNumber':
-        line.accountNumber = lookup(ACCOUNT_BY_NUMBER, str(value) ?? '', 'Account').number;
-        break;
-      case 'vatCodeId':
-        line.vatCodeId = lookup(VAT_BY_ID, str(value) ?? '', 'VAT category').id;
-        break;
-      case 'discountPercent': {
-        const pct = value as Dec;
-        if (pct < ZERO || pct > fromInt(100)) throw new RuleError('discountPercent must be between 0 and 100.');
-        line.discountPercent = pct;
-        if (!f.has('discountAmountInCurrency')) line.manualDiscount = false;
-        break;
-      }
-      case 'discountAmountInCurrency':
-        line.discountAmountInCurrency = value as Dec;
-        // A typed amount wins unless a percent came in the same body (then the percent rules).
-        if (!f.has('discountPercent')) line.manualDiscount = true;
-        break;
-      case 'manualDiscount':
-        line.manualDiscount = value as boolean;
-        break;
-      case 'discountCode':
-        line.discountCode = str(value);
-        break;
-      case 'subaccount':
-        line.subaccount = checkSegments(value as Segment[]);
-        break;
-      case 'branchNumber': {
-        const b = str(value);
-        line.branchNumber = b === null ? null : lookup(BRANCH_BY_NUMBER, b, 'Branch').number;
-        break;
-      }
-      case 'taskId': {
-        const t = str(value);
-        if (t !== null && !TASK_IDS.has(t)) throw new RuleError(`Project task '${t}' cannot be found in the system.`);
-        line.taskId = t;
-        break;
-      }
-      case 'salesperson': {
-        const s = str(value);
-        line.salesperson = s === null ? null : lookup(SALESPERSON_BY_ID, s, 'Salesperson').id;
-        break;
-      }
-      case 'itemType':
-        line.itemType = value as LineRecord['itemType'];
-        break;
-      case 'typeOfWork':
-        line.typeOfWork = str(value);
-        break;
-      case 'domesticServicesDeductible':
-        line.isRotRutDeductible = value === true;
-        break;
-      case 'startDate':
-        line.startDate = date(value)?.date ?? null;
-        break;
-      case 'endDate':
-        line.endDate = date(value)?.date ?? null;
-        break;
-      case 'termStartDate':
-        line.termStartDate = date(value)?.date ?? null;
-        break;
-      case 'termEndDate':
-        line.termEndDate = date(value)?.date ?? null;
-        break;
-      case 'deferralSchedule':
-        line.deferralSchedule = value as number;
-        break;
-      case 'deferralCode':
-        line.deferralCode = str(value);
-        break;
-      case 'note':
-        line.note = str(value);
-        break;
-      default:
-        throw new Error(`unhandled line field ${name}`);
-    }
+/** An item fills the line's defaults; clearing the item turns the line into a description-only line. */
+function applyInventoryNumber(line: LineRecord, fields: Fields, currencyId: string): void {
+  const inventoryNumber = fields.get('inventoryNumber');
+  if (inventoryNumber === undefined) return;
+  const number = str(inventoryNumber);
+  if (number === null) {
+    line.inventoryNumber = null;
+    line.lineType = 'MI';
+  } else {
+    applyItemDefaults(line, number, currencyId);
   }
 }
 
-function insertLine(inv: InvoiceRecord, f: Fields, path: string): void {
-  if (str(f.get('inventoryNumber')) === null && str(f.get('description')) === null) {
+function setUom(line: LineRecord, value: Value): void {
+  const uom = str(value);
+  if (line.inventoryNumber !== null && uom !== null) {
+    const item = ITEM_BY_NUMBER.get(line.inventoryNumber);
+    if (item && item.uom.toUpperCase() !== uom.toUpperCase()) {
+      throw new RuleError(`Unit of measure '${uom}' is not defined for inventory item '${item.number}'.`);
+    }
+  }
+  line.uom = uom === null ? line.uom : uom.toUpperCase();
+}
+
+function setDiscountPercent(line: LineRecord, value: Value, fields: Fields): void {
+  const percent = value as Dec;
+  if (percent < ZERO || percent > fromInt(100)) throw new RuleError('discountPercent must be between 0 and 100.');
+  line.discountPercent = percent;
+  if (!fields.has('discountAmountInCurrency')) line.manualDiscount = false;
+}
+
+function setDiscountAmount(line: LineRecord, value: Value, fields: Fields): void {
+  line.discountAmountInCurrency = value as Dec;
+  // A typed amount wins unless a percent came in the same body (then the percent rules).
+  if (!fields.has('discountPercent')) line.manualDiscount = true;
+}
+
+function setTaskId(line: LineRecord, value: Value): void {
+  const taskId = str(value);
+  if (taskId !== null && !TASK_IDS.has(taskId)) throw new RuleError(`Project task '${taskId}' cannot be found in the system.`);
+  line.taskId = taskId;
+}
+
+const LINE_FIELD_SETTERS: ReadonlyMap<string, LineFieldSetter> = new Map(
+  Object.entries<LineFieldSetter>({
+    operation: handledElsewhere,
+    lineNumber: handledElsewhere,
+    inventoryNumber: handledElsewhere,
+    description: (line, value) => {
+      line.description = value as string | null;
+    },
+    quantity: (line, value) => {
+      line.quantity = value as Dec;
+    },
+    unitPriceInCurrency: (line, value) => {
+      line.unitPriceInCurrency = value as Dec;
+    },
+    manualAmountInCurrency: (line, value) => {
+      line.manualAmountInCurrency = value as Dec;
+    },
+    uom: setUom,
+    accountNumber: (line, value) => {
+      line.accountNumber = lookup(ACCOUNT_BY_NUMBER, str(value) ?? '', 'Account').number;
+    },
+    vatCodeId: (line, value) => {
+      line.vatCodeId = lookup(VAT_BY_ID, str(value) ?? '', 'VAT category').id;
+    },
+    discountPercent: setDiscountPercent,
+    discountAmountInCurrency: setDiscountAmount,
+    manualDiscount: (line, value) => {
+      line.manualDiscount = value as boolean;
+    },
+    discountCode: (line, value) => {
+      line.discountCode = str(value);
+    },
+    subaccount: (line, value) => {
+      line.subaccount = checkSegments(value as Segment[]);
+    },
+    branchNumber: (line, value) => {
+      line.branchNumber = optionalLookup(BRANCH_BY_NUMBER, value, 'Branch', 'number');
+    },
+    taskId: setTaskId,
+    salesperson: (line, value) => {
+      line.salesperson = optionalLookup(SALESPERSON_BY_ID, value, 'Salesperson', 'id');
+    },
+    itemType: (line, value) => {
+      line.itemType = value as LineRecord['itemType'];
+    },
+    typeOfWork: (line, value) => {
+      line.typeOfWork = str(value);
+    },
+    domesticServicesDeductible: (line, value) => {
+      line.isRotRutDeductible = value === true;
+    },
+    startDate: (line, value) => {
+      line.startDate = dayOrNull(value);
+    },
+    endDate: (line, value) => {
+      line.endDate = dayOrNull(value);
+    },
+    termStartDate: (line, value) => {
+      line.termStartDate = dayOrNull(value);
+    },
+    termEndDate: (line, value) => {
+      line.termEndDate = dayOrNull(value);
+    },
+    deferralSchedule: (line, value) => {
+      line.deferralSchedule = value as number;
+    },
+    deferralCode: (line, value) => {
+      line.deferralCode = str(value);
+    },
+    note: (line, value) => {
+      line.note = str(value);
+    },
+  }),
+);
+
+/** Applies the sent fields of one line. Item defaults come first, so explicit fields win over them. */
+function applyLineFields(line: LineRecord, fields: Fields, currencyId: string): void {
+  applyInventoryNumber(line, fields, currencyId);
+  for (const [name, value] of fields) {
+    const setter = LINE_FIELD_SETTERS.get(name);
+    if (setter === undefined) throw new Error(`unhandled line field ${name}`);
+    setter(line, value, fields);
+  }
+}
+
+function insertLine(inv: InvoiceRecord, fields: Fields, path: string): void {
+  if (str(fields.get('inventoryNumber')) === null && str(fields.get('description')) === null) {
     // FORUM-LINE: a line needs an inventory item or at least a description.
     throw new RuleError(`${path}: a line needs an inventoryNumber or a description.`);
   }
   // Insert always appends with the next number; a supplied lineNumber is ignored (CONTRACT §8.6).
-  const lineNumber = inv.lines.reduce((max, l) => Math.max(max, l.lineNumber), 0) + 1;
+  const lineNumber = inv.lines.reduce((max, line) => Math.max(max, line.lineNumber), 0) + 1;
   const line = newLine(lineNumber, {
     accountNumber: DEFAULT_SALES_ACCOUNT,
     vatCodeId: DEFAULT_VAT_CODE,
     lineType: 'MI',
     branchNumber: inv.branchNumber,
   });
-  applyLineFields(line, f, inv.currencyId);
+  applyLineFields(line, fields, inv.currencyId);
   inv.lines.push(line);
 }
 
-function applyLines(inv: InvoiceRecord, lines: Fields[], creating: boolean): void {
-  lines.forEach((f, index) => {
-    const path = `invoiceLines[${index}]`;
-    const operation = f.get('operation');
-    if (operation === undefined) throw new RuleError(`${path}.operation is required (Insert, Update or Delete).`);
-    if (operation === 'Insert') {
-      insertLine(inv, f, path);
-      return;
-    }
-    if (creating) throw new RuleError(`${path}: only Insert is possible on a new invoice, received ${String(operation)}.`);
-    const lineNumber = f.get('lineNumber');
-    if (typeof lineNumber !== 'number') throw new RuleError(`${path}.lineNumber is required for ${String(operation)}.`);
-    const position = inv.lines.findIndex((l) => l.lineNumber === lineNumber);
-    if (position < 0) throw new RuleError(`${path}: line ${lineNumber} does not exist on invoice ${inv.referenceNumber}.`);
-    if (operation === 'Delete') inv.lines.splice(position, 1);
-    else applyLineFields(inv.lines[position] as LineRecord, f, inv.currencyId);
-  });
+/** One entry of `invoiceLines`: Insert appends; Update and Delete name an existing line by number. */
+function applyLine(inv: InvoiceRecord, fields: Fields, index: number, creating: boolean): void {
+  const path = `invoiceLines[${index}]`;
+  // The write DTO's parser admits only the three operation names.
+  const operation = fields.get('operation') as Operation | undefined;
+  if (operation === undefined) throw new RuleError(`${path}.operation is required (Insert, Update or Delete).`);
+  if (operation === 'Insert') {
+    insertLine(inv, fields, path);
+    return;
+  }
+  if (creating) throw new RuleError(`${path}: only Insert is possible on a new invoice, received ${operation}.`);
+  const lineNumber = fields.get('lineNumber');
+  if (typeof lineNumber !== 'number') throw new RuleError(`${path}.lineNumber is required for ${operation}.`);
+  const position = inv.lines.findIndex((line) => line.lineNumber === lineNumber);
+  if (position < 0) throw new RuleError(`${path}: line ${lineNumber} does not exist on invoice ${inv.referenceNumber}.`);
+  if (operation === 'Delete') inv.lines.splice(position, 1);
+  else applyLineFields(inv.lines[position] as LineRecord, fields, inv.currencyId);
 }
 
-function applyAddress(inv: InvoiceRecord, f: Fields): void {
-  const a = inv.invoiceAddress;
-  for (const [name, value] of f) {
+function applyLines(inv: InvoiceRecord, lines: Fields[], creating: boolean): void {
+  lines.forEach((fields, index) => applyLine(inv, fields, index, creating));
+}
+
+function sentLines(fields: Fields): Fields[] {
+  return (fields.get('invoiceLines') as Fields[] | undefined) ?? [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header
+// ---------------------------------------------------------------------------------------------
+
+function applyAddress(inv: InvoiceRecord, fields: Fields): void {
+  const address = inv.invoiceAddress;
+  for (const [name, value] of fields) {
     const text = value as string | null;
     switch (name) {
       case 'overrideAddress':
-        a.overrideAddress = value === true;
+        address.overrideAddress = value === true;
         break;
       case 'addressLine1':
-        a.addressLine1 = text;
+        address.addressLine1 = text;
         break;
       case 'addressLine2':
-        a.addressLine2 = text;
+        address.addressLine2 = text;
         break;
       case 'addressLine3':
-        a.addressLine3 = text;
+        address.addressLine3 = text;
         break;
       case 'postalCode':
-        a.postalCode = text;
+        address.postalCode = text;
         break;
       case 'city':
-        a.city = text;
+        address.city = text;
         break;
       case 'county':
-        a.county = text;
+        address.county = text;
         break;
       case 'countryId':
-        a.countryId = text === null || text === '' ? null : lookup(COUNTRY_BY_ID, text, 'Country').id;
+        address.countryId = text === null || text === '' ? null : lookup(COUNTRY_BY_ID, text, 'Country').id;
         break;
       default:
         throw new Error(`unhandled address field ${name}`);
@@ -278,25 +316,25 @@ function applyAddress(inv: InvoiceRecord, f: Fields): void {
   }
 }
 
-function applyContact(inv: InvoiceRecord, f: Fields): void {
-  const c = inv.invoiceContact;
-  for (const [name, value] of f) {
+function applyContact(inv: InvoiceRecord, fields: Fields): void {
+  const contact = inv.invoiceContact;
+  for (const [name, value] of fields) {
     const text = value as string | null;
     switch (name) {
       case 'overrideContact':
-        c.overrideContact = value === true;
+        contact.overrideContact = value === true;
         break;
       case 'name':
-        c.businessName = text;
+        contact.businessName = text;
         break;
       case 'attention':
-        c.attention = text;
+        contact.attention = text;
         break;
       case 'email':
-        c.email = text;
+        contact.email = text;
         break;
       case 'phone1':
-        c.phone1 = text;
+        contact.phone1 = text;
         break;
       default:
         throw new Error(`unhandled contact field ${name}`);
@@ -304,197 +342,202 @@ function applyContact(inv: InvoiceRecord, f: Fields): void {
   }
 }
 
+/** A new document date moves the cash discount date and both periods with it. */
+function applyDocumentDate(inv: InvoiceRecord, fields: Fields): boolean {
+  const documentDate = date(fields.get('documentDate'));
+  if (!documentDate) return false;
+  inv.documentDate = documentDate.date;
+  inv.cashDiscountDate = documentDate.date;
+  inv.postPeriod = periodOf(documentDate.date);
+  inv.financialPeriod = periodOf(documentDate.date);
+  return true;
+}
+
+function applyCurrency(inv: InvoiceRecord, fields: Fields): void {
+  const currencyId = fields.get('currencyId');
+  if (currencyId === undefined) return;
+  const currency = lookup(CURRENCY_BY_ID, str(currencyId) ?? '', 'Currency');
+  inv.currencyId = currency.id;
+  inv.exchangeRate = currency.rate;
+}
+
+function applyCreditTerms(inv: InvoiceRecord, fields: Fields): boolean {
+  const terms = fields.get('creditTermsId');
+  if (terms === undefined) return false;
+  inv.creditTermsId = lookup(TERMS_BY_ID, str(terms) ?? '', 'Credit terms').id;
+  return true;
+}
+
+/** How one sent header field changes the invoice; `name` is the field's name as the DTO spells it. */
+type HeaderFieldSetter = (inv: InvoiceRecord, value: Value, name: string) => void;
+
+/** Accepted by the DTO, not kept by the simulator. */
+const acceptedNotStored = (): void => undefined;
+
+/** Free-text header fields stored under the same name; an empty string clears them. */
+type HeaderTextField =
+  | 'invoiceText'
+  | 'note'
+  | 'externalReference'
+  | 'paymentReference'
+  | 'customerRefNumber'
+  | 'customerProject'
+  | 'accountingCostRef'
+  | 'originatorDocRef'
+  | 'contractDocRef'
+  | 'cashAccount';
+const HEADER_TEXT_FIELDS: readonly HeaderTextField[] = [
+  'invoiceText',
+  'note',
+  'externalReference',
+  'paymentReference',
+  'customerRefNumber',
+  'customerProject',
+  'accountingCostRef',
+  'originatorDocRef',
+  'contractDocRef',
+  'cashAccount',
+];
+/** Header dates that a null clears. */
+const HEADER_OPTIONAL_DATES = ['cashDiscountDate', 'origInvoiceDate', 'startDate', 'endDate'] as const;
+const HEADER_BOOLEANS = ['dontPrint', 'dontEmail', 'revoked', 'excludeDebtCollection'] as const;
+const DEBT_COLLECTION_KEYS = {
+  debtCollectionCaseNbr: 'caseNumber',
+  debtCollectionCaseStatus: 'caseStatus',
+  debtCollectionCaseType: 'caseType',
+  debtCollectionCaseUrl: 'caseUrl',
+} as const;
+
+/** VAT is always computed from the lines; sent tax lines are checked, not applied. */
+function checkTaxDetails(value: Value): void {
+  for (const tax of value as Fields[]) {
+    const id = str(tax.get('taxId'));
+    if (id !== null) lookup(VAT_BY_ID, id, 'Tax');
+  }
+}
+
+function setExchangeRate(inv: InvoiceRecord, value: Value): void {
+  const rate = decimal(value) ?? ZERO;
+  if (rate <= ZERO) throw new RuleError('exchangeRate must be greater than 0.');
+  inv.exchangeRate = rate;
+}
+
+function setLocation(inv: InvoiceRecord, value: Value): void {
+  const locationId = str(value);
+  if (locationId !== null && locationId !== 'MAIN') throw new RuleError(`Location '${locationId}' cannot be found in the system.`);
+  inv.locationId = locationId;
+}
+
+/** The contact must be the customer's own; the DTO admits only an integer or null here. */
+function setContact(inv: InvoiceRecord, value: Value): void {
+  const contactId = value as number | null;
+  const customer = CUSTOMER_BY_NUMBER.get(inv.customerNumber);
+  if (contactId !== null && contactId !== customer?.contactId) {
+    throw new RuleError(`Contact '${contactId}' does not belong to customer '${inv.customerNumber}'.`);
+  }
+  inv.contactId = contactId;
+}
+
+/** The four case fields are one object on the invoice, null while every part is null. */
+function setDebtCollection(inv: InvoiceRecord, value: Value, name: string): void {
+  const debtCollection = inv.debtCollection ?? { caseNumber: null, caseType: null, caseStatus: null, caseUrl: null };
+  debtCollection[DEBT_COLLECTION_KEYS[name as keyof typeof DEBT_COLLECTION_KEYS]] = str(value);
+  inv.debtCollection = Object.values(debtCollection).every((part) => part === null) ? null : debtCollection;
+}
+
+const HEADER_FIELD_SETTERS: ReadonlyMap<string, HeaderFieldSetter> = new Map<string, HeaderFieldSetter>([
+  ...HEADER_TEXT_FIELDS.map((key): [string, HeaderFieldSetter] => [
+    key,
+    (inv, value) => {
+      inv[key] = str(value);
+    },
+  ]),
+  ...HEADER_OPTIONAL_DATES.map((key): [string, HeaderFieldSetter] => [
+    key,
+    (inv, value) => {
+      inv[key] = dayOrNull(value);
+    },
+  ]),
+  ...HEADER_BOOLEANS.map((key): [string, HeaderFieldSetter] => [
+    key,
+    (inv, value) => {
+      inv[key] = value as boolean;
+    },
+  ]),
+  ...Object.keys(DEBT_COLLECTION_KEYS).map((key): [string, HeaderFieldSetter] => [key, setDebtCollection]),
+  ...Object.entries<HeaderFieldSetter>({
+    documentDate: handledElsewhere,
+    currencyId: handledElsewhere,
+    creditTermsId: handledElsewhere,
+    customerNumber: handledElsewhere,
+    referenceNumber: handledElsewhere,
+    overrideNumberSeries: handledElsewhere,
+    hold: handledElsewhere,
+    invoiceLines: handledElsewhere,
+    consolidateInvoices: acceptedNotStored,
+    rotRutDetails: acceptedNotStored,
+    taxDetailLines: (_inv, value) => checkTaxDetails(value),
+    exchangeRate: setExchangeRate,
+    documentDueDate: (inv, value) => {
+      inv.documentDueDate = date(value)?.date ?? inv.documentDueDate;
+    },
+    postPeriod: (inv, value) => {
+      const text = str(value);
+      if (text !== null) inv.postPeriod = postPeriodFromWrite(text);
+    },
+    financialPeriod: (inv, value) => {
+      const text = str(value);
+      if (text !== null) inv.financialPeriod = financialPeriodFromWrite(text);
+    },
+    paymentMethodId: (inv, value) => {
+      inv.paymentMethodId = optionalLookup(PAYMENT_METHOD_BY_ID, value, 'Payment method', 'id');
+    },
+    customerVatZoneId: (inv, value) => {
+      inv.vatZoneId = optionalLookup(VAT_ZONE_BY_ID, value, 'VAT zone', 'id');
+    },
+    locationId: setLocation,
+    branchNumber: (inv, value) => {
+      inv.branchNumber = optionalLookup(BRANCH_BY_NUMBER, value, 'Branch', 'number');
+    },
+    project: (inv, value) => {
+      inv.projectId = optionalLookup(PROJECT_BY_ID, value, 'Project', 'id');
+    },
+    contact: setContact,
+    childCustomerNumber: (inv, value) => {
+      inv.childCustomerNumber = optionalLookup(CUSTOMER_BY_NUMBER, value, 'Customer', 'number');
+    },
+    salesperson: (inv, value) => {
+      inv.salesPersonId = optionalLookup(SALESPERSON_BY_ID, value, 'Salesperson', 'id');
+    },
+    salesPersonID: (inv, value) => {
+      inv.legacySalesPersonId = value as number;
+    },
+    sendToAutoInvoice: (inv, value) => {
+      inv.sendToAutoInvoice = value === true;
+    },
+    domesticServicesDeductibleDocument: (inv, value) => {
+      inv.isRotRutDeductible = value === true;
+    },
+    directDebitMandateId: (inv, value) => {
+      inv.directDebitMandateId = value as string | null;
+    },
+    billingAddress: (inv, value) => applyAddress(inv, value as Fields),
+    invoiceContact: (inv, value) => applyContact(inv, value as Fields),
+  }),
+]);
+
 /** Header fields other than customer, number, hold and lines. Derived dates follow unless sent. */
-function applyHeader(inv: InvoiceRecord, f: Fields): void {
-  const documentDate = date(f.get('documentDate'));
-  if (documentDate) {
-    inv.documentDate = documentDate.date;
-    inv.cashDiscountDate = documentDate.date;
-    inv.postPeriod = periodOf(documentDate.date);
-    inv.financialPeriod = periodOf(documentDate.date);
-  }
-  const currencyId = f.get('currencyId');
-  if (currencyId !== undefined) {
-    const currency = lookup(CURRENCY_BY_ID, str(currencyId) ?? '', 'Currency');
-    inv.currencyId = currency.id;
-    inv.exchangeRate = currency.rate;
-  }
-  const terms = f.get('creditTermsId');
-  if (terms !== undefined) inv.creditTermsId = lookup(TERMS_BY_ID, str(terms) ?? '', 'Credit terms').id;
-  if (documentDate || terms !== undefined) {
+function applyHeader(inv: InvoiceRecord, fields: Fields): void {
+  const documentDateSent = applyDocumentDate(inv, fields);
+  applyCurrency(inv, fields);
+  const termsSent = applyCreditTerms(inv, fields);
+  if (documentDateSent || termsSent) {
     inv.documentDueDate = addDays(inv.documentDate, TERMS_BY_ID.get(inv.creditTermsId)?.days ?? 30);
   }
-  for (const [name, value] of f) {
-    switch (name) {
-      case 'documentDate':
-      case 'currencyId':
-      case 'creditTermsId':
-      case 'customerNumber':
-      case 'referenceNumber':
-      case 'overrideNumberSeries':
-      case 'hold':
-      case 'invoiceLines':
-      case 'consolidateInvoices':
-        break;
-      case 'taxDetailLines':
-        // VAT is always computed from the lines; sent tax lines are checked, not applied.
-        for (const tax of value as Fields[]) {
-          const id = str(tax.get('taxId'));
-          if (id !== null) lookup(VAT_BY_ID, id, 'Tax');
-        }
-        break;
-      case 'rotRutDetails':
-        break;
-      case 'exchangeRate': {
-        const rate = decimal(value) ?? ZERO;
-        if (rate <= ZERO) throw new RuleError('exchangeRate must be greater than 0.');
-        inv.exchangeRate = rate;
-        break;
-      }
-      case 'documentDueDate':
-        inv.documentDueDate = date(value)?.date ?? inv.documentDueDate;
-        break;
-      case 'cashDiscountDate':
-        inv.cashDiscountDate = date(value)?.date ?? null;
-        break;
-      case 'origInvoiceDate':
-        inv.origInvoiceDate = date(value)?.date ?? null;
-        break;
-      case 'startDate':
-        inv.startDate = date(value)?.date ?? null;
-        break;
-      case 'endDate':
-        inv.endDate = date(value)?.date ?? null;
-        break;
-      case 'postPeriod':
-        if (str(value) !== null) inv.postPeriod = postPeriodFromWrite(str(value) ?? '');
-        break;
-      case 'financialPeriod':
-        if (str(value) !== null) inv.financialPeriod = financialPeriodFromWrite(str(value) ?? '');
-        break;
-      case 'paymentMethodId': {
-        const v = str(value);
-        inv.paymentMethodId = v === null ? null : lookup(PAYMENT_METHOD_BY_ID, v, 'Payment method').id;
-        break;
-      }
-      case 'customerVatZoneId': {
-        const v = str(value);
-        inv.vatZoneId = v === null ? null : lookup(VAT_ZONE_BY_ID, v, 'VAT zone').id;
-        break;
-      }
-      case 'locationId': {
-        const v = str(value);
-        if (v !== null && v !== 'MAIN') throw new RuleError(`Location '${v}' cannot be found in the system.`);
-        inv.locationId = v;
-        break;
-      }
-      case 'branchNumber': {
-        const v = str(value);
-        inv.branchNumber = v === null ? null : lookup(BRANCH_BY_NUMBER, v, 'Branch').number;
-        break;
-      }
-      case 'project': {
-        const v = str(value);
-        inv.projectId = v === null ? null : lookup(PROJECT_BY_ID, v, 'Project').id;
-        break;
-      }
-      case 'contact': {
-        const customer = CUSTOMER_BY_NUMBER.get(inv.customerNumber);
-        if (value !== null && value !== customer?.contactId)
-          throw new RuleError(`Contact '${String(value)}' does not belong to customer '${inv.customerNumber}'.`);
-        inv.contactId = value;
-        break;
-      }
-      case 'childCustomerNumber': {
-        const v = str(value);
-        inv.childCustomerNumber = v === null ? null : lookup(CUSTOMER_BY_NUMBER, v, 'Customer').number;
-        break;
-      }
-      case 'salesperson': {
-        const v = str(value);
-        inv.salesPersonId = v === null ? null : lookup(SALESPERSON_BY_ID, v, 'Salesperson').id;
-        break;
-      }
-      case 'salesPersonID':
-        inv.legacySalesPersonId = value as number;
-        break;
-      case 'invoiceText':
-        inv.invoiceText = str(value);
-        break;
-      case 'note':
-        inv.note = str(value);
-        break;
-      case 'externalReference':
-        inv.externalReference = str(value);
-        break;
-      case 'paymentReference':
-        inv.paymentReference = str(value);
-        break;
-      case 'customerRefNumber':
-        inv.customerRefNumber = str(value);
-        break;
-      case 'customerProject':
-        inv.customerProject = str(value);
-        break;
-      case 'accountingCostRef':
-        inv.accountingCostRef = str(value);
-        break;
-      case 'originatorDocRef':
-        inv.originatorDocRef = str(value);
-        break;
-      case 'contractDocRef':
-        inv.contractDocRef = str(value);
-        break;
-      case 'cashAccount':
-        inv.cashAccount = str(value);
-        break;
-      case 'sendToAutoInvoice':
-        inv.sendToAutoInvoice = value === true;
-        break;
-      case 'domesticServicesDeductibleDocument':
-        inv.isRotRutDeductible = value === true;
-        break;
-      case 'dontPrint':
-        inv.dontPrint = value as boolean;
-        break;
-      case 'dontEmail':
-        inv.dontEmail = value as boolean;
-        break;
-      case 'revoked':
-        inv.revoked = value as boolean;
-        break;
-      case 'excludeDebtCollection':
-        inv.excludeDebtCollection = value as boolean;
-        break;
-      case 'directDebitMandateId':
-        inv.directDebitMandateId = value as string | null;
-        break;
-      case 'debtCollectionCaseNbr':
-      case 'debtCollectionCaseStatus':
-      case 'debtCollectionCaseType':
-      case 'debtCollectionCaseUrl': {
-        const dc = inv.debtCollection ?? { caseNumber: null, caseType: null, caseStatus: null, caseUrl: null };
-        const key = (
-          {
-            debtCollectionCaseNbr: 'caseNumber',
-            debtCollectionCaseStatus: 'caseStatus',
-            debtCollectionCaseType: 'caseType',
-            debtCollectionCaseUrl: 'caseUrl',
-          } as const
-        )[name];
-        dc[key] = str(value);
-        inv.debtCollection = Object.values(dc).every((v) => v === null) ? null : dc;
-        break;
-      }
-      case 'billingAddress':
-        applyAddress(inv, value as Fields);
-        break;
-      case 'invoiceContact':
-        applyContact(inv, value as Fields);
-        break;
-      default:
-        throw new Error(`unhandled header field ${name}`);
-    }
+  for (const [name, value] of fields) {
+    const setter = HEADER_FIELD_SETTERS.get(name);
+    if (setter === undefined) throw new Error(`unhandled header field ${name}`);
+    setter(inv, value, name);
   }
 }
 
@@ -509,10 +552,10 @@ function writeFailure(operation: string, error: unknown): Reply {
   throw error;
 }
 
-function referenceNumberFor(ctx: RequestContext, f: Fields): string {
+function referenceNumberFor(ctx: RequestContext, fields: Fields): string {
   const { settings, store } = ctx.company;
-  const supplied = str(f.get('referenceNumber'))?.trim() ?? null;
-  const override = f.get('overrideNumberSeries') === true;
+  const supplied = str(fields.get('referenceNumber'))?.trim() ?? null;
+  const override = fields.get('overrideNumberSeries') === true;
   if (settings.numbering === 'auto' && !override) return store.nextAutoNumber();
   if (supplied === null) {
     throw new RuleError(
@@ -530,18 +573,18 @@ function referenceNumberFor(ctx: RequestContext, f: Fields): string {
 export function createInvoice(ctx: RequestContext): Reply {
   const operation = 'Error creating document.';
   try {
-    const f = parseBody(ctx);
-    const customerNumber = str(f.get('customerNumber'));
+    const fields = parseBody(ctx);
+    const customerNumber = str(fields.get('customerNumber'));
     if (customerNumber === null) throw new RuleError('customerNumber is required.');
     const customer = customerFor(customerNumber);
-    const documentDate = date(f.get('documentDate'))?.date ?? formatDate(ctx.localNowMs);
+    const documentDate = date(fields.get('documentDate'))?.date ?? formatDate(ctx.localNowMs);
     // Number last: a body that fails validation must not consume a number of the series.
     const draft = blankInvoice('', customer, documentDate);
-    applyHeader(draft, f);
-    applyLines(draft, (f.get('invoiceLines') as Fields[] | undefined) ?? [], true);
-    const hold = f.get('hold');
+    applyHeader(draft, fields);
+    applyLines(draft, sentLines(fields), true);
+    const hold = fields.get('hold');
     draft.status = hold === undefined ? ctx.company.settings.statusOnCreate : hold === true ? 'Hold' : 'Balanced';
-    draft.referenceNumber = referenceNumberFor(ctx, f);
+    draft.referenceNumber = referenceNumberFor(ctx, fields);
     recompute(draft);
     draft.createdMs = ctx.localNowMs;
     ctx.company.store.touch(draft, ctx.localNowMs);
@@ -590,21 +633,21 @@ export function updateInvoice(ctx: RequestContext): Reply {
     return visMessage(400, `${operation} Error: Invoice '${number}' is released (status ${invoice.status}) and cannot be edited.`);
   }
   try {
-    const f = parseBody(ctx);
+    const fields = parseBody(ctx);
     const copy = cloneInvoice(invoice);
-    const referenceNumber = str(f.get('referenceNumber'));
+    const referenceNumber = str(fields.get('referenceNumber'));
     if (referenceNumber !== null && referenceNumber !== number) {
       throw new RuleError(`referenceNumber cannot be changed (the document is '${number}').`);
     }
-    const customerNumber = str(f.get('customerNumber'));
+    const customerNumber = str(fields.get('customerNumber'));
     if (customerNumber !== null && customerNumber !== copy.customerNumber) {
       // Decision (docs/simulator.md): an existing invoice keeps its customer; a change would
       // re-default terms, currency and addresses, which the gateway must not rely on.
       throw new RuleError(`The customer of invoice '${number}' cannot be changed.`);
     }
-    applyHeader(copy, f);
-    applyLines(copy, (f.get('invoiceLines') as Fields[] | undefined) ?? [], false);
-    const hold = f.get('hold');
+    applyHeader(copy, fields);
+    applyLines(copy, sentLines(fields), false);
+    const hold = fields.get('hold');
     if (hold !== undefined) copy.status = hold === true ? 'Hold' : 'Balanced';
     recompute(copy);
     Object.assign(invoice, copy);
