@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The gateway image: built with dev dependencies, run with production dependencies only.
-# Node 24 is the active LTS line (README, "Container and operations"); CI also runs the tests on it.
+# Node 24 is the active LTS line (docs/operations.md); CI also runs the tests on it.
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app

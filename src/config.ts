@@ -19,7 +19,7 @@ export interface VismaCredentials {
   tenantId: string;
 }
 
-/** How callers prove who they are to the gateway (README, "Security"). */
+/** How callers prove who they are to the gateway (docs/security.md). */
 export interface InboundAuthConfig {
   /**
    * Every GraphQL request must present a valid JWT or API key. Defaults to true unless the
@@ -41,7 +41,7 @@ export interface SecurityConfig {
   auth: InboundAuthConfig;
 }
 
-/** The subgraph's side of the router handshake (README, "Composing into a supergraph"). */
+/** The subgraph's side of the router handshake (docs/federation.md). */
 export interface FederationConfig {
   /** When set, every GraphQL request must carry it in `routerSecretHeader` (401 otherwise). Null: no check. */
   routerSecret: string | null;
@@ -60,7 +60,7 @@ export interface Config {
   maxPageSize: number;
   /** How many `GET /v1/customer/{number}` calls one request runs at the same time. */
   customerLookupConcurrency: number;
-  /** Idempotent creates (README, "Resilience"). */
+  /** Idempotent creates (docs/idempotency.md). */
   idempotency: {
     /** After a create whose answer was lost, how long a look-up that finds nothing is not yet trusted. */
     settleMs: number;
@@ -91,14 +91,14 @@ export interface Config {
   security: SecurityConfig;
   /** Serve the GraphiQL playground to browsers at the GraphQL path (PLAYGROUND; on in demo mode by default). */
   playground: boolean;
-  /** Scale-out (README, "Scaling out"): what replicas share through Redis. */
+  /** Scale-out (docs/scaling.md): what replicas share through Redis. */
   scale: {
     /** REDIS_URL; null: every piece stays in this process's memory. */
     redisUrl: string | null;
     /** Visma calls the whole fleet may make per hour and company (VISMA_FLEET_CALLS_PER_HOUR); enforced only with Redis. */
     fleetCallsPerHour: number;
   };
-  /** Coalescing and the cross-request cache in front of Visma (README, "Upstream cache"). */
+  /** Coalescing and the cross-request cache in front of Visma (docs/upstream-cache.md). */
   upstreamCache: {
     /** CACHE_ENABLED: serve answers from the cache. Coalescing of identical in-flight reads stays on either way. */
     enabled: boolean;

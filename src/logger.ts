@@ -21,7 +21,7 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
         'clientSecret',
         'access_token',
         'client_secret',
-        // Inbound credentials and the router's secret (README, "Security"), one level deep too.
+        // Inbound credentials and the router's secret (docs/security.md), one level deep too.
         'headers["x-api-key"]',
         'req.headers["x-api-key"]',
         'headers["x-router-secret"]',

@@ -38,7 +38,7 @@ export interface IdempotentCreatorOptions {
   warn?: (fields: Record<string, unknown>, message: string) => void;
 }
 
-/** The Visma field that carries the stamp; see README "Idempotent creates" for why this one. */
+/** The Visma field that carries the stamp; see docs/idempotency.md for why this one. */
 export const STAMP_FIELD = 'externalReference';
 const STAMP_PREFIX = 'idem-';
 

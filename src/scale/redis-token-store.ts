@@ -10,7 +10,7 @@ return 0
 /**
  * The fleet's Visma Connect token in Redis, kept until its renewal time, with a short lock so
  * one replica at a time fetches a new one. The token is a secret: Redis must be private to the
- * gateway (README "Scaling out"). `name` is a hash of the company, client and scopes.
+ * gateway (docs/scaling.md). `name` is a hash of the company, client and scopes.
  */
 export class RedisTokenStore implements SharedTokenStore {
   constructor(

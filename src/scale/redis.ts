@@ -24,7 +24,7 @@ export function connectRedis(url: string, logger: RedisLogger): Redis {
   let up = false;
   // Without an 'error' listener ioredis reports every failed reconnect as an unhandled error.
   redis.on('error', (error: Error) => {
-    if (up) logger.warn({ error: error.message }, 'Redis connection lost; shared pieces fall back (README "Scaling out")');
+    if (up) logger.warn({ error: error.message }, 'Redis connection lost; shared pieces fall back (docs/scaling.md)');
     up = false;
   });
   redis.on('ready', () => {

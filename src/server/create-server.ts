@@ -85,7 +85,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  // Served as an Apollo Federation 2 subgraph (README, "Composing into a supergraph"); the API is the same.
+  // Served as an Apollo Federation 2 subgraph (docs/federation.md); the API is the same.
   const schema = guardEntityRepresentations(buildSubgraphSchemaFrom(await buildGatewaySchema()));
 
   // Order matters: the drain plugin must see the server before anything else stops it, and
@@ -94,7 +94,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     // The same schema, executed by graphql-jit (jit-executor.ts; measured: bench/README.md, "Levers").
     gateway: jitGateway(schema),
     introspection: deps.config.security.introspection,
-    // Limits, batching, body size and CSRF: README, "Security".
+    // Limits, batching, body size and CSRF: docs/security.md.
     validationRules: [...operationLimitRules(), knownOperationTypesRule],
     parseOptions: operationParseOptions(),
     allowBatchedHttpRequests: false,

@@ -71,7 +71,7 @@ export interface VismaClientOptions {
    * Invoices read at once, from the request until the page is mapped: a list page weighs its
    * requested size, a single read 1; the rest wait in arrival order, never past their deadline.
    * A page larger than this runs alone. It bounds the page bodies and models held at once, which
-   * set peak memory (README "Read path cost"). Defaults to 2_000.
+   * set peak memory (docs/visma-client.md, "Read path cost"). Defaults to 2_000.
    */
   maxInvoicesInFlight: number;
   /** A token is renewed this long before it expires (at most half its lifetime). Defaults to 60_000. */
@@ -95,7 +95,7 @@ export interface VismaClientOptions {
   attemptGuard: AttemptGuard;
   retryBudget: RetryBudget;
   createStrategy: CreateStrategy;
-  /** Client credentials: a token shared with other replicas (README "Scaling out"); none by default. */
+  /** Client credentials: a token shared with other replicas (docs/scaling.md); none by default. */
   sharedTokens: SharedTokenStore | undefined;
 }
 

@@ -20,7 +20,7 @@ describe('the playground in a real browser', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      // Flags from shared/STACK.md: no sandbox as root, and no background traffic to Google.
+      // Debian's Chromium in a container: no sandbox as root, and no background traffic to Google.
       args: [
         '--no-sandbox',
         '--disable-gpu',

@@ -8,7 +8,7 @@ const CREATE = `mutation Create($input: CreateInvoiceInput!, $key: String) {
 const CREATES = 1_000;
 /** Creates in flight at once; moderate, so the suite stays a few seconds on a shared CI machine. */
 const BATCH = 25;
-/** Codes a client may retry with the same key (README, "Idempotency contract for clients"). */
+/** Codes a client may retry with the same key (docs/idempotency.md, "Idempotency contract for clients"). */
 const RETRYABLE = new Set(['OUTCOME_UNKNOWN', 'IDEMPOTENCY_KEY_IN_USE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'RATE_LIMITED']);
 
 describe('createInvoice under lost answers (1,000 creates, each retried by the client until it has an answer)', () => {

@@ -13,7 +13,7 @@ const LIST_ROUTE = 'GET /v1/customerinvoice';
 
 /**
  * Two gateway processes sharing one redis-server in front of one simulator, with the upstream
- * cache on: the change poll is made once per interval for the fleet (README "Scaling out"), and
+ * cache on: the change poll is made once per interval for the fleet (docs/scaling.md), and
  * a change made in Visma reaches both replicas within the freshness bound.
  */
 describe('two gateway replicas sharing the change poll through Redis', () => {

@@ -18,7 +18,7 @@ const TOKEN_ROUTE = 'POST /connect/token';
 
 /**
  * Two gateway processes (dist/main.js) sharing one redis-server, in front of one simulator:
- * what README "Scaling out" promises, end to end. The cases run in order, since they share the
+ * what docs/scaling.md promises, end to end. The cases run in order, since they share the
  * fleet's call budget for this hour.
  */
 describe('two gateway replicas sharing Redis', () => {
@@ -70,7 +70,7 @@ describe('two gateway replicas sharing Redis', () => {
       AUTH,
     );
     const { referenceNumber, version } = invoice(created, 'createInvoice') as { referenceNumber: string; version: string };
-    // Read through the other replica first, so its upstream cache holds the old status (README, "Upstream cache").
+    // Read through the other replica first, so its upstream cache holds the old status (docs/upstream-cache.md).
     const before = await replicas[1].post(READ, { ref: referenceNumber }, AUTH);
     expect(invoice(before, 'customerInvoice')?.['status']).not.toBe('OPEN');
 

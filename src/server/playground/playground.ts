@@ -19,7 +19,7 @@ export interface PlaygroundTab {
 
 /**
  * The files the page loads, all from the gateway's own dependencies. The packages' export maps
- * hide their UMD builds, so each is found from its package.json (see shared/STACK.md).
+ * hide their UMD builds, so each is found from its package.json.
  */
 const ASSETS: Readonly<Record<string, { pkg: string; file: string; type: string }>> = {
   'react.production.min.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },

@@ -5,7 +5,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
 
 /**
- * Limits on the shape of one operation, checked before anything runs (README, "Security").
+ * Limits on the shape of one operation, checked before anything runs (docs/security.md).
  * The values leave room for real operations and refuse what only an attack or a bug sends:
  * every field of an invoice and its lines, in both `edges` and `nodes`, is depth 7 and about
  * 800 tokens; the same in `nodes` of `first: 50` costs 42,072; a lean page of `first: 500`

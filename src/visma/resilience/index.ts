@@ -21,7 +21,7 @@ export interface ResilienceOptions {
   breaker?: Partial<Omit<CircuitBreakerOptions, 'now'>>;
   retryBudget?: Partial<Omit<RetryBudgetOptions, 'now'>>;
   paceBelow?: number;
-  /** The fleet's shared call budget (README "Scaling out"); none when the gateway runs alone. */
+  /** The fleet's shared call budget (docs/scaling.md); none when the gateway runs alone. */
   fleetBudget?: AttemptGuard;
   now?: Now;
   sleep?: Sleep;

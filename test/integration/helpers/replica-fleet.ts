@@ -15,7 +15,7 @@ export interface ReplicaFleet {
 /**
  * Two gateway processes (`node dist/main.js`, configured by environment only, API-key
  * authentication on) sharing one real redis-server, in front of one simulator: the scale-out
- * setup of README "Scaling out". `env` adds to or overrides the replicas' settings.
+ * setup of docs/scaling.md. `env` adds to or overrides the replicas' settings.
  */
 export async function startReplicaFleet(apiKey: string, env: Record<string, string>): Promise<ReplicaFleet> {
   ensureBuilt();
