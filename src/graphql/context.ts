@@ -1,8 +1,5 @@
-import type { IdempotentCreator } from '../idempotency/idempotent-create';
-import type { Loaders } from '../loaders/loaders';
-import type { CallOptions, VismaApi } from '../visma/api';
+import type { InvoicesService } from '../invoices';
 import type { EnumDegrader } from './enums/enum-degrader';
-import type { UpstreamPageSize } from './paging/upstream-page-size';
 
 /** The structured logger resolvers use; pino's `Logger` satisfies it. */
 export interface ContextLogger {
@@ -17,18 +14,11 @@ export interface GatewayContext {
   requestId: string;
   /** Carries `requestId` on every line. */
   logger: ContextLogger;
-  visma: VismaApi;
-  /** Shared by every upstream call of this request: request id, deadline, caller token. */
-  callOptions: CallOptions;
-  loaders: Loaders;
-  /** Idempotent creates (`createInvoice(idempotencyKey:)`); one per server, shared by its requests. */
-  idempotency: IdempotentCreator;
+  /** This request's own service: every read and write of Visma goes through it. */
+  invoices: InvoicesService;
   enums: EnumDegrader;
-  upstreamPageSize: UpstreamPageSize;
   settings: {
-    /** The cap on `first`. */
+    /** The cap on a connection's `first` (MAX_PAGE_SIZE). */
     maxPageSize: number;
-    /** The Visma company's IANA zone, for date-time filters. */
-    timeZone: string;
   };
 }

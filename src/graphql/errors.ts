@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { IdempotencyError } from '../idempotency/idempotent-create';
+import { IdempotencyError, InvalidRequestError, InvoiceNotFoundError, isInvoicesError, type InvoicesError } from '../invoices';
 import { VismaInputError, VismaRateLimitedError, isVismaError, type VismaError } from '../visma/errors';
 
 /**
@@ -139,6 +139,24 @@ export function fromIdempotencyError(error: IdempotencyError): GraphQLError {
   return coded(IDEMPOTENCY_CODES[error.kind], error.message, { retryAfterSeconds: error.retryAfterSeconds });
 }
 
+/**
+ * The invoices service's own refusals: its rules as BAD_USER_INPUT naming the argument, a write
+ * to a missing invoice as NOT_FOUND, and a failed read after a write as the read's own code,
+ * saying the write happened and naming the invoice.
+ */
+export function fromInvoicesError(error: InvoicesError): GraphQLError {
+  if (error instanceof InvalidRequestError) {
+    return badUserInput(error.problems);
+  }
+  if (error instanceof InvoiceNotFoundError) {
+    return notFound(`Customer invoice "${error.referenceNumber}" does not exist.`);
+  }
+  const read = fromVismaError(error.cause);
+  return new GraphQLError(`Invoice "${error.referenceNumber}" was ${error.write}, but reading it back failed: ${read.message}`, {
+    extensions: { ...read.extensions, referenceNumber: error.referenceNumber },
+  });
+}
+
 function coded(code: ErrorCode, message: string, extensions: Record<string, unknown>): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
@@ -146,10 +164,11 @@ function coded(code: ErrorCode, message: string, extensions: Record<string, unkn
 export type ErrorClass =
   | { kind: 'visma'; error: VismaError }
   | { kind: 'idempotency'; error: IdempotencyError }
+  | { kind: 'invoices'; error: InvoicesError }
   | { kind: 'public' }
   | { kind: 'unexpected'; original: unknown };
 
-/** Sorts an error Apollo reports into the three ways it can leave the gateway. */
+/** Sorts an error Apollo reports by how it leaves the gateway: mapped from its class, as it is, or masked. */
 export function classifyError(error: unknown): ErrorClass {
   const original = unwrapResolverError(error);
   if (isVismaError(original)) {
@@ -157,6 +176,9 @@ export function classifyError(error: unknown): ErrorClass {
   }
   if (original instanceof IdempotencyError) {
     return { kind: 'idempotency', error: original };
+  }
+  if (isInvoicesError(original)) {
+    return { kind: 'invoices', error: original };
   }
   const code = codeOf(original) ?? codeOf(error);
   if (code !== undefined && PUBLIC_CODES.has(code)) {
@@ -183,6 +205,10 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
     }
     case 'idempotency': {
       const mapped = fromIdempotencyError(kind.error);
+      return { message: mapped.message, ...where, extensions: { ...mapped.extensions } };
+    }
+    case 'invoices': {
+      const mapped = fromInvoicesError(kind.error);
       return { message: mapped.message, ...where, extensions: { ...mapped.extensions } };
     }
     case 'public': {

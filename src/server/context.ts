@@ -5,20 +5,18 @@ import type { Config } from '../config';
 import type { GatewayContext } from '../graphql/context';
 import type { EnumDegrader } from '../graphql/enums/enum-degrader';
 import { ErrorCode } from '../graphql/errors';
-import type { UpstreamPageSize } from '../graphql/paging/upstream-page-size';
-import type { IdempotentCreator } from '../idempotency/idempotent-create';
-import { createLoaders } from '../loaders/loaders';
-import type { CallOptions, VismaApi } from '../visma/api';
+import { InvoicesService, type InvoicesDeps } from '../invoices';
+import type { CallOptions } from '../visma/api';
 import { requestIdOf } from './request-id';
 
+/** What every request's context is made from: built once per server. */
 export interface ContextDeps {
   config: Config;
-  visma: VismaApi;
+  /** The server-scoped half of every request's invoices service. */
+  invoices: InvoicesDeps;
   logger: Logger;
   enums: EnumDegrader;
-  upstreamPageSize: UpstreamPageSize;
   now: () => number;
-  idempotency: IdempotentCreator;
 }
 
 export interface RequestFacts {
@@ -30,9 +28,10 @@ export interface RequestFacts {
 }
 
 /**
- * Builds one request's context: the only place loaders are made. Every upstream call of the
- * request shares one deadline (REQUEST_DEADLINE_MS from arrival), the request id, and an abort
- * signal, so abandoned work stops instead of spending Visma's budget.
+ * Builds one request's context and its own invoices service (whose loaders live as long as the
+ * request). Every upstream call of the request shares one deadline (REQUEST_DEADLINE_MS from
+ * arrival), the request id, and an abort signal, so abandoned work stops instead of spending
+ * Visma's budget.
  */
 export function createRequestContext(deps: ContextDeps, request: RequestFacts): GatewayContext {
   const callOptions: CallOptions = {
@@ -46,33 +45,31 @@ export function createRequestContext(deps: ContextDeps, request: RequestFacts): 
   return {
     requestId: request.requestId,
     logger: deps.logger.child({ requestId: request.requestId }),
-    visma: deps.visma,
-    callOptions,
-    loaders: createLoaders(deps.visma, callOptions, {
-      customerConcurrency: deps.config.customerLookupConcurrency,
-      invoiceConcurrency: deps.config.invoiceLookupConcurrency,
-    }),
+    invoices: new InvoicesService(deps.invoices, callOptions),
     enums: deps.enums,
-    upstreamPageSize: deps.upstreamPageSize,
-    idempotency: deps.idempotency,
-    settings: { maxPageSize: deps.config.maxPageSize, timeZone: deps.config.visma.timeZone },
+    settings: { maxPageSize: deps.config.maxPageSize },
   };
 }
 
-/** The Express adapter: the request id from the middleware, and a signal that fires when the client goes away. */
+/**
+ * The Express adapter: the request id from the middleware, and a signal that fires when the
+ * client goes away. A refusal is thrown as it is: Apollo calls this inside its own try.
+ */
 export function createContextFunction(deps: ContextDeps) {
-  return async ({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> => {
+  return ({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> => {
     const controller = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) {
         controller.abort();
       }
     });
-    return createRequestContext(deps, {
-      requestId: requestIdOf(res),
-      authorization: req.get('authorization'),
-      signal: controller.signal,
-    });
+    return Promise.resolve(
+      createRequestContext(deps, {
+        requestId: requestIdOf(res),
+        authorization: req.get('authorization'),
+        signal: controller.signal,
+      }),
+    );
   };
 }
 

@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
 import { stableJson } from '../stable-json';
 import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from '../visma/api';
+import { credentialScope } from '../visma/credential-scope';
+import { FULL_EXPANSION, isFullyExpanded } from '../visma/expansion';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from '../visma/model';
 import { Coalescer, type Timers } from './coalescer';
 import type { FleetPoll, Invalidation, InvalidationBus } from './invalidation-bus';
 import { LruStore } from './lru-store';
 
-export type UpstreamAuth = { mode: 'client_credentials'; identity: string } | { mode: 'passthrough' };
+/** Client credentials: their one credential scope (`credentialScope`). Passthrough: each caller's token is its own. */
+export type UpstreamAuth = { mode: 'client_credentials'; scope: string } | { mode: 'passthrough' };
 
 export type CacheEvent =
   | 'hit'
@@ -30,7 +32,7 @@ export interface UpstreamCacheOptions {
   maxEntries: number;
   /** An entry is dropped this long after it was read, whatever the polls say: they cannot see deletions. */
   maxAgeMs: number;
-  /** One identity (client credentials: polled), or each caller's own token (passthrough: expiry only). */
+  /** One credential scope (client credentials: polled), or each caller's own token (passthrough: expiry only). */
   auth: UpstreamAuth;
   /** Defaults to half of freshnessMs: one failed poll still leaves the cache within the bound. */
   pollIntervalMs?: number;
@@ -207,7 +209,7 @@ export class CachingVismaApi implements VismaApi {
         this.keep(scope, key, 'list', page, fetchedAt);
         // A list item is a whole invoice only when every part was expanded: the single GET
         // expands them all (CONTRACT §2, §4; the simulator renders both from one function).
-        if (!fullyExpanded(query)) return;
+        if (!isFullyExpanded(query.expand)) return;
         for (const invoice of page.invoices) {
           if (!scope.invoiceChangedSince(invoice.referenceNumber, generation)) {
             this.keep(scope, keyOf(scope, 'invoice', invoice.referenceNumber), 'invoice', invoice, fetchedAt);
@@ -464,12 +466,11 @@ export class CachingVismaApi implements VismaApi {
   private scopeOf(options: CallOptions): Scope | undefined {
     let id: string;
     if (this.options.auth.mode === 'client_credentials') {
-      id = `cc:${this.options.auth.identity}`;
+      id = this.options.auth.scope;
     } else if (options.accessToken === undefined || options.accessToken === '') {
       return undefined;
     } else {
-      // A digest, never the token: keys may show up in a heap dump.
-      id = `pt:${createHash('sha256').update(options.accessToken).digest('hex')}`;
+      id = credentialScope({ accessToken: options.accessToken });
     }
     let scope = this.scopes.get(id);
     if (scope === undefined) {
@@ -626,26 +627,6 @@ export class CachingVismaApi implements VismaApi {
   private emit(event: CacheEvent): void {
     this.options.onEvent?.(event);
   }
-}
-
-const FULL_EXPANSION = Object.freeze({
-  applications: true,
-  attachments: true,
-  taxDetails: true,
-  invoiceAddress: true,
-  dunningInformation: true,
-});
-
-function fullyExpanded(query: InvoiceListQuery): boolean {
-  const expand = query.expand;
-  return (
-    expand !== undefined &&
-    expand.applications === true &&
-    expand.attachments === true &&
-    expand.taxDetails === true &&
-    expand.invoiceAddress === true &&
-    expand.dunningInformation === true
-  );
 }
 
 /** The row version (Visma's timeStamp), else the modification time; undefined when Visma sent neither. */

@@ -1,20 +1,24 @@
+import type { InvoiceWindow } from '../../invoices';
 import type { CustomerInvoicesArgs } from '../args/customer-invoices.args';
 import type { GatewayContext } from '../context';
 import { badUserInput } from '../errors';
 import { toListFilter, toPageLength } from '../validation/list-filter.validation';
 import { CursorError, decodeCursor, filterKey } from './cursor';
-import { fetchInvoiceWindow, type InvoiceWindow } from './invoice-window';
+
+/** A window of the list with the key its cursors are minted for. */
+export type ConnectionWindow = InvoiceWindow & { filterKey: string };
 
 /**
  * One page of `customerInvoices`, and of `Customer.invoices` (same filters, same cursors), which
  * passes the customer's number: a filter naming another customer is refused rather than
- * silently overridden. Listed invoices prime the request's invoice loader.
+ * silently overridden. Cursors are this layer's: an offset into the filtered list, bound to the
+ * filter, so the invoices service only ever sees offsets.
  */
 export async function listCustomerInvoices(
   args: CustomerInvoicesArgs,
   context: GatewayContext,
   customerNumber?: string,
-): Promise<InvoiceWindow> {
+): Promise<ConnectionWindow> {
   const count = toPageLength(args.first, context.settings.maxPageSize);
   const filter = toListFilter(args.filter);
   if (customerNumber !== undefined) {
@@ -27,14 +31,9 @@ export async function listCustomerInvoices(
   }
   const key = filterKey(filter);
   const offset = args.after == null ? 0 : afterOffset(args.after, key);
-  const fetchWindow = (): Promise<InvoiceWindow> =>
-    fetchInvoiceWindow(context.visma, { filter, offset, count }, context.upstreamPageSize, context.callOptions, key);
   // One customer's list is one call; a hundred customers' lists must not be a hundred at once.
-  const window = customerNumber === undefined ? await fetchWindow() : await context.loaders.invoiceLists.run(fetchWindow);
-  for (const invoice of window.invoices) {
-    context.loaders.invoice.prime(invoice.referenceNumber, invoice);
-  }
-  return window;
+  const window = await context.invoices.listInvoices({ filter, offset, count, perParent: customerNumber !== undefined });
+  return { ...window, filterKey: key };
 }
 
 function afterOffset(cursor: string, key: string): number {

@@ -1,11 +1,8 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
-import { VismaNotFoundError, isVismaError } from '../../visma/errors';
-import type { CustomerInvoice as DomainInvoice, InvoiceDraft, InvoiceLineChange } from '../../visma/model';
+import type { CustomerInvoice as DomainInvoice } from '../../visma/model';
 import { ReleaseInvoiceArgs } from '../args/release-invoice.args';
 import { UpdateInvoiceLinesArgs } from '../args/update-invoice-lines.args';
 import type { GatewayContext } from '../context';
-import { badUserInput, fromVismaError, notFound } from '../errors';
 import { CreateInvoiceInput } from '../inputs/create-invoice.input';
 import { CustomerInvoice } from '../types/customer-invoice.type';
 import { ReleaseInvoicePayload } from '../types/release-invoice-payload.type';
@@ -13,9 +10,9 @@ import { toExpectedVersion, toInvoiceDraft, toLineChanges, toReferenceNumber } f
 import type { ReleaseOutcome } from './release-invoice-payload.resolver';
 
 /**
- * Writes go to Visma, which answers without a body (201 with `Location`, 204, or an action
- * reference; CONTRACT §5), so each mutation reads the invoice back once to return it.
- * Everything is validated before the first upstream call.
+ * The arguments are validated here and the write is the invoices service's: it checks its own
+ * rules, calls Visma and reads the invoice back (one create or change, then one read), all before
+ * anything is returned.
  */
 @Resolver()
 export class CustomerInvoiceMutationResolver {
@@ -33,13 +30,7 @@ export class CustomerInvoiceMutationResolver {
     idempotencyKey: string | null | undefined,
     @Ctx() context: GatewayContext,
   ): Promise<DomainInvoice> {
-    const draft = toInvoiceDraft(input);
-    const key = toIdempotencyKey(idempotencyKey, draft);
-    const created =
-      key === undefined
-        ? await context.visma.createInvoice(draft, context.callOptions)
-        : await context.idempotency.create(context.visma, key, draft, context.callOptions);
-    return readBack(context, created.referenceNumber, 'created');
+    return context.invoices.createInvoice(toInvoiceDraft(input), idempotencyKey ?? undefined);
   }
 
   @Mutation(() => CustomerInvoice, {
@@ -49,12 +40,7 @@ export class CustomerInvoiceMutationResolver {
   async updateInvoiceLines(@Args() args: UpdateInvoiceLinesArgs, @Ctx() context: GatewayContext): Promise<DomainInvoice> {
     const referenceNumber = toReferenceNumber(args.referenceNumber);
     const lineChanges = toLineChanges(args.lines);
-    const ifMatch = toExpectedVersion(args.expectedVersion);
-    requireVersionForInsert(lineChanges, ifMatch);
-    await withNotFound(referenceNumber, () =>
-      context.visma.updateInvoice(referenceNumber, { lineChanges }, { ...context.callOptions, ifMatch }),
-    );
-    return readBack(context, referenceNumber, 'updated');
+    return context.invoices.updateInvoiceLines(referenceNumber, lineChanges, toExpectedVersion(args.expectedVersion));
   }
 
   @Mutation(() => ReleaseInvoicePayload, {
@@ -63,82 +49,7 @@ export class CustomerInvoiceMutationResolver {
   })
   async releaseInvoice(@Args() args: ReleaseInvoiceArgs, @Ctx() context: GatewayContext): Promise<ReleaseOutcome> {
     const referenceNumber = toReferenceNumber(args.referenceNumber);
-    const ifMatch = toExpectedVersion(args.expectedVersion);
-    const action = await withNotFound(referenceNumber, () =>
-      context.visma.releaseInvoice(referenceNumber, { ...context.callOptions, ifMatch }),
-    );
-    const invoice = await readBack(context, referenceNumber, 'released');
+    const { action, invoice } = await context.invoices.releaseInvoice(referenceNumber, toExpectedVersion(args.expectedVersion));
     return { actionId: action.actionId, result: action.result, invoice };
   }
-}
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{16,128}$/;
-
-/** The key as given, or undefined without one; refused when malformed or when the input sets the stamp's field. */
-function toIdempotencyKey(key: string | null | undefined, draft: InvoiceDraft): string | undefined {
-  if (key === null || key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw badUserInput([
-      { field: 'idempotencyKey', message: 'must be 16 to 128 characters of A-Z a-z 0-9 . _ : - (a UUID is a good key).' },
-    ]);
-  }
-  if (draft.externalReference !== undefined) {
-    throw badUserInput([
-      {
-        field: 'input.externalReference',
-        message: 'must be left out when an idempotencyKey is given: the gateway stamps the key into externalReference.',
-      },
-    ]);
-  }
-  return key;
-}
-
-/**
- * Without If-Match, a PUT whose answer was lost cannot be repeated safely: if Visma applied it,
- * a second INSERT adds the line twice. With expectedVersion the repeat fails with CONFLICT
- * instead, which tells the client to read the invoice first. UPDATE and DELETE by line number
- * are harmless to repeat, so only INSERT needs the version.
- */
-function requireVersionForInsert(lineChanges: readonly InvoiceLineChange[], ifMatch: string | undefined): void {
-  if (ifMatch === undefined && lineChanges.some((change) => change.operation === 'Insert')) {
-    throw badUserInput([
-      {
-        field: 'expectedVersion',
-        message:
-          'is required when lines are inserted: a retried insert without it would add the line twice. Read the invoice and pass its version.',
-      },
-    ]);
-  }
-}
-
-async function withNotFound<T>(referenceNumber: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof VismaNotFoundError) {
-      throw notFound(`Customer invoice "${referenceNumber}" does not exist.`);
-    }
-    throw error;
-  }
-}
-
-/**
- * The write already happened, so a failing read must not look like a failed write (a client
- * retrying a create would make a duplicate): the error says so and names the invoice.
- */
-async function readBack(context: GatewayContext, referenceNumber: string, what: string): Promise<DomainInvoice> {
-  let invoice: DomainInvoice;
-  try {
-    invoice = await context.visma.getInvoice(referenceNumber, context.callOptions);
-  } catch (error) {
-    if (!isVismaError(error)) {
-      throw error;
-    }
-    const mapped = fromVismaError(error);
-    throw new GraphQLError(`Invoice "${referenceNumber}" was ${what}, but reading it back failed: ${mapped.message}`, {
-      extensions: { ...mapped.extensions, referenceNumber },
-    });
-  }
-  context.loaders.invoice.clear(referenceNumber).prime(referenceNumber, invoice);
-  return invoice;
 }

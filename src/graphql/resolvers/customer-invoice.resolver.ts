@@ -4,8 +4,7 @@ import { CustomerInvoicesArgs } from '../args/customer-invoices.args';
 import type { GatewayContext } from '../context';
 import { DocumentType } from '../enums/document-type.enum';
 import { InvoiceStatus } from '../enums/invoice-status.enum';
-import type { InvoiceWindow } from '../paging/invoice-window';
-import { listCustomerInvoices } from '../paging/list-customer-invoices';
+import { listCustomerInvoices, type ConnectionWindow } from '../paging/list-customer-invoices';
 import { CustomerInvoiceConnection } from '../types/customer-invoice-connection.type';
 import { CustomerInvoice } from '../types/customer-invoice.type';
 import { Customer } from '../types/customer.type';
@@ -22,14 +21,14 @@ export class CustomerInvoiceResolver {
     referenceNumber: string,
     @Ctx() context: GatewayContext,
   ): Promise<DomainInvoice | null> {
-    return context.loaders.invoice.load(toReferenceNumber(referenceNumber));
+    return context.invoices.getInvoice(toReferenceNumber(referenceNumber));
   }
 
   @Query(() => CustomerInvoiceConnection, {
     description:
       'Invoices matching a filter, a page at a time (a Relay cursor connection). Visma keeps them in its own stable order. first is capped by the server (MAX_PAGE_SIZE, 500 unless configured). Cursors are opaque and only continue the list of the filter they came from; a malformed or foreign cursor is BAD_USER_INPUT.',
   })
-  customerInvoices(@Args() args: CustomerInvoicesArgs, @Ctx() context: GatewayContext): Promise<InvoiceWindow> {
+  customerInvoices(@Args() args: CustomerInvoicesArgs, @Ctx() context: GatewayContext): Promise<ConnectionWindow> {
     return listCustomerInvoices(args, context);
   }
 

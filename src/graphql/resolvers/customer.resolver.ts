@@ -3,8 +3,7 @@ import type { Customer as DomainCustomer } from '../../visma/model';
 import { CustomerInvoicesArgs } from '../args/customer-invoices.args';
 import type { GatewayContext } from '../context';
 import { CustomerStatus } from '../enums/customer-status.enum';
-import type { InvoiceWindow } from '../paging/invoice-window';
-import { listCustomerInvoices } from '../paging/list-customer-invoices';
+import { listCustomerInvoices, type ConnectionWindow } from '../paging/list-customer-invoices';
 import { DateTimeScalar } from '../scalars/date-time.scalar';
 import { Address } from '../types/address.type';
 import { CreditTerms } from '../types/credit-terms.type';
@@ -87,11 +86,11 @@ export class CustomerResolver {
     description:
       "The customer's invoices, a page at a time, with the filters and cursors of customerInvoices (filter.customerNumber may be left out). One upstream list call per page, like customerInvoices.",
   })
-  invoices(@Root() customer: Customer, @Args() args: CustomerInvoicesArgs, @Ctx() context: GatewayContext): Promise<InvoiceWindow> {
+  invoices(@Root() customer: Customer, @Args() args: CustomerInvoicesArgs, @Ctx() context: GatewayContext): Promise<ConnectionWindow> {
     return listCustomerInvoices(args, context, customer.number);
   }
 }
 
 function details(customer: Customer, context: GatewayContext): Promise<DomainCustomer | null> {
-  return context.loaders.customer.load(customer.number);
+  return context.invoices.getCustomer(customer.number);
 }

@@ -5,8 +5,10 @@ import {
   badUserInput,
   classifyError,
   formatGatewayError,
+  fromInvoicesError,
   fromVismaError,
 } from '../../../src/graphql/errors';
+import { InvalidRequestError, InvoiceNotFoundError, ReadBackError } from '../../../src/invoices';
 import {
   VismaConflictError,
   VismaForbiddenError,
@@ -114,7 +116,50 @@ describe('fromVismaError', () => {
   });
 });
 
+describe('fromInvoicesError', () => {
+  it("turns the service's rule problems into BAD_USER_INPUT naming the first and listing all", () => {
+    const mapped = fromInvoicesError(
+      new InvalidRequestError([
+        { field: 'idempotencyKey', message: 'is too short.' },
+        { field: 'input.externalReference', message: 'must be left out.' },
+      ]),
+    );
+    expect(mapped.message).toBe('idempotencyKey: is too short. (and 1 more problem)');
+    expect(mapped.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'idempotencyKey',
+      problems: [
+        { field: 'idempotencyKey', message: 'is too short.' },
+        { field: 'input.externalReference', message: 'must be left out.' },
+      ],
+    });
+  });
+
+  it('turns a write to a missing invoice into NOT_FOUND naming it', () => {
+    const mapped = fromInvoicesError(new InvoiceNotFoundError('404'));
+    expect(mapped.message).toBe('Customer invoice "404" does not exist.');
+    expect(mapped.extensions).toEqual({ code: 'NOT_FOUND' });
+  });
+
+  it("gives a failed read-back the read's code, and says the write happened", () => {
+    const mapped = fromInvoicesError(new ReadBackError('900001', 'created', new VismaRateLimitedError('429', 7)));
+    expect(mapped.message).toBe(
+      'Invoice "900001" was created, but reading it back failed: Visma\'s request budget for this company is spent. Retry after 7 seconds.',
+    );
+    expect(mapped.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 7, referenceNumber: '900001' });
+  });
+});
+
 describe('formatGatewayError', () => {
+  it("maps the invoices service's errors thrown in a resolver, keeping path and locations", () => {
+    expect(formatGatewayError(FORMATTED, located(new InvoiceNotFoundError('7')))).toEqual({
+      message: 'Customer invoice "7" does not exist.',
+      path: ['customerInvoice'],
+      locations: [{ line: 1, column: 3 }],
+      extensions: { code: 'NOT_FOUND' },
+    });
+  });
+
   it('maps a Visma error thrown in a resolver, keeping path and locations', () => {
     const formatted = formatGatewayError(FORMATTED, located(new VismaRateLimitedError('429', 3)));
     expect(formatted).toEqual({
@@ -169,8 +214,9 @@ describe('formatGatewayError', () => {
 });
 
 describe('classifyError', () => {
-  it('tells Visma, public and unexpected errors apart', () => {
+  it('tells Visma, invoices, public and unexpected errors apart', () => {
     expect(classifyError(located(new VismaTimeoutError('x'))).kind).toBe('visma');
+    expect(classifyError(located(new InvoiceNotFoundError('1'))).kind).toBe('invoices');
     expect(classifyError(located(badUserInput([{ field: 'a', message: 'b' }]))).kind).toBe('public');
     expect(classifyError(located(new Error('boom')))).toEqual({ kind: 'unexpected', original: new Error('boom') });
   });

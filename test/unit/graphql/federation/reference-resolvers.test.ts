@@ -62,6 +62,35 @@ describe('reference resolvers (_entities)', () => {
       ]);
     });
 
+    it('resolves invoices the upstream cache hands out frozen, twice in a row, without touching them', async () => {
+      // The upstream cache deep-freezes what it shares between requests; @apollo/subgraph
+      // annotates each resolved entity with __typename, which a frozen object refuses.
+      const getInvoice = visma.getInvoice.bind(visma);
+      const served: object[] = [];
+      visma.getInvoice = async (referenceNumber, options) => {
+        const invoice = deepFreeze(await getInvoice(referenceNumber, options));
+        served.push(invoice);
+        return invoice;
+      };
+      const representations = ['1001', '1002', '1001'].map(invoiceRef);
+      for (let round = 0; round < 2; round += 1) {
+        const result = await gateway.run(INVOICE_ENTITIES, { representations });
+        expect(result.errors).toBeUndefined();
+        expect(result.data?.['_entities']).toEqual([
+          expect.objectContaining({ referenceNumber: '1001', customer: { number: '10001', name: 'Customer 1' } }),
+          expect.objectContaining({ referenceNumber: '1002' }),
+          expect.objectContaining({ referenceNumber: '1001' }),
+        ]);
+      }
+      // Whether the second round is read again or served by the upstream cache depends on its poll:
+      // either way every invoice handed out was frozen, and none was annotated in place.
+      expect(served.length).toBeGreaterThanOrEqual(2);
+      for (const invoice of served) {
+        expect(Object.isFrozen(invoice)).toBe(true);
+        expect(Object.getOwnPropertyNames(invoice)).not.toContain('__typename');
+      }
+    });
+
     it('fails only the entity whose upstream call failed, with a coded error at its path', async () => {
       visma.failNext.set('getInvoice', new VismaUnavailableError('503'));
       const result = await gateway.run(INVOICE_ENTITIES, { representations: ['1001', '1002'].map(invoiceRef) });
@@ -133,3 +162,11 @@ describe('reference resolvers (_entities)', () => {
     });
   });
 });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}

@@ -70,7 +70,14 @@ describe('CustomerInvoiceResolver', () => {
     });
 
     it('sends the request id and a deadline with every upstream call', async () => {
-      await gateway.run('{ customerInvoice(referenceNumber: "1000") { referenceNumber } }', undefined, { requestId: 'req-42' });
+      // With the upstream cache on, a shared call carries no one caller's deadline (see Coalescer):
+      // without it, the gateway's own call options reach the upstream as they are.
+      const uncached = await testGateway(visma, { CACHE_ENABLED: 'false', CACHE_COALESCING: 'false' });
+      try {
+        await uncached.run('{ customerInvoice(referenceNumber: "1000") { referenceNumber } }', undefined, { requestId: 'req-42' });
+      } finally {
+        await uncached.stop();
+      }
       expect(visma.calls[0]?.options).toMatchObject({ requestId: 'req-42', deadline: expect.any(Number) });
     });
   });
@@ -102,7 +109,7 @@ describe('CustomerInvoiceResolver', () => {
     it("primes the request's invoice loader with every listed invoice", async () => {
       const context = gateway.server.createContext();
       await gateway.runWith(context, '{ customerInvoices(first: 5) { nodes { referenceNumber } } }');
-      await expect(context.loaders.invoice.load('1003')).resolves.toMatchObject({ referenceNumber: '1003' });
+      await expect(context.invoices.getInvoice('1003')).resolves.toMatchObject({ referenceNumber: '1003' });
       expect(visma.calls.map((call) => call.method)).toEqual(['listInvoices']);
     });
 

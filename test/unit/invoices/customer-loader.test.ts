@@ -1,4 +1,4 @@
-import { createCustomerLoader } from '../../../src/loaders/customer.loader';
+import { createCustomerLoader } from '../../../src/invoices/customer-loader';
 import { VismaRateLimitedError } from '../../../src/visma/errors';
 import { FakeVismaApi, makeCustomer } from '../graphql/support/fake-visma-api';
 

@@ -1,4 +1,4 @@
-import { createInvoiceLoader } from '../../../src/loaders/invoice.loader';
+import { createInvoiceLoader } from '../../../src/invoices/invoice-loader';
 import { VismaUnavailableError } from '../../../src/visma/errors';
 import { FakeVismaApi, makeInvoice } from '../graphql/support/fake-visma-api';
 

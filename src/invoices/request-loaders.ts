@@ -1,9 +1,9 @@
 import type { CallOptions, VismaApi } from '../visma/api';
-import { createCustomerLoader, type CustomerLoader } from './customer.loader';
-import { createInvoiceLoader, type InvoiceLoader } from './invoice.loader';
+import { createCustomerLoader, type CustomerLoader } from './customer-loader';
+import { createInvoiceLoader, type InvoiceLoader } from './invoice-loader';
 import { Semaphore } from './semaphore';
 
-export interface Loaders {
+export interface RequestLoaders {
   invoice: InvoiceLoader;
   customer: CustomerLoader;
   /**
@@ -19,10 +19,10 @@ export interface LoaderSettings {
 }
 
 /**
- * The loaders of one GraphQL request. Made in the context function and nowhere else: their
- * caches hold Visma data for the request's lifetime only, so no request sees another's data.
+ * The loaders of one request. Made by its invoices service and nowhere else: their caches hold
+ * Visma data for the request's lifetime only, so no request sees another's data.
  */
-export function createLoaders(visma: VismaApi, options: CallOptions, settings: LoaderSettings): Loaders {
+export function createRequestLoaders(visma: VismaApi, options: CallOptions, settings: LoaderSettings): RequestLoaders {
   return {
     invoice: createInvoiceLoader(visma, options, settings.invoiceConcurrency),
     customer: createCustomerLoader(visma, options, settings.customerConcurrency),

@@ -1,31 +1,20 @@
-import type { CallOptions, VismaApi } from '../../visma/api';
-import type { CustomerInvoice, InvoiceListFilter, InvoiceListQuery } from '../../visma/model';
+import type { CallOptions, VismaApi } from '../visma/api';
+import { FULL_EXPANSION } from '../visma/expansion';
+import type { CustomerInvoice, InvoiceListFilter } from '../visma/model';
 import { planPages, skipWithinPlan } from './page-plan';
 import type { UpstreamPageSize } from './upstream-page-size';
 
-/**
- * List items always ask for every expansion: they prime the per-request invoice loader, and a
- * primed invoice must be as complete as one from `GET /v1/customerinvoice/{number}`.
- */
-export const FULL_EXPANSION: NonNullable<InvoiceListQuery['expand']> = Object.freeze({
-  applications: true,
-  attachments: true,
-  taxDetails: true,
-  invoiceAddress: true,
-  dunningInformation: true,
-});
-
+/** The rows [offset, offset + count) of the invoices matching `filter`, in Visma's order. */
 export interface WindowRequest {
   filter: InvoiceListFilter;
   offset: number;
   count: number;
 }
 
-/** One page of a filtered list, as the connection resolvers need it. */
+/** A window of a filtered list: its rows, and what Visma showed of the list around them. */
 export interface InvoiceWindow {
   invoices: CustomerInvoice[];
   offset: number;
-  filterKey: string;
   /** Known from Visma's metadata or a short page; null when only a count call can tell. */
   knownTotal: number | null;
   /** True when Visma showed the list ends inside (or before) this window. */
@@ -36,14 +25,14 @@ export interface InvoiceWindow {
 
 /**
  * Reads exactly the Visma pages the window needs, one after another so that a short or empty
- * page stops the walk before a page that cannot hold anything is requested.
+ * page stops the walk before a page that cannot hold anything is requested. Rows ask for every
+ * expansion (FULL_EXPANSION), so each is as complete as a single GET's invoice.
  */
 export async function fetchInvoiceWindow(
   visma: VismaApi,
   request: WindowRequest,
   pageSize: UpstreamPageSize,
   options: CallOptions,
-  filterKey: string,
 ): Promise<InvoiceWindow> {
   const { filter, offset } = request;
   let fetched = await readPages(visma, request, pageSize.current(), options);
@@ -59,7 +48,6 @@ export async function fetchInvoiceWindow(
   return {
     invoices: fetched.invoices,
     offset,
-    filterKey,
     knownTotal: total,
     exhausted: fetched.exhausted,
     totalCount(): Promise<number> {

@@ -1,4 +1,4 @@
-import { Semaphore } from '../../../src/loaders/semaphore';
+import { Semaphore } from '../../../src/invoices/semaphore';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => undefined;

@@ -1,8 +1,8 @@
-import { filterKey } from '../../../../src/graphql/paging/cursor';
-import { FULL_EXPANSION, fetchInvoiceWindow } from '../../../../src/graphql/paging/invoice-window';
-import { UpstreamPageSize } from '../../../../src/graphql/paging/upstream-page-size';
-import type { InvoiceListQuery } from '../../../../src/visma/model';
-import { FakeVismaApi, makeInvoice } from '../support/fake-visma-api';
+import { fetchInvoiceWindow } from '../../../src/invoices/invoice-window';
+import { UpstreamPageSize } from '../../../src/invoices/upstream-page-size';
+import { FULL_EXPANSION } from '../../../src/visma/expansion';
+import type { InvoiceListQuery } from '../../../src/visma/model';
+import { FakeVismaApi, makeInvoice } from '../graphql/support/fake-visma-api';
 
 function fakeWith(count: number): FakeVismaApi {
   const visma = new FakeVismaApi();
@@ -17,7 +17,6 @@ function listQueries(visma: FakeVismaApi): Array<Pick<InvoiceListQuery, 'pageNum
 }
 
 const OPTIONS = { requestId: 'r-1' };
-const KEY = filterKey({});
 
 function numbers(invoices: Array<{ referenceNumber: string }>): number[] {
   return invoices.map((invoice) => Number(invoice.referenceNumber));
@@ -26,17 +25,17 @@ function numbers(invoices: Array<{ referenceNumber: string }>): number[] {
 describe('fetchInvoiceWindow', () => {
   it('reads a first page with one call, asking for every expansion', async () => {
     const visma = fakeWith(120);
-    const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 50 }, new UpstreamPageSize(), OPTIONS, KEY);
+    const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 50 }, new UpstreamPageSize(), OPTIONS);
     expect(visma.calls).toEqual([
       { method: 'listInvoices', query: { filter: {}, pageNumber: 1, pageSize: 50, expand: FULL_EXPANSION }, options: OPTIONS },
     ]);
     expect(numbers(window.invoices)).toEqual(Array.from({ length: 50 }, (_, index) => index));
-    expect(window).toMatchObject({ offset: 0, knownTotal: 120, exhausted: false, filterKey: KEY });
+    expect(window).toMatchObject({ offset: 0, knownTotal: 120, exhausted: false });
   });
 
   it('fits a window that straddles page boundaries into one larger page', async () => {
     const visma = fakeWith(120);
-    const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 30, count: 50 }, new UpstreamPageSize(), OPTIONS, KEY);
+    const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 30, count: 50 }, new UpstreamPageSize(), OPTIONS);
     expect(listQueries(visma)).toEqual([{ pageNumber: 1, pageSize: 80 }]);
     expect(numbers(window.invoices)).toEqual(Array.from({ length: 50 }, (_, index) => 30 + index));
   });
@@ -44,7 +43,7 @@ describe('fetchInvoiceWindow', () => {
   it('does not read a page that starts past the reported total', async () => {
     const visma = fakeWith(8);
     visma.maxPageSize = 10;
-    const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 5, count: 11 }, new UpstreamPageSize(10), OPTIONS, KEY);
+    const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 5, count: 11 }, new UpstreamPageSize(10), OPTIONS);
     expect(listQueries(visma)).toEqual([{ pageNumber: 1, pageSize: 8 }]);
     expect(numbers(window.invoices)).toEqual([5, 6, 7]);
     expect(window).toMatchObject({ knownTotal: 8, exhausted: true });
@@ -53,7 +52,7 @@ describe('fetchInvoiceWindow', () => {
   it('stops after a short page', async () => {
     const visma = fakeWith(12);
     visma.maxPageSize = 10;
-    const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 5, count: 11 }, new UpstreamPageSize(10), OPTIONS, KEY);
+    const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 5, count: 11 }, new UpstreamPageSize(10), OPTIONS);
     expect(listQueries(visma)).toEqual([
       { pageNumber: 1, pageSize: 8 },
       { pageNumber: 2, pageSize: 8 },
@@ -67,7 +66,7 @@ describe('fetchInvoiceWindow', () => {
       const visma = fakeWith(300);
       visma.maxPageSize = 100;
       const pageSize = new UpstreamPageSize();
-      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 150 }, pageSize, OPTIONS, KEY);
+      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 150 }, pageSize, OPTIONS);
       expect(listQueries(visma)).toEqual([
         { pageNumber: 1, pageSize: 150 },
         { pageNumber: 1, pageSize: 75 },
@@ -77,7 +76,7 @@ describe('fetchInvoiceWindow', () => {
       expect(pageSize.current()).toBe(100);
 
       visma.calls.length = 0;
-      await fetchInvoiceWindow(visma, { filter: {}, offset: 150, count: 150 }, pageSize, OPTIONS, KEY);
+      await fetchInvoiceWindow(visma, { filter: {}, offset: 150, count: 150 }, pageSize, OPTIONS);
       expect(listQueries(visma)).toEqual([
         { pageNumber: 3, pageSize: 75 },
         { pageNumber: 4, pageSize: 75 },
@@ -88,14 +87,14 @@ describe('fetchInvoiceWindow', () => {
   describe('totalCount', () => {
     it('comes from the metadata without another call', async () => {
       const visma = fakeWith(120);
-      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 10 }, new UpstreamPageSize(), OPTIONS, KEY);
+      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 10 }, new UpstreamPageSize(), OPTIONS);
       await expect(window.totalCount()).resolves.toBe(120);
       expect(visma.calls).toHaveLength(1);
     });
 
     it('is 0 for an empty list without another call', async () => {
       const visma = fakeWith(0);
-      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 10 }, new UpstreamPageSize(), OPTIONS, KEY);
+      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 10 }, new UpstreamPageSize(), OPTIONS);
       await expect(window.totalCount()).resolves.toBe(0);
       expect(window.exhausted).toBe(true);
       expect(visma.calls).toHaveLength(1);
@@ -103,7 +102,7 @@ describe('fetchInvoiceWindow', () => {
 
     it('costs one call of page size 1, once, after an empty page past the end', async () => {
       const visma = fakeWith(20);
-      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 40, count: 10 }, new UpstreamPageSize(), OPTIONS, KEY);
+      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 40, count: 10 }, new UpstreamPageSize(), OPTIONS);
       expect(window).toMatchObject({ invoices: [], knownTotal: null, exhausted: true });
       await expect(Promise.all([window.totalCount(), window.totalCount()])).resolves.toEqual([20, 20]);
       expect(listQueries(visma)).toEqual([
@@ -114,7 +113,7 @@ describe('fetchInvoiceWindow', () => {
 
     it('makes no list call at all for first: 0 until the total is asked for', async () => {
       const visma = fakeWith(20);
-      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 0 }, new UpstreamPageSize(), OPTIONS, KEY);
+      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 0 }, new UpstreamPageSize(), OPTIONS);
       expect(visma.calls).toHaveLength(0);
       await expect(window.totalCount()).resolves.toBe(20);
       expect(listQueries(visma)).toEqual([{ pageNumber: 1, pageSize: 1 }]);

@@ -1,4 +1,4 @@
-import { planPages, skipWithinPlan } from '../../../../src/graphql/paging/page-plan';
+import { planPages, skipWithinPlan } from '../../../src/invoices/page-plan';
 
 describe('planPages', () => {
   describe('one Visma call whenever one page can hold the window', () => {

@@ -1,0 +1,63 @@
+import type { VismaError } from '../visma/errors';
+
+/**
+ * The invoices service's own refusals. Besides these it lets the Visma client's errors
+ * (`src/visma/errors.ts`) and the idempotent create's (`IdempotencyError`) through unchanged;
+ * the GraphQL layer turns all of them into coded errors in one place (`src/graphql/errors.ts`).
+ */
+
+/** One thing wrong with a request, named by the argument it came in (`idempotencyKey`, `input.externalReference`). */
+export interface RequestProblem {
+  field: string;
+  message: string;
+}
+
+/** The request breaks a rule of the service; nothing was sent upstream. */
+export class InvalidRequestError extends Error {
+  readonly problems: readonly RequestProblem[];
+
+  constructor(problems: readonly RequestProblem[]) {
+    const [first] = problems;
+    if (first === undefined) {
+      throw new TypeError('InvalidRequestError needs at least one problem');
+    }
+    super(`${first.field}: ${first.message}`);
+    this.name = 'InvalidRequestError';
+    this.problems = problems.map((problem) => ({ ...problem }));
+  }
+}
+
+/** A write named an invoice Visma does not have. Reads answer null instead. */
+export class InvoiceNotFoundError extends Error {
+  constructor(
+    readonly referenceNumber: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Customer invoice "${referenceNumber}" does not exist.`, options);
+    this.name = 'InvoiceNotFoundError';
+  }
+}
+
+export type Write = 'created' | 'updated' | 'released';
+
+/**
+ * The write happened, but reading the invoice back failed. It must not look like a failed write
+ * (a client retrying a create would make a duplicate), so it names the invoice and what was done.
+ */
+export class ReadBackError extends Error {
+  constructor(
+    readonly referenceNumber: string,
+    readonly write: Write,
+    override readonly cause: VismaError,
+  ) {
+    super(`Invoice "${referenceNumber}" was ${write}, but reading it back failed: ${cause.message}`, { cause });
+    this.name = 'ReadBackError';
+  }
+}
+
+/** The errors the service raises itself, as opposed to the ones it lets through. */
+export type InvoicesError = InvalidRequestError | InvoiceNotFoundError | ReadBackError;
+
+export function isInvoicesError(error: unknown): error is InvoicesError {
+  return error instanceof InvalidRequestError || error instanceof InvoiceNotFoundError || error instanceof ReadBackError;
+}

@@ -1,0 +1,21 @@
+/** The invoices service: what the GraphQL layer and the composition root import. Its loaders and paging stay inside. */
+export {
+  InvoicesService,
+  type InvoiceListRequest,
+  type InvoicesDeps,
+  type InvoicesSettings,
+  type ReleasedInvoice,
+} from './invoices-service';
+export {
+  InvalidRequestError,
+  InvoiceNotFoundError,
+  ReadBackError,
+  isInvoicesError,
+  type InvoicesError,
+  type RequestProblem,
+  type Write,
+} from './errors';
+// The idempotent create's refusals pass through the service unchanged; callers map them from here.
+export { IdempotencyError, type IdempotencyErrorKind } from '../idempotency';
+export type { InvoiceWindow } from './invoice-window';
+export { UpstreamPageSize } from './upstream-page-size';
