@@ -10,6 +10,7 @@ import { GatewayMetrics } from './server/metrics';
 import { withRequestId } from './server/request-scope';
 import { CachingVismaApi, upstreamCacheMetrics } from './upstream-cache';
 import { createVismaClient, type VismaClient, type VismaClientConfig } from './visma';
+import { credentialScope } from './visma/credential-scope';
 import type { VismaApi } from './visma/api';
 import { createResilience } from './visma/resilience';
 
@@ -149,16 +150,24 @@ async function connectShared(
   if (config.scale.redisUrl === null) {
     return undefined;
   }
-  const owner =
-    simulator !== undefined
-      ? // Each replica's embedded simulator is its own Visma: nothing is shared between them.
-        { tenantId: simulator.tenantId, clientId: `${simulator.clientId}@${simulator.url}` }
-      : config.visma.authMode === 'passthrough'
-        ? null
-        : config.visma.credentials;
   // Loaded only here: ioredis cost about 50 ms of every cold start without Redis (bench/README.md, "Levers").
   const { createSharedPieces } = await import('./scale');
-  return createSharedPieces(config, config.scale.redisUrl, owner, logger, now);
+  return createSharedPieces(config, config.scale.redisUrl, clientCredentialScope(config, simulator), logger, now);
+}
+
+/**
+ * Whose credentials the client calls with (`credentialScope`); null in passthrough mode, where
+ * each caller brings their own. Each replica's embedded simulator is its own Visma (its own URL),
+ * so nothing is shared between them.
+ */
+function clientCredentialScope(config: Config, simulator: EmbeddedSimulator | undefined): string | null {
+  if (simulator !== undefined) {
+    return credentialScope({ apiUrl: simulator.url, tenantId: simulator.tenantId, clientId: simulator.clientId });
+  }
+  const credentials = config.visma.authMode === 'passthrough' ? null : config.visma.credentials;
+  return credentials === null
+    ? null
+    : credentialScope({ apiUrl: config.visma.apiUrl, tenantId: credentials.tenantId, clientId: credentials.clientId });
 }
 
 /**
@@ -241,13 +250,11 @@ function upstreamCache(
   if (!settings.enabled && !coalescing) {
     return undefined;
   }
+  const scope = clientCredentialScope(config, simulator);
   return new CachingVismaApi(visma, {
     ...settings,
     bus: shared?.invalidations,
-    auth:
-      config.visma.authMode === 'passthrough'
-        ? { mode: 'passthrough' }
-        : { mode: 'client_credentials', identity: simulator?.tenantId ?? config.visma.credentials?.tenantId ?? '' },
+    auth: scope === null ? { mode: 'passthrough' } : { mode: 'client_credentials', scope },
     onEvent: upstreamCacheMetrics(metrics.registry),
     warn: (fields, message) => logger.warn({ component: 'upstream-cache', ...fields }, message),
   });

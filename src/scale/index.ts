@@ -39,7 +39,11 @@ interface ScaleLogger extends RedisLogger {
 export async function createSharedPieces(
   config: Config,
   redisUrl: string,
-  budgetOwner: { tenantId: string; clientId: string } | null,
+  /**
+   * The client credentials' scope (src/visma/credential-scope.ts), under which the call budget
+   * and the token are kept; null in passthrough mode, where callers' tokens may be other clients'.
+   */
+  credential: string | null,
   logger: ScaleLogger,
   now: () => number = Date.now,
 ): Promise<SharedPieces> {
@@ -57,31 +61,27 @@ export async function createSharedPieces(
     retentionMs: config.idempotency.retentionMs,
     warn: (fields, message) => idempotencyLog.warn(fields, message),
   });
-  // Visma counts calls per company and client; hashes keep the identifiers out of Redis's key space.
-  const owner =
-    budgetOwner === null
-      ? null
-      : createHash('sha256').update(`${budgetOwner.tenantId}\n${budgetOwner.clientId}`).digest('hex').slice(0, 24);
+  // Visma counts calls per company and client: one budget per credential scope.
   const fleetBudget =
-    owner === null
+    credential === null
       ? undefined
       : new FleetBudget({
           counter: new RedisWindowCounter(redis),
           callsPerWindow: config.scale.fleetCallsPerHour,
           windowMs: HOUR_MS,
-          name: owner,
+          name: credential,
           now,
           log: (level, fields, message) => log[level](fields, message),
         });
+  // A token is whose it is and what it may do: the same credentials asking for other scopes get another.
   const tokens =
-    owner === null
+    credential === null
       ? undefined
       : new RedisTokenStore(
           redis,
           createHash('sha256')
-            .update(`${owner}\n${config.visma.scopes.join(' ')}`)
-            .digest('hex')
-            .slice(0, 24),
+            .update(`${credential}\n${config.visma.scopes.join(' ')}`)
+            .digest('hex'),
           now,
         );
   const invalidations = new RedisInvalidationBus(redis, redisUrl, logger.child({ component: 'upstream-cache' }));

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { isPlainRequestId } from '../visma/request-id';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
-/** A caller's id is kept only when it is short and plain, so it cannot smuggle anything into logs. */
-const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Gives every HTTP request an id: the caller's `X-Request-Id` when it is acceptable (so a
@@ -12,7 +11,8 @@ const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function requestIdMiddleware(request: Request, response: Response, next: NextFunction): void {
   const offered = request.get(REQUEST_ID_HEADER);
-  const requestId = offered !== undefined && ACCEPTED_ID.test(offered) ? offered : randomUUID();
+  // Kept only when short and plain, so it cannot smuggle anything into logs or Visma's headers.
+  const requestId = isPlainRequestId(offered) ? offered : randomUUID();
   response.locals['requestId'] = requestId;
   response.setHeader(REQUEST_ID_HEADER, requestId);
   next();

@@ -18,6 +18,7 @@ import {
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from './model';
 import { getValidVismaClientOptions, type VismaClientConfig, type VismaClientOptions } from './options';
 import { rateLimitFromHeaders } from './rate-limit';
+import { isPlainRequestId } from './request-id';
 import { realTimer, WeightedSemaphore } from './resilience/weighted-semaphore';
 import { PASS_THROUGH_GUARD, UNLIMITED_RETRY_BUDGET } from './seams';
 import { ClientCredentialsTokenProvider, PassthroughTokenProvider, redactSecrets, type TokenProvider } from './token-provider';
@@ -178,8 +179,7 @@ export class VismaClient implements VismaApi {
    */
   async obtainToken(options: CallOptions = {}): Promise<void> {
     if (this.options.auth.mode === 'passthrough') return;
-    const deadline = Number.isFinite(options.deadline) ? (options.deadline as number) : this.options.now() + this.options.deadlineMs;
-    await this.tokens.token({ deadline, callerSignal: options.signal }, options);
+    await this.tokens.token({ deadline: this.deadlineOf(options), callerSignal: options.signal }, options);
   }
 
   rateLimit(): RateLimitState | null {
@@ -203,7 +203,7 @@ export class VismaClient implements VismaApi {
   private async reading<T>(weight: number, path: string, options: CallOptions, read: () => Promise<T>): Promise<T> {
     const limits = {
       operation: `GET ${path}`,
-      deadline: Number.isFinite(options.deadline) ? (options.deadline as number) : this.options.now() + this.options.deadlineMs,
+      deadline: this.deadlineOf(options),
       signal: options.signal,
     };
     const release = this.invoicesInFlight.tryAcquire(weight) ?? (await this.invoicesInFlight.acquire(weight, limits));
@@ -236,11 +236,7 @@ export class VismaClient implements VismaApi {
     if (this.closeController.signal.aborted) {
       throw new VismaUnavailableError('The Visma client is closed.', { outcome: 'not_applied' });
     }
-    const context: CallContext = {
-      // deadlineMs is only the default budget: a caller's own deadline wins, shorter or longer.
-      deadline: Number.isFinite(options.deadline) ? (options.deadline as number) : this.options.now() + this.options.deadlineMs,
-      callerSignal: options.signal,
-    };
+    const context: CallContext = { deadline: this.deadlineOf(options), callerSignal: options.signal };
     const operation = `${spec.method} ${spec.path}`;
     const meta = { operation, route: `${spec.method} ${spec.route}`, idempotent: spec.method === 'GET' };
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
@@ -274,15 +270,22 @@ export class VismaClient implements VismaApi {
       ...spec.headers,
     };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const requestId = options.requestId;
-    // Only a plain printable id goes upstream: a header value with control characters would throw.
-    if (typeof requestId === 'string' && /^[\x21-\x7e]{1,200}$/.test(requestId)) headers['X-Request-Id'] = requestId;
+    // Only a plain id goes upstream: a header value with control characters would throw.
+    if (isPlainRequestId(options.requestId)) headers['X-Request-Id'] = options.requestId;
     return {
       method: spec.method,
       url: `${this.options.baseUrl}${spec.path}${spec.query ?? ''}`,
       headers,
       ...(body === undefined ? {} : { body }),
     };
+  }
+
+  /**
+   * The deadline of a call: the caller's own when it gives one (shorter or longer), else
+   * `deadlineMs` from now. The one place a call's deadline is decided.
+   */
+  private deadlineOf(options: CallOptions): number {
+    return Number.isFinite(options.deadline) ? (options.deadline as number) : this.options.now() + this.options.deadlineMs;
   }
 
   private observe(response: HttpResponse): void {

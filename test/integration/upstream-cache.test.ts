@@ -171,7 +171,7 @@ describe('the upstream cache against the simulator', () => {
         maxEntries: 100,
         maxAgeMs: 600_000,
         pollIntervalMs: 200,
-        auth: { mode: 'client_credentials', identity: DEMO_CLIENT.tenantId },
+        auth: { mode: 'client_credentials', scope: 'cc:demo' },
       });
       const control = new SimulatorControlClient(simulator.url);
       try {

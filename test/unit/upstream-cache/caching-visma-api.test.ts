@@ -16,7 +16,7 @@ function setUp(overrides: Partial<UpstreamCacheOptions> = {}, clock = new FakeCl
     freshnessMs: 10_000,
     maxEntries: 100,
     maxAgeMs: 300_000,
-    auth: { mode: 'client_credentials', identity: 'tenant-1' },
+    auth: { mode: 'client_credentials', scope: 'cc:tenant-1' },
     timers: clock,
     onEvent: (event) => events.push(event),
     warn: (_fields, message) => warnings.push(message),
