@@ -45,7 +45,27 @@ export class InMemoryKeyStore implements IdempotencyKeyStore {
     return this.entries.size;
   }
 
-  async claim(key: string, fingerprint: string, at: { now: number; leaseMs: number }): Promise<ClaimResult> {
+  // The store's interface is asynchronous for Redis' sake; in memory every answer is ready at once.
+  claim(key: string, fingerprint: string, at: { now: number; leaseMs: number }): Promise<ClaimResult> {
+    return Promise.resolve(this.claimNow(key, fingerprint, at));
+  }
+
+  complete(key: string, fingerprint: string, referenceNumber: string): Promise<void> {
+    this.update(key, { state: 'done', fingerprint, referenceNumber });
+    return Promise.resolve();
+  }
+
+  markUnknown(key: string, fingerprint: string, since: number): Promise<void> {
+    this.update(key, { state: 'unknown', fingerprint, since });
+    return Promise.resolve();
+  }
+
+  release(key: string): Promise<void> {
+    this.entries.delete(key);
+    return Promise.resolve();
+  }
+
+  private claimNow(key: string, fingerprint: string, at: { now: number; leaseMs: number }): ClaimResult {
     this.sweep(at.now);
     const entry = this.entries.get(key);
     const lease: KeyRecord = { state: 'in_flight', fingerprint, claimedAt: at.now, leaseUntil: at.now + at.leaseMs };
@@ -59,18 +79,6 @@ export class InMemoryKeyStore implements IdempotencyKeyStore {
     if (!free || record.fingerprint !== fingerprint) return { claimed: false, record: { ...record } };
     entry.record = lease;
     return { claimed: true, previous: { ...record } };
-  }
-
-  async complete(key: string, fingerprint: string, referenceNumber: string): Promise<void> {
-    this.update(key, { state: 'done', fingerprint, referenceNumber });
-  }
-
-  async markUnknown(key: string, fingerprint: string, since: number): Promise<void> {
-    this.update(key, { state: 'unknown', fingerprint, since });
-  }
-
-  async release(key: string): Promise<void> {
-    this.entries.delete(key);
   }
 
   /** Updates in place so the entry keeps its place in the expiry order. */

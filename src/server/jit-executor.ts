@@ -1,6 +1,6 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import type { CompiledQuery } from 'graphql-jit';
+import type * as GraphqlJit from 'graphql-jit';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
@@ -16,7 +16,7 @@ export interface JitExecutorOptions {
   deferLoad?: boolean;
 }
 
-type Jit = typeof import('graphql-jit');
+type Jit = typeof GraphqlJit;
 
 /**
  * Serves a fixed schema to Apollo through its gateway hook, the one place Apollo Server 5 lets
@@ -36,14 +36,14 @@ export function jitGateway(schema: GraphQLSchema, options: JitExecutorOptions = 
       callback({ apiSchema: schema, coreSupergraphSdl: '' });
       return () => undefined;
     },
-    load: async () => ({ executor }),
-    stop: async () => undefined,
+    load: () => Promise.resolve({ executor }),
+    stop: () => Promise.resolve(),
   };
 }
 
 function jitExecutor(schema: GraphQLSchema, options: JitExecutorOptions): Executor {
   const maxCompiled = options.maxCompiled ?? 1_000;
-  const compiled = new Map<string, CompiledQuery | null>();
+  const compiled = new Map<string, GraphqlJit.CompiledQuery | null>();
   let jit: Jit | undefined;
   let loading: Promise<void> | undefined;
   const load = (): Promise<void> => {

@@ -67,8 +67,9 @@ export class LocalInvalidationHub {
   connect(): InvalidationBus {
     let own: ((invalidation: Invalidation) => void) | undefined;
     const bus: InvalidationBus = {
-      publish: async (invalidation) => {
+      publish: (invalidation) => {
         for (const listener of this.listeners) if (listener !== own) listener(structuredClone(invalidation));
+        return Promise.resolve();
       },
       subscribe: (listener, onGap) => {
         own = listener;
@@ -78,11 +79,11 @@ export class LocalInvalidationHub {
     };
     const now = this.now;
     if (now !== undefined) {
-      bus.claimPoll = async (scope, leaseMs) => {
+      bus.claimPoll = (scope, leaseMs) => {
         const held = this.leases.get(scope);
-        if (held !== undefined && held > now()) return 'follow';
+        if (held !== undefined && held > now()) return Promise.resolve('follow');
         this.leases.set(scope, now() + leaseMs);
-        return 'lead';
+        return Promise.resolve('lead');
       };
     }
     return bus;

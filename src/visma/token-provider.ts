@@ -19,13 +19,15 @@ export interface TokenProvider {
 
 /** Passthrough: each call carries its caller's own Visma token. Nothing is cached or refreshed. */
 export class PassthroughTokenProvider implements TokenProvider {
-  async token(_call: CallContext, options: CallOptions): Promise<string> {
+  token(_call: CallContext, options: CallOptions): Promise<string> {
     if (typeof options.accessToken !== 'string' || options.accessToken.trim() === '') {
-      throw new VismaUnauthenticatedError(
-        'The Visma client runs in passthrough mode, and this call carried no access token (CallOptions.accessToken).',
+      return Promise.reject(
+        new VismaUnauthenticatedError(
+          'The Visma client runs in passthrough mode, and this call carried no access token (CallOptions.accessToken).',
+        ),
       );
     }
-    return options.accessToken;
+    return Promise.resolve(options.accessToken);
   }
 
   rejected(): boolean {

@@ -9,9 +9,10 @@ import { classifyError } from '../../graphql/errors';
  */
 export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ contextValue, errors }) {
+    // Apollo's hooks return promises; these do their work at once and have nothing to await.
+    requestDidStart() {
+      return Promise.resolve({
+        didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             const kind = classifyError(error);
             const path = error.path?.join('.');
@@ -25,17 +26,19 @@ export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
               );
             }
           }
+          return Promise.resolve();
         },
-        async willSendResponse({ contextValue, response }) {
+        willSendResponse({ contextValue, response }) {
           if (response.body.kind !== 'single' || response.body.singleResult.errors === undefined) {
-            return;
+            return Promise.resolve();
           }
           response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
             ...error,
             extensions: { ...error.extensions, requestId: contextValue.requestId },
           }));
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

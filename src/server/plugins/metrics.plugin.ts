@@ -10,10 +10,11 @@ import type { GatewayMetrics } from '../metrics';
  */
 export function metricsPlugin(metrics: GatewayMetrics, now: () => number): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
+    // Apollo's hooks return promises; these do their work at once and have nothing to await.
+    requestDidStart() {
       const startedAt = now();
-      return {
-        async willSendResponse({ operationName, request, operation, response, errors }) {
+      return Promise.resolve({
+        willSendResponse({ operationName, request, operation, response, errors }) {
           const sent = response.body.kind === 'single' ? response.body.singleResult.errors : errors;
           const errorCodes = (sent ?? []).map((error) => {
             const code = error.extensions?.['code'];
@@ -27,8 +28,9 @@ export function metricsPlugin(metrics: GatewayMetrics, now: () => number): Apoll
             durationMs: now() - startedAt,
             errorCodes,
           });
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

@@ -4,18 +4,20 @@ import type { GatewayContext } from '../../graphql/context';
 /** One summary line per GraphQL request: operation, outcome and duration. */
 export function requestLogPlugin(now: () => number): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
+    // Apollo's hooks return promises; these do their work at once and have nothing to await.
+    requestDidStart() {
       const startedAt = now();
-      return {
-        async willSendResponse({ contextValue, operationName, response, errors }) {
+      return Promise.resolve({
+        willSendResponse({ contextValue, operationName, response, errors }) {
           const body = response.body;
           const errorCount = body.kind === 'single' ? (body.singleResult.errors?.length ?? 0) : (errors?.length ?? 0);
           contextValue.logger.info(
             { operationName: operationName ?? null, errors: errorCount, durationMs: now() - startedAt },
             'graphql request',
           );
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

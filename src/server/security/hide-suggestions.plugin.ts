@@ -11,18 +11,20 @@ const SUGGESTION = / ?Did you mean [^?]*\?/g;
  */
 export function hideSuggestionsPlugin(): ApolloServerPlugin {
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
+    // Apollo's hooks return promises; this one does its work at once and has nothing to await.
+    requestDidStart() {
+      return Promise.resolve({
+        willSendResponse({ response }) {
           if (response.body.kind !== 'single' || response.body.singleResult.errors === undefined) {
-            return;
+            return Promise.resolve();
           }
           response.body.singleResult.errors = response.body.singleResult.errors.map((error) => {
             const message = error.message.replace(SUGGESTION, '');
             return message === error.message ? error : { ...error, message };
           });
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }
