@@ -26,11 +26,12 @@ export function routerSecretMiddleware(settings: FederationConfig) {
       next();
       return;
     }
+    const requestId: unknown = response.locals['requestId'];
     response.status(401).json({
       errors: [
         {
           message: 'This service is a federation subgraph and answers only its router: the router secret header is missing or wrong.',
-          extensions: { code: ErrorCode.UNAUTHENTICATED, requestId: response.locals['requestId'] },
+          extensions: { code: ErrorCode.UNAUTHENTICATED, requestId },
         },
       ],
     });

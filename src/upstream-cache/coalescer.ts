@@ -66,6 +66,7 @@ export class Coalescer {
     try {
       promise = start(controller.signal);
     } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, passed on unchanged
       return Promise.reject(error);
     }
     const flight: Flight<T> = { promise, controller, tag, waiters: 0, settled: false };
@@ -116,6 +117,7 @@ export class Coalescer {
         (error: unknown) => {
           if (!open) return;
           leave();
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, passed on unchanged
           reject(error);
         },
       );

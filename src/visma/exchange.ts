@@ -243,6 +243,7 @@ export function raceCall<T>(
       },
       (error: unknown) => {
         settle();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, passed on unchanged
         reject(error);
       },
     );

@@ -1,12 +1,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import type NodeFetch from 'node-fetch';
+import type { RequestInit as NodeFetchInit } from 'node-fetch';
 import type * as Undici from 'undici';
 
 // Each transport's library is required when that transport is made, not at start: a process
-// uses one of them (bench/README.md, Levers: cold start).
+// uses one of them (bench/README.md, Levers: cold start). The transport is made synchronously,
+// so these are require() calls rather than import(), which would make it a promise.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load (above)
 const loadNodeFetch = (): typeof NodeFetch => (require('node-fetch') as { default: typeof NodeFetch }).default;
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load (above)
 const loadUndici = (): typeof Undici => require('undici') as typeof Undici;
 
 /** The slice of a fetch Response the client reads. node-fetch 2's Response satisfies it. */
@@ -135,8 +139,8 @@ function errorCode(error: unknown): string | undefined {
 
 export interface PooledFetch {
   fetch: FetchLike;
-  /** Closes idle keep-alive sockets and refuses new ones. */
-  close(): void;
+  /** Closes idle keep-alive sockets and refuses new ones. A function property: callers keep it apart from its object. */
+  close: () => void;
 }
 
 /**
@@ -154,7 +158,7 @@ export function createPooledFetch(maxSockets: number): PooledFetch {
       headers: init.headers,
       body: init.body,
       // node-fetch 2 declares its own AbortSignal type; Node's native one is what it expects at run time.
-      signal: init.signal as unknown as import('node-fetch').RequestInit['signal'],
+      signal: init.signal as unknown as NodeFetchInit['signal'],
       redirect: 'manual',
       agent: (parsed: URL) => (parsed.protocol === 'http:' ? httpAgent : httpsAgent),
     });

@@ -19,6 +19,13 @@ export type WireTimeStamp = string;
 
 type Maybe<T> = T | null;
 
+/**
+ * The values the spec lists, or any other string: Visma may add one, and a read must not fail on
+ * it. `string & {}` rather than `string` keeps the listed ones from collapsing into `string`, so
+ * they still document the field and complete in an editor.
+ */
+type OpenEnum<Listed extends string> = Listed | (string & {});
+
 // ---------------------------------------------------------------------------------------------
 // Read side: GET /v1/customerinvoice[/{referenceNumber}]
 // ---------------------------------------------------------------------------------------------
@@ -49,7 +56,7 @@ export interface ContactDto {
 
 /** header `account` and line `account`. */
 export interface AccountDto {
-  type?: Maybe<'Asset' | 'Liability' | 'Income' | 'Expense' | string>;
+  type?: Maybe<OpenEnum<'Asset' | 'Liability' | 'Income' | 'Expense'>>;
   externalCode1?: Maybe<string>;
   externalCode2?: Maybe<string>;
   active?: Maybe<boolean>;
@@ -174,7 +181,7 @@ export interface DebtCollectionDto {
 }
 
 export interface WorkTypeDto {
-  rutRotType?: Maybe<'Rut' | 'Rot' | string>;
+  rutRotType?: Maybe<OpenEnum<'Rut' | 'Rot'>>;
   description?: Maybe<string>;
   xmlTag?: Maybe<string>;
 }
@@ -184,7 +191,7 @@ export interface CustomerInvoiceLineDto {
   termStartDate?: Maybe<WireDateTime>;
   termEndDate?: Maybe<WireDateTime>;
   isRotRutDeductible?: Maybe<boolean>;
-  itemType?: Maybe<'Service' | 'MaterialCost' | 'OtherCost' | string>;
+  itemType?: Maybe<OpenEnum<'Service' | 'MaterialCost' | 'OtherCost'>>;
   typeOfWork?: Maybe<WorkTypeDto>;
   deductableAmount?: Maybe<number>;
   attachments?: Maybe<AttachmentDto[]>;
@@ -472,7 +479,7 @@ export interface CustomerInvoiceUpdateDto {
 /** 200 from `POST …/action/release` (CONTRACT §6). */
 export interface ReleaseInvoiceActionResultDto {
   actionId?: Maybe<string>;
-  actionResult?: Maybe<'Queued' | 'InProcess' | 'Failed' | 'Done' | string>;
+  actionResult?: Maybe<OpenEnum<'Queued' | 'InProcess' | 'Failed' | 'Done'>>;
   errorInfo?: Maybe<string>;
 }
 
@@ -502,7 +509,7 @@ export interface CustomerDto {
   internalId?: Maybe<number>;
   number?: Maybe<string>;
   name?: Maybe<string>;
-  status?: Maybe<'Active' | 'OnHold' | 'CreditHold' | 'Inactive' | 'OneTime' | string>;
+  status?: Maybe<OpenEnum<'Active' | 'OnHold' | 'CreditHold' | 'Inactive' | 'OneTime'>>;
   mainAddress?: Maybe<AddressDto>;
   mainContact?: Maybe<CustomerMainContactDto>;
   accountReference?: Maybe<string>;

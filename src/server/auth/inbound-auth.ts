@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { JWTVerifyGetKey } from 'jose';
+import type * as Jose from 'jose';
 import type { InboundAuthConfig, VismaAuthMode } from '../../config';
 
 /** Who made a request, as far as the gateway can tell. Logged by id only, never with a credential. */
@@ -25,7 +25,7 @@ export interface InboundAuthOptions {
   /** Defaults to `Date.now`; tests pass a fake clock so token expiry is deterministic. */
   now?: () => number;
   /** Defaults to a remote JWKS at `config.jwt.jwksUrl` (jose caches it and refetches on an unknown `kid`). */
-  jwks?: JWTVerifyGetKey;
+  jwks?: Jose.JWTVerifyGetKey;
 }
 
 /** jose's own fetch of the JWKS; five seconds then the request is refused, not hung. */
@@ -49,7 +49,7 @@ export class InboundAuthenticator {
   private readonly passthrough: boolean;
   private readonly now: () => number;
   /** Given, or made from `config.jwt.jwksUrl` on the first JWT. */
-  private jwks: JWTVerifyGetKey | undefined;
+  private jwks: Jose.JWTVerifyGetKey | undefined;
   private readonly keyDigests: readonly Buffer[];
 
   constructor(options: InboundAuthOptions) {
@@ -125,8 +125,8 @@ export class InboundAuthenticator {
  * jose is loaded on the first JWT, not at start: most deployments use API keys or none, and
  * loading it cost about 33 ms of the cold start (bench/README.md, "Levers").
  */
-let jose: Promise<typeof import('jose')> | undefined;
-function loadJose(): Promise<typeof import('jose')> {
+let jose: Promise<typeof Jose> | undefined;
+function loadJose(): Promise<typeof Jose> {
   jose ??= import('jose');
   return jose;
 }

@@ -35,6 +35,7 @@ export function guardEntityRepresentations(schema: GraphQLSchema): GraphQLSchema
         const [entity] = resolve(source, { ...args, representations: [representation] }, context, info) as unknown[];
         return entity;
       } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the resolver's own error, passed on unchanged
         return Promise.reject(error);
       }
     });
@@ -54,7 +55,7 @@ function problemsOf(representations: unknown, keys: ReadonlyMap<string, readonly
     const fields = representation as Record<string, unknown>;
     const typeName = fields['__typename'];
     const keyFields = typeof typeName === 'string' ? keys.get(typeName) : undefined;
-    if (keyFields === undefined) {
+    if (typeof typeName !== 'string' || keyFields === undefined) {
       problems.push({ field: `${at}.__typename`, message: `must name an entity of this subgraph (${[...keys.keys()].join(', ')})` });
       return;
     }

@@ -41,8 +41,8 @@ type KeysWhere<T, V> = {
   [K in keyof T]-?: [NonNullable<T[K]>] extends [V] ? ([V] extends [NonNullable<T[K]>] ? K : never) : never;
 }[keyof T];
 
-type Pairs<Domain, V> = ReadonlyArray<readonly [KeysWhere<Domain, V>, keyof CustomerInvoiceUpdateDto & string]>;
-type LinePairs<V> = ReadonlyArray<readonly [KeysWhere<InvoiceLineInput, V>, keyof CustomerInvoiceLinesUpdateDto & string]>;
+type Pairs<Domain, V> = ReadonlyArray<readonly [KeysWhere<Domain, V>, keyof CustomerInvoiceUpdateDto]>;
+type LinePairs<V> = ReadonlyArray<readonly [KeysWhere<InvoiceLineInput, V>, keyof CustomerInvoiceLinesUpdateDto]>;
 
 const HEADER_STRINGS = [
   ['referenceNumber', 'referenceNumber'],

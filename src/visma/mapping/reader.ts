@@ -155,6 +155,7 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON has no text for a symbol or a function (JSON.stringify gives undefined); String() has.
+  const text = typeof value === 'symbol' || typeof value === 'function' ? String(value) : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
