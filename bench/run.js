@@ -140,7 +140,10 @@ async function main() {
       .join(' ')}`,
   );
   const children = STARTED;
-  const cleanup = () => (stopping = true) && children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+  const cleanup = () => {
+    stopping = true;
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  };
   process.on('exit', cleanup);
   try {
     const simPort = await freePort();

@@ -16,6 +16,7 @@ interface ReplayWorkload {
   zipf(n: number, s: number, random: () => number): () => number;
   prng(seed: number): () => number;
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped CommonJS module: the interface above is its type
 const { analyse, operations, marker, zipf, prng } = require('../../bench/replay-workload') as ReplayWorkload;
 const invoice = (referenceNumber: string, invoiceText: string | null) => ({ referenceNumber, invoiceText });
 

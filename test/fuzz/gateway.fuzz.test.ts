@@ -441,7 +441,7 @@ function problemsWith(status: number, contentType: string | null, text: string):
         }
         if (typeof code !== 'string' || !DOCUMENTED_CODES.has(code)) {
           problems.push(`an undocumented code ${String(code)}`);
-        } else if (code === ErrorCode.INTERNAL_SERVER_ERROR) {
+        } else if (code === 'INTERNAL_SERVER_ERROR') {
           problems.push('INTERNAL_SERVER_ERROR');
         }
       }

@@ -34,16 +34,15 @@ export class JwksServer {
     const foreign = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
     const body = JSON.stringify({ keys: [jwk] });
-    let self: JwksServer | undefined;
-    const server = http.createServer((_request, response) => {
-      if (self !== undefined) {
-        self.requests += 1;
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
-    });
+    const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    self = new JwksServer(server, privateKey, foreign.privateKey, `http://127.0.0.1:${port}/.well-known/jwks.json`);
+    const self = new JwksServer(server, privateKey, foreign.privateKey, `http://127.0.0.1:${port}/.well-known/jwks.json`);
+    // No one knows the port before start() returns, so no request can arrive before this handler.
+    server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+      self.requests += 1;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
     return self;
   }
 

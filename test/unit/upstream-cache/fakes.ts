@@ -151,6 +151,7 @@ export class FakeVisma implements VismaApi {
         },
         reject: (error) => {
           this.open = this.open.filter((other) => other !== call);
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the test fails the call with, passed on unchanged
           reject(error);
         },
         release: () => {
@@ -170,6 +171,7 @@ export class FakeVisma implements VismaApi {
       try {
         resolve(answer());
       } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the fake's own error, passed on unchanged
         reject(error);
       }
     });

@@ -28,7 +28,7 @@ describe('DecimalScalar', () => {
     });
 
     it('refuses an integer past 2^53, which JSON may already have rounded', () => {
-      expect(() => DecimalScalar.parseValue(9007199254740993)).toThrow(
+      expect(() => DecimalScalar.parseValue(JSON.parse('9007199254740993'))).toThrow(
         'Decimal received the number 9007199254740992, which may have lost digits as a JSON number; send it as a string.',
       );
     });
