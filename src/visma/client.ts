@@ -124,8 +124,17 @@ export class VismaClient implements VismaApi {
     });
   }
 
-  createInvoice(draft: InvoiceDraft, options: CallOptions = {}): Promise<Created> {
-    return this.options.createStrategy.create(draft, options, (d, o) => this.postInvoice(d, o));
+  /** Sent once: a lost answer surfaces as `outcome: 'unknown'` (src/idempotency makes creates safe to retry). */
+  async createInvoice(draft: InvoiceDraft, options: CallOptions = {}): Promise<Created> {
+    const response = await this.call(
+      { method: 'POST', path: '/v2/customerinvoice', route: '/v2/customerinvoice', body: draftToWire(draft) },
+      options,
+      [200, 201],
+    );
+    return {
+      referenceNumber: referenceFromLocation(response.headers.get('location'), this.options.baseUrl),
+      version: entityTag(response.headers.get('etag')),
+    };
   }
 
   async updateInvoice(referenceNumber: string, patch: InvoicePatch, options: WriteOptions = {}): Promise<Updated> {
@@ -212,19 +221,6 @@ export class VismaClient implements VismaApi {
     } finally {
       release();
     }
-  }
-
-  /** The one send of a create, behind the create strategy (the idempotent-create seam). */
-  private async postInvoice(draft: InvoiceDraft, options: CallOptions): Promise<Created> {
-    const response = await this.call(
-      { method: 'POST', path: '/v2/customerinvoice', route: '/v2/customerinvoice', body: draftToWire(draft) },
-      options,
-      [200, 201],
-    );
-    return {
-      referenceNumber: referenceFromLocation(response.headers.get('location'), this.options.baseUrl),
-      version: entityTag(response.headers.get('etag')),
-    };
   }
 
   /**

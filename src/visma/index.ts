@@ -13,5 +13,5 @@ export {
   type ClientCredentialsAuth,
   type PassthroughAuth,
 } from './options';
-export type { AttemptGuard, AttemptInfo, CreateStrategy, RetryBudget, SendCreate, VismaLogger } from './seams';
+export type { AttemptGuard, AttemptInfo, RetryBudget, VismaLogger } from './seams';
 export type { FetchLike, FetchInit, FetchResponseLike } from './http';

@@ -1,12 +1,10 @@
 import { HTTP_TRANSPORTS, type FetchLike, type HttpTransport } from './http';
 import {
   PASS_THROUGH_GUARD,
-  SEND_ONCE,
   IGNORE_EVENTS,
   SILENT_LOGGER,
   UNLIMITED_RETRY_BUDGET,
   type AttemptGuard,
-  type CreateStrategy,
   type RetryBudget,
   type SharedTokenStore,
   type VismaLogger,
@@ -94,7 +92,6 @@ export interface VismaClientOptions {
   onEvent: VismaObserver;
   attemptGuard: AttemptGuard;
   retryBudget: RetryBudget;
-  createStrategy: CreateStrategy;
   /** Client credentials: a token shared with other replicas (docs/scaling.md); none by default. */
   sharedTokens: SharedTokenStore | undefined;
 }
@@ -148,7 +145,6 @@ const KNOWN_OPTIONS = new Set([
   'onEvent',
   'attemptGuard',
   'retryBudget',
-  'createStrategy',
   'sharedTokens',
 ]);
 const KNOWN_AUTH_OPTIONS = new Set(['mode', 'tokenUrl', 'clientId', 'clientSecret', 'tenantId', 'scopes']);
@@ -199,7 +195,6 @@ function validate(config: unknown): VismaClientOptions {
     onEvent: (getOptionalFunction(config, 'onEvent') as VismaObserver | undefined) ?? IGNORE_EVENTS,
     attemptGuard: getOptionalObject<AttemptGuard>(config, 'attemptGuard', ['run']) ?? PASS_THROUGH_GUARD,
     retryBudget: getOptionalObject<RetryBudget>(config, 'retryBudget', ['tryAcquireRetry', 'recordAttempt']) ?? UNLIMITED_RETRY_BUDGET,
-    createStrategy: getOptionalObject<CreateStrategy>(config, 'createStrategy', ['create']) ?? SEND_ONCE,
     sharedTokens: getOptionalObject<SharedTokenStore>(config, 'sharedTokens', ['get', 'lock', 'put', 'forget']),
   };
 }

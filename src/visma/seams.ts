@@ -1,10 +1,9 @@
 /**
  * Extension points around each upstream attempt. The client works without them (the defaults do
- * nothing); later work plugs in a circuit breaker, a shared retry budget and an idempotent create
- * without touching the HTTP code.
+ * nothing); the gateway plugs in a circuit breaker and a shared retry budget without touching
+ * the HTTP code. Idempotent creates sit above the client (src/idempotency), since they need the
+ * caller's key and a key store.
  */
-import type { CallOptions, Created } from './api';
-import type { InvoiceDraft } from './model';
 
 /** What a seam knows about the attempt it wraps. */
 export interface AttemptInfo {
@@ -38,18 +37,6 @@ export interface RetryBudget {
   recordAttempt(info: AttemptInfo): void;
 }
 
-/** Sends a create once; the default strategy. */
-export type SendCreate = (draft: InvoiceDraft, options: CallOptions) => Promise<Created>;
-
-/**
- * Decides how a create is sent. The default sends it once and lets an unknown outcome surface
- * (`VismaError.outcome === 'unknown'`); an idempotent create can instead tag the draft, and on an
- * unknown outcome look the invoice up before sending again.
- */
-export interface CreateStrategy {
-  create(draft: InvoiceDraft, options: CallOptions, send: SendCreate): Promise<Created>;
-}
-
 export const PASS_THROUGH_GUARD: AttemptGuard = {
   run: (_info, send) => send(),
 };
@@ -57,10 +44,6 @@ export const PASS_THROUGH_GUARD: AttemptGuard = {
 export const UNLIMITED_RETRY_BUDGET: RetryBudget = {
   tryAcquireRetry: () => true,
   recordAttempt: () => undefined,
-};
-
-export const SEND_ONCE: CreateStrategy = {
-  create: (draft, options, send) => send(draft, options),
 };
 
 /** Which service an exchange went to: Visma's API, or Visma Connect for a token. */

@@ -305,16 +305,6 @@ describe('VismaClient', () => {
       expect(upstream.apiRequests).toHaveLength(1);
       expect(recorded).toEqual([1]);
     });
-
-    it('sends a create through the create strategy', async () => {
-      const upstream = scripted(created);
-      const strategy = jest.fn((d, o, send) => send({ ...d, externalReference: 'idem-1' }, o));
-
-      await clientFor(upstream, new FakeClock(), { createStrategy: { create: strategy } }).createInvoice(draft);
-
-      expect(strategy).toHaveBeenCalledTimes(1);
-      expect(JSON.parse(upstream.apiRequests[0]?.body ?? '{}').externalReference).toEqual({ value: 'idem-1' });
-    });
   });
 
   describe('close', () => {
