@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
 
-  let gateway: ComposedGateway | undefined;
+  let gateway: ComposedGateway | undefined = undefined;
   let stopping = false;
   const shutdown = (reason: string, exitCode: number): void => {
     if (stopping) return;

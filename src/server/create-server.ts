@@ -26,7 +26,7 @@ import { InboundAuthenticator } from './auth/inbound-auth';
 import { createContextFunction, createRequestContext, type ContextDeps, type RequestFacts } from './context';
 import { healthRoutes, type ReadinessProbe } from './health';
 import { jitGateway } from './jit-executor';
-import { GatewayMetrics } from './metrics';
+import type { GatewayMetrics } from './metrics';
 import { loadExampleTabs, playgroundRoutes } from './playground/playground';
 import { metricsPlugin } from './plugins/metrics.plugin';
 import { errorLoggingPlugin } from './plugins/error-logging.plugin';
@@ -243,7 +243,7 @@ function jsonErrorHandler(logger: Logger) {
       return;
     }
     const status = httpStatusOf(error);
-    const requestId = response.locals['requestId'];
+    const requestId: unknown = response.locals['requestId'];
     if (status >= 500) {
       logger.error({ err: error, requestId }, 'HTTP error outside GraphQL execution');
     }
