@@ -2,7 +2,8 @@
 /**
  * The benchmark driver (bench/README.md). Starts on loopback: the simulator (its own process,
  * dist/simulator/main.js), the ceiling (bench/ceiling.js) and the BUILT gateway in production
- * mode (dist/main.js, Visma credentials for the simulator, an API key for the load generator).
+ * mode (bench/gateway.js: dist/main.js's composition without the upstream cache; Visma
+ * credentials for the simulator, an API key for the load generator).
  *
  *   node bench/run.js          full run: wrk, taskset, 3 interleaved rounds, hyperfine cold start
  *   node bench/run.js --quick  correctness gate for CI: same data from every target and the
@@ -175,11 +176,6 @@ async function main() {
       ...vismaEnv,
       PORT: String(gatewayPort),
       MAX_PAGE_SIZE: '1000',
-      // The side-by-side scenarios measure real upstream work, one Visma call per read as the
-      // ceiling makes: no cache and no coalescing (10 connections would otherwise share the few
-      // pages of list1000). The replay measures both (README, "Upstream cache").
-      CACHE_ENABLED: 'false',
-      CACHE_COALESCING: 'false',
       AUTH_API_KEY_SHA256: crypto.createHash('sha256').update(API_KEY).digest('hex'),
     };
     const targets = {
@@ -206,9 +202,12 @@ async function main() {
       );
       targets.ceilingNodeFetch.pid = other.pid;
     }
+    // The side-by-side scenarios measure real upstream work, one Visma call per read as the
+    // ceiling makes: bench/gateway.js leaves the cache and its coalescing out (10 connections
+    // would otherwise share the few pages of list1000). The replay measures both.
     const gateway = await startProcess(
       'gateway',
-      pin(0, [process.execPath, path.join(DIST, 'main.js')]),
+      pin(0, [process.execPath, path.join(__dirname, 'gateway.js')]),
       gatewayEnv,
       async () => (await request(targets.gateway.url, { method: 'GET', path: '/healthz' }, targets.gateway.headers)).status === 200,
     );

@@ -39,6 +39,12 @@ export interface CompositionSeams {
    * that run operations without sockets. Everything above it is built as shipped.
    */
   visma?: VismaApi;
+  /**
+   * Leaves the upstream cache out, coalescing included, so that every read is its own Visma
+   * call: a measuring device for the benchmark's side-by-side runs (bench/gateway.js) and for
+   * tests that look at one request's calls. No setting turns it on: production always coalesces.
+   */
+  withoutUpstreamCache?: boolean;
 }
 
 /** The running graph: everything `npm start` serves, and the one way to stop it. */
@@ -48,7 +54,7 @@ export interface ComposedGateway {
   readonly metrics: GatewayMetrics;
   /** The embedded simulator in demo mode (no Visma credentials); undefined in front of Visma.net. */
   readonly simulator: EmbeddedSimulator | undefined;
-  /** The upstream the invoices service talks to: the cache over the Visma client, or the client itself with both cache and coalescing off. */
+  /** The upstream the invoices service talks to: the cache over the Visma client, or the client itself `withoutUpstreamCache`. */
   readonly upstream: VismaApi;
   /** Binds `config.port` on `config.host` (port 0: an ephemeral one). */
   listen(): Promise<ListeningServer>;
@@ -98,7 +104,7 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       visma = seams.visma;
     }
 
-    const cache = upstreamCache(config, visma, simulator, shared, metrics, logger);
+    const cache = seams.withoutUpstreamCache === true ? undefined : upstreamCache(config, visma, simulator, shared, metrics, logger);
     if (cache !== undefined) closers.push(() => cache.close());
     const upstream: VismaApi = cache ?? visma;
 
@@ -236,7 +242,7 @@ function clientConfig(config: Config, simulator: EmbeddedSimulator | undefined):
 /**
  * Coalescing and the cross-request cache between the client and everything above it; with
  * REDIS_URL, replicas tell each other about their writes (docs/operations.md, "Upstream cache").
- * With both off (the benchmark's side-by-side runs) there is nothing between.
+ * With CACHE_ENABLED=false it still coalesces identical reads in flight.
  */
 function upstreamCache(
   config: Config,
@@ -245,14 +251,10 @@ function upstreamCache(
   shared: SharedPieces | undefined,
   metrics: GatewayMetrics,
   logger: Logger,
-): CachingVismaApi | undefined {
-  const { coalescing, ...settings } = config.upstreamCache;
-  if (!settings.enabled && !coalescing) {
-    return undefined;
-  }
+): CachingVismaApi {
   const scope = clientCredentialScope(config, simulator);
   return new CachingVismaApi(visma, {
-    ...settings,
+    ...config.upstreamCache,
     bus: shared?.invalidations,
     auth: scope === null ? { mode: 'passthrough' } : { mode: 'client_credentials', scope },
     onEvent: upstreamCacheMetrics(metrics.registry),

@@ -108,11 +108,6 @@ export interface Config {
     maxEntries: number;
     /** CACHE_MAX_AGE_MS: an entry is read again after this long whatever the polls say (they cannot see deletions). */
     maxAgeMs: number;
-    /**
-     * CACHE_COALESCING: identical reads in flight share one Visma call. Off (only with the cache
-     * off) every read is its own call: what a side-by-side benchmark needs, not production.
-     */
-    coalescing: boolean;
   };
 }
 
@@ -153,7 +148,6 @@ export const CONFIG_DEFAULTS = Object.freeze({
   CACHE_FRESHNESS_MS: '10000',
   CACHE_MAX_ENTRIES: '10000',
   CACHE_MAX_AGE_MS: '300000',
-  CACHE_COALESCING: 'true',
 } as const);
 
 /** Every variable the gateway reads, in the order the documentation lists them. */
@@ -197,7 +191,6 @@ export const CONFIG_VARIABLES = [
   'CACHE_FRESHNESS_MS',
   'CACHE_MAX_ENTRIES',
   'CACHE_MAX_AGE_MS',
-  'CACHE_COALESCING',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -259,11 +252,7 @@ export function loadConfig(env: Environment): Config {
     freshnessMs: read.integer('CACHE_FRESHNESS_MS', 1_000, 3_600_000),
     maxEntries: read.integer('CACHE_MAX_ENTRIES', 1, 10_000_000),
     maxAgeMs: read.integer('CACHE_MAX_AGE_MS', 1_000, 86_400_000),
-    coalescing: read.boolean('CACHE_COALESCING', CONFIG_DEFAULTS.CACHE_COALESCING === 'true'),
   };
-  if (upstreamCache.enabled && !upstreamCache.coalescing) {
-    problems.push('CACHE_COALESCING=false needs CACHE_ENABLED=false: the cache shares its misses with the reads that wait for them.');
-  }
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -472,7 +461,7 @@ class Reader {
   }
 
   boolean(
-    name: 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_FIELD_SUGGESTIONS' | 'AUTH_REQUIRED' | 'PLAYGROUND' | 'CACHE_ENABLED' | 'CACHE_COALESCING',
+    name: 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_FIELD_SUGGESTIONS' | 'AUTH_REQUIRED' | 'PLAYGROUND' | 'CACHE_ENABLED',
     fallback: boolean,
   ): boolean {
     const raw = valueOf(this.env, name);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_DEFAULTS, ConfigError, loadConfig, type Environment } from '../../src/config';
+import { CONFIG_DEFAULTS, CONFIG_VARIABLES, ConfigError, loadConfig, type Environment } from '../../src/config';
 import { DEFAULT_VISMA_OPTIONS, getValidVismaClientOptions } from '../../src/visma/options';
 
 function problemsOf(env: Environment): readonly string[] {
@@ -52,7 +52,7 @@ describe('loadConfig', () => {
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,
         scale: { redisUrl: null, fleetCallsPerHour: 14_000 },
-        upstreamCache: { enabled: true, freshnessMs: 10_000, maxEntries: 10_000, maxAgeMs: 300_000, coalescing: true },
+        upstreamCache: { enabled: true, freshnessMs: 10_000, maxEntries: 10_000, maxAgeMs: 300_000 },
       });
     });
 
@@ -60,11 +60,14 @@ describe('loadConfig', () => {
       expect(
         loadConfig({ CACHE_ENABLED: 'false', CACHE_FRESHNESS_MS: '30000', CACHE_MAX_ENTRIES: '50', CACHE_MAX_AGE_MS: '60000' })
           .upstreamCache,
-      ).toEqual({ enabled: false, freshnessMs: 30_000, maxEntries: 50, maxAgeMs: 60_000, coalescing: true });
+      ).toEqual({ enabled: false, freshnessMs: 30_000, maxEntries: 50, maxAgeMs: 60_000 });
     });
 
-    it('turns coalescing off only with the cache off (a side-by-side benchmark)', () => {
-      expect(loadConfig({ CACHE_ENABLED: 'false', CACHE_COALESCING: 'false' }).upstreamCache.coalescing).toBe(false);
+    it("has no setting that turns coalescing off: that is the benchmark's measuring device, not a user's choice", () => {
+      expect(CONFIG_VARIABLES).not.toContain('CACHE_COALESCING');
+      expect(loadConfig({ CACHE_ENABLED: 'false', CACHE_COALESCING: 'false' }).upstreamCache).toEqual(
+        loadConfig({ CACHE_ENABLED: 'false' }).upstreamCache,
+      );
     });
 
     it('reads REDIS_URL and VISMA_FLEET_CALLS_PER_HOUR for a fleet', () => {
@@ -285,11 +288,6 @@ describe('loadConfig', () => {
       [{ CACHE_FRESHNESS_MS: '500' }, 'CACHE_FRESHNESS_MS must be an integer from 1000 to 3600000; received "500".'],
       [{ CACHE_MAX_ENTRIES: '0' }, 'CACHE_MAX_ENTRIES must be an integer from 1 to 10000000; received "0".'],
       [{ CACHE_MAX_AGE_MS: '10m' }, 'CACHE_MAX_AGE_MS must be an integer from 1000 to 86400000; received "10m".'],
-      [{ CACHE_COALESCING: '0' }, 'CACHE_COALESCING must be "true" or "false"; received "0".'],
-      [
-        { CACHE_COALESCING: 'false' },
-        'CACHE_COALESCING=false needs CACHE_ENABLED=false: the cache shares its misses with the reads that wait for them.',
-      ],
     ])('explains %j', (env, message) => {
       expect(problemsOf(env)).toEqual([message]);
     });

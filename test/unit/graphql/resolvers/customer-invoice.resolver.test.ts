@@ -72,7 +72,7 @@ describe('CustomerInvoiceResolver', () => {
     it('sends the request id and a deadline with every upstream call', async () => {
       // With the upstream cache on, a shared call carries no one caller's deadline (see Coalescer):
       // without it, the gateway's own call options reach the upstream as they are.
-      const uncached = await testGateway(visma, { CACHE_ENABLED: 'false', CACHE_COALESCING: 'false' });
+      const uncached = await testGateway(visma, {}, { withoutUpstreamCache: true });
       try {
         await uncached.run('{ customerInvoice(referenceNumber: "1000") { referenceNumber } }', undefined, { requestId: 'req-42' });
       } finally {

@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { loadConfig, type Environment } from '../../../../src/config';
 import { createLogger } from '../../../../src/logger';
-import { composeGateway } from '../../../../src/compose';
+import { composeGateway, type CompositionSeams } from '../../../../src/compose';
 import type { GatewayServer } from '../../../../src/server/create-server';
 import type { GatewayContext } from '../../../../src/graphql/context';
 import type { RequestFacts } from '../../../../src/server/context';
@@ -25,12 +25,16 @@ export interface TestGateway {
 /**
  * The gateway as the composition root builds it (schema, resolvers, plugins, error formatting,
  * the upstream cache, idempotency) over a fake VismaApi in place of the HTTP client, in process.
- * Settings are the shipped defaults plus `env`, by name.
+ * Settings are the shipped defaults plus `env`, by name; `seams` may leave the upstream cache out.
  */
-export async function testGateway(visma: VismaApi, env: Environment = {}): Promise<TestGateway> {
+export async function testGateway(
+  visma: VismaApi,
+  env: Environment = {},
+  seams: Pick<CompositionSeams, 'withoutUpstreamCache'> = {},
+): Promise<TestGateway> {
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const gateway = await composeGateway(loadConfig(env), { logger, visma });
+  const gateway = await composeGateway(loadConfig(env), { ...seams, logger, visma });
   const { server } = gateway;
   const runWith = async (context: GatewayContext, query: string, variables?: Record<string, unknown>): Promise<Result> => {
     const response = await server.apollo.executeOperation(
