@@ -12,6 +12,7 @@ import { CachingVismaApi, upstreamCacheMetrics } from './upstream-cache';
 import { createVismaClient, type VismaClient, type VismaClientConfig } from './visma';
 import { credentialScope } from './visma/credential-scope';
 import type { VismaApi } from './visma/api';
+import { RateLimitReadings } from './visma/rate-limit';
 import { createResilience } from './visma/resilience';
 
 /**
@@ -89,13 +90,13 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
     const shared = await connectShared(config, simulator, logger, now);
     if (shared !== undefined) closers.push(() => shared.close());
 
-    const metrics = new GatewayMetrics({
-      processMetrics: seams.processMetrics ?? false,
-    });
+    // Visma's rate-limit headers as the client last saw them: the pacer and the metrics read them.
+    const rateLimits = new RateLimitReadings();
+    const metrics = new GatewayMetrics({ processMetrics: seams.processMetrics ?? false, rateLimit: () => rateLimits.latest() });
     let visma: VismaApi;
     let readiness: ReadinessProbe | undefined;
     if (seams.visma === undefined) {
-      const client = vismaClient(config, simulator, shared, metrics, logger, now);
+      const client = vismaClient(config, { simulator, shared, metrics, rateLimits, logger, now });
       closers.push(() => client.close());
       visma = client;
       // Ready when a token can be had: from Visma Connect, or from the embedded simulator (proving it answers).
@@ -182,14 +183,23 @@ function clientCredentialScope(config: Config, simulator: EmbeddedSimulator | un
  */
 function vismaClient(
   config: Config,
-  simulator: EmbeddedSimulator | undefined,
-  shared: SharedPieces | undefined,
-  metrics: GatewayMetrics,
-  logger: Logger,
-  now: () => number,
+  parts: {
+    simulator: EmbeddedSimulator | undefined;
+    shared: SharedPieces | undefined;
+    metrics: GatewayMetrics;
+    rateLimits: RateLimitReadings;
+    logger: Logger;
+    now: () => number;
+  },
 ): VismaClient {
-  const resilience = createResilience({ maxConcurrent: config.visma.maxConcurrency, fleetBudget: shared?.fleetBudget, now });
-  const client = createVismaClient({
+  const { simulator, shared, metrics, rateLimits, logger, now } = parts;
+  const resilience = createResilience({
+    maxConcurrent: config.visma.maxConcurrency,
+    fleetBudget: shared?.fleetBudget,
+    rateLimit: () => rateLimits.latest(),
+    now,
+  });
+  return createVismaClient({
     ...clientConfig(config, simulator),
     logger: withRequestId(toVismaLogger(logger.child({ component: 'visma-client' }))),
     // Metrics count the client's events, never its log lines.
@@ -197,11 +207,9 @@ function vismaClient(
     attemptGuard: resilience.attemptGuard,
     retryBudget: resilience.retryBudget,
     sharedTokens: shared?.tokens,
+    rateLimits,
     now,
   });
-  resilience.bindRateLimit(() => client.rateLimit());
-  metrics.watchRateLimit(() => client.rateLimit());
-  return client;
 }
 
 /** The Visma client's settings: the embedded simulator in demo mode, Visma.net (or VISMA_API_URL) otherwise. */

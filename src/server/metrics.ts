@@ -10,6 +10,8 @@ export const MAX_OPERATION_NAMES = 200;
 export interface GatewayMetricsOptions {
   /** Node's own metrics (memory, event-loop lag, GC) under `process_`/`nodejs_`. Defaults to false. */
   processMetrics?: boolean;
+  /** What the rate-limit gauges read: Visma's last reported headers (the client's `RateLimitReadings`). None by default. */
+  rateLimit?: () => RateLimitState | null;
 }
 
 export type OperationOutcome = 'success' | 'error';
@@ -23,7 +25,6 @@ export type OperationOutcome = 'success' | 'error';
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly operationNames = new Set<string>();
-  private rateLimitSource: () => RateLimitState | null = () => null;
 
   private readonly operations = new Counter({
     name: 'graphql_operations_total',
@@ -77,7 +78,7 @@ export class GatewayMetrics {
   });
 
   constructor(options: GatewayMetricsOptions = {}) {
-    const source = (): RateLimitState | null => this.rateLimitSource();
+    const source = options.rateLimit ?? ((): RateLimitState | null => null);
     new Gauge({
       name: 'visma_rate_limit_remaining',
       help: "Requests left in Visma's rate-limit window, as of its last answer (X-RateLimit-Remaining); NaN before the first.",
@@ -100,11 +101,6 @@ export class GatewayMetrics {
     if (options.processMetrics === true) {
       collectDefaultMetrics({ register: this.registry });
     }
-  }
-
-  /** Where the rate-limit gauges read from: the Visma client's last-seen headers. */
-  watchRateLimit(source: () => RateLimitState | null): void {
-    this.rateLimitSource = source;
   }
 
   recordOperation(operation: {

@@ -44,7 +44,6 @@ export class VismaClient implements VismaApi {
   private readonly closeController = new AbortController();
   private readonly releaseSockets: () => void;
   private readonly invoicesInFlight: WeightedSemaphore;
-  private lastRateLimit: RateLimitState | null = null;
 
   constructor(private readonly options: VismaClientOptions) {
     // Every in-flight attempt listens on the close signal (and removes its listener when done),
@@ -192,7 +191,7 @@ export class VismaClient implements VismaApi {
   }
 
   rateLimit(): RateLimitState | null {
-    return this.lastRateLimit === null ? null : { ...this.lastRateLimit };
+    return this.options.rateLimits.latest();
   }
 
   /**
@@ -286,7 +285,7 @@ export class VismaClient implements VismaApi {
 
   private observe(response: HttpResponse): void {
     const state = rateLimitFromHeaders(response.headers, this.options.now());
-    if (state !== null) this.lastRateLimit = state;
+    if (state !== null) this.options.rateLimits.record(state);
   }
 
   private json(response: HttpResponse, operation: string): unknown {

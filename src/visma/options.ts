@@ -11,6 +11,7 @@ import {
   type VismaObserver,
 } from './seams';
 import { isValidTimeZone } from './mapping/time';
+import { RateLimitReadings } from './rate-limit';
 
 /**
  * The Visma Connect service scopes (CONTRACT §7) this client's operations need, and no more:
@@ -94,6 +95,8 @@ export interface VismaClientOptions {
   retryBudget: RetryBudget;
   /** Client credentials: a token shared with other replicas (docs/scaling.md); none by default. */
   sharedTokens: SharedTokenStore | undefined;
+  /** Where each answer's `X-RateLimit-*` headers are recorded (and `rateLimit()` reads). Defaults to readings of its own. */
+  rateLimits: RateLimitReadings;
 }
 
 /** What a caller passes to `createVismaClient`: only `auth` is required (and its credentials). */
@@ -146,6 +149,7 @@ const KNOWN_OPTIONS = new Set([
   'attemptGuard',
   'retryBudget',
   'sharedTokens',
+  'rateLimits',
 ]);
 const KNOWN_AUTH_OPTIONS = new Set(['mode', 'tokenUrl', 'clientId', 'clientSecret', 'tenantId', 'scopes']);
 
@@ -196,6 +200,7 @@ function validate(config: unknown): VismaClientOptions {
     attemptGuard: getOptionalObject<AttemptGuard>(config, 'attemptGuard', ['run']) ?? PASS_THROUGH_GUARD,
     retryBudget: getOptionalObject<RetryBudget>(config, 'retryBudget', ['tryAcquireRetry', 'recordAttempt']) ?? UNLIMITED_RETRY_BUDGET,
     sharedTokens: getOptionalObject<SharedTokenStore>(config, 'sharedTokens', ['get', 'lock', 'put', 'forget']),
+    rateLimits: getOptionalObject<RateLimitReadings>(config, 'rateLimits', ['record', 'latest']) ?? new RateLimitReadings(),
   };
 }
 

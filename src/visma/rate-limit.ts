@@ -1,6 +1,24 @@
 import type { RateLimitState } from './api';
 
 /**
+ * What Visma last reported of its rate limit. The client records every answer's headers here;
+ * the rate pacer (inside the client's attempt guard) and the metrics read it. Made before all
+ * three, so none of them needs another to exist first.
+ */
+export class RateLimitReadings {
+  private last: RateLimitState | null = null;
+
+  record(state: RateLimitState): void {
+    this.last = state;
+  }
+
+  /** A copy of the latest reading, or null before Visma's first answer. */
+  latest(): RateLimitState | null {
+    return this.last === null ? null : { ...this.last };
+  }
+}
+
+/**
  * Reads Visma's `X-RateLimit-*` headers (CONTRACT §7: sent on every response; `Reset` is seconds
  * until the window resets). Null when the answer did not carry a complete set.
  */

@@ -21,6 +21,8 @@ export interface ResilienceOptions {
   breaker?: Partial<Omit<CircuitBreakerOptions, 'now'>>;
   retryBudget?: Partial<Omit<RetryBudgetOptions, 'now'>>;
   paceBelow?: number;
+  /** What Visma last reported of its rate limit (the client's `RateLimitReadings`); the pacer slows down as it runs low. */
+  rateLimit?: () => RateLimitState | null;
   /** The fleet's shared call budget (docs/scaling.md); none when the gateway runs alone. */
   fleetBudget?: AttemptGuard;
   now?: Now;
@@ -34,11 +36,6 @@ export interface Resilience {
   retryBudget: RetryBudget;
   breaker: CircuitBreaker;
   limit: ConcurrencyLimit;
-  /**
-   * Points the rate pacer at the client's `rateLimit()`. The client takes the guard in its
-   * constructor, so the source is bound once the client exists.
-   */
-  bindRateLimit(source: () => RateLimitState | null): void;
 }
 
 /**
@@ -49,10 +46,9 @@ export interface Resilience {
 export function createResilience(options: ResilienceOptions): Resilience {
   const now = options.now ?? Date.now;
   const breaker = new CircuitBreaker({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker, now });
-  let source: () => RateLimitState | null = () => null;
   const pacer = new RatePacer({
     paceBelow: options.paceBelow ?? DEFAULT_PACE_BELOW,
-    rateLimit: () => source(),
+    rateLimit: options.rateLimit ?? (() => null),
     now,
     sleep: options.sleep ?? defaultSleep,
   });
@@ -63,8 +59,5 @@ export function createResilience(options: ResilienceOptions): Resilience {
     retryBudget: new WindowedRetryBudget({ ...DEFAULT_RETRY_BUDGET_OPTIONS, ...options.retryBudget, now }),
     breaker,
     limit,
-    bindRateLimit: (next) => {
-      source = next;
-    },
   };
 }

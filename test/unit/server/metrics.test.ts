@@ -1,5 +1,6 @@
 import { GatewayMetrics, MAX_OPERATION_NAMES } from '../../../src/server/metrics';
 import { FakeClock, FakeUpstream, clientFor, ok } from '../visma/helpers/fake-upstream';
+import { RateLimitReadings } from '../../../src/visma/rate-limit';
 
 describe('GatewayMetrics', () => {
   it('keeps at most MAX_OPERATION_NAMES operation names and counts the rest as "(other)"', async () => {
@@ -64,10 +65,11 @@ describe('GatewayMetrics', () => {
   });
 
   it('reports the rate-limit gauges as NaN until Visma has reported a budget', async () => {
-    const metrics = new GatewayMetrics();
+    const readings = new RateLimitReadings();
+    const metrics = new GatewayMetrics({ rateLimit: () => readings.latest() });
     // prom-client writes "Nan"; Prometheus reads NaN in any case (Go's strconv.ParseFloat).
     expect((await metrics.exposition()).body).toMatch(/^visma_rate_limit_remaining nan$/im);
-    metrics.watchRateLimit(() => ({ limit: 10_000, remaining: 9_876, resetAt: 0, policy: null, observedAt: 0 }));
+    readings.record({ limit: 10_000, remaining: 9_876, resetAt: 0, policy: null, observedAt: 0 });
     const text = (await metrics.exposition()).body;
     expect(text).toMatch(/^visma_rate_limit_remaining 9876$/m);
     expect(text).toMatch(/^visma_rate_limit_limit 10000$/m);

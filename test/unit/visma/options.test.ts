@@ -201,7 +201,7 @@ describe('VismaClient options', () => {
       [
         'a misspelt option',
         { auth: credentials, baseURL: 'https://x' },
-        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "maxInvoicesInFlight", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "transport", "fetch", "now", "sleep", "random", "logger", "onEvent", "attemptGuard", "retryBudget", "sharedTokens".',
+        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "maxInvoicesInFlight", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "transport", "fetch", "now", "sleep", "random", "logger", "onEvent", "attemptGuard", "retryBudget", "sharedTokens", "rateLimits".',
       ],
     ])('refuses %s', (_case, config, message) => {
       expect(validate(config)).toThrow(new TypeError(message));

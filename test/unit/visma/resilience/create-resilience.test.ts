@@ -23,8 +23,12 @@ describe('composeGuards', () => {
 describe('createResilience', () => {
   it('refuses a call at once while the budget is spent: no slot taken, no breaker failure counted', async () => {
     const now = 1_000;
-    const resilience = createResilience({ maxConcurrent: 1, breaker: { minimumCalls: 1 }, now: () => now });
-    resilience.bindRateLimit(() => ({ limit: 100, remaining: 0, resetAt: now + 60_000, policy: null, observedAt: now }));
+    const resilience = createResilience({
+      maxConcurrent: 1,
+      breaker: { minimumCalls: 1 },
+      rateLimit: () => ({ limit: 100, remaining: 0, resetAt: now + 60_000, policy: null, observedAt: now }),
+      now: () => now,
+    });
     const send = jest.fn(async () => ({ status: 200 }));
     await expect(resilience.attemptGuard.run(INFO, send)).rejects.toBeInstanceOf(VismaRateLimitedError);
     expect(send).not.toHaveBeenCalled();
