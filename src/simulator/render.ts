@@ -20,7 +20,7 @@ import {
   type DemoCustomer,
 } from './catalogue';
 import { formatStamp, renderDate } from './dates';
-import { toNumber, type Dec } from './decimal';
+import { toNumber } from './decimal';
 import { type InvoiceRecord, type LineRecord, type SegmentValue } from './invoice';
 
 /** Which optional parts a list request asked for (CONTRACT §4 `expand*`). */
@@ -40,8 +40,14 @@ export const EXPAND_ALL: Expand = {
   dunningInformation: true,
 };
 
-function maskOf(e: Expand): number {
-  return +e.applications | (+e.attachments << 1) | (+e.taxDetails << 2) | (+e.invoiceAddress << 3) | (+e.dunningInformation << 4);
+function maskOf(expand: Expand): number {
+  return (
+    +expand.applications |
+    (+expand.attachments << 1) |
+    (+expand.taxDetails << 2) |
+    (+expand.invoiceAddress << 3) |
+    (+expand.dunningInformation << 4)
+  );
 }
 
 /** base64 of the 8-byte big-endian row version, like SQL Server's rowversion behind Visma's timeStamp. */
@@ -55,7 +61,6 @@ export function etagOf(version: bigint): string {
   return `"${timeStampOf(version)}"`;
 }
 
-const n = (value: Dec): number => toNumber(value);
 const dateOrNull = (date: string | null): string | null => (date === null ? null : renderDate(date));
 
 function accountDto(number: string): Record<string, unknown> {
@@ -78,22 +83,22 @@ const DEFAULT_SEGMENTS: readonly SegmentValue[] = [
 
 /** The full segment list of a subaccount: written segments override the defaults. */
 export function fullSegments(written: readonly SegmentValue[]): SegmentValue[] {
-  return DEFAULT_SEGMENTS.map((d) => written.find((w) => w.segmentId === d.segmentId) ?? d);
+  return DEFAULT_SEGMENTS.map((fallback) => written.find((segment) => segment.segmentId === fallback.segmentId) ?? fallback);
 }
 
 function subaccountDto(written: readonly SegmentValue[]): Record<string, unknown> {
   const segments = fullSegments(written);
-  const digits = segments.map((s) => s.value).join('');
+  const digits = segments.map((segment) => segment.value).join('');
   return {
-    subaccountNumber: segments.map((s) => s.value).join('-'),
+    subaccountNumber: segments.map((segment) => segment.value).join('-'),
     subaccountId: 1 + Number(digits),
-    description: digits === '0000000' ? 'Default' : `Subaccount ${segments.map((s) => s.value).join('-')}`,
+    description: digits === '0000000' ? 'Default' : `Subaccount ${segments.map((segment) => segment.value).join('-')}`,
     lastModifiedDateTime: '2023-01-02T08:00:00.000',
     active: true,
-    segments: segments.map((s) => ({
-      segmentId: s.segmentId,
-      segmentDescription: SEGMENT_BY_ID.get(s.segmentId)?.description ?? null,
-      segmentValue: s.value,
+    segments: segments.map((segment) => ({
+      segmentId: segment.segmentId,
+      segmentDescription: SEGMENT_BY_ID.get(segment.segmentId)?.description ?? null,
+      segmentValue: segment.value,
       segmentValueDescription: null,
     })),
     timeStamp: 'AAAAAAAAA+g=',
@@ -136,20 +141,20 @@ function lineDto(line: LineRecord): Record<string, unknown> {
     lineNumber: line.lineNumber,
     inventoryNumber: line.inventoryNumber,
     description: line.description,
-    quantity: n(line.quantity),
-    unitPrice: n(line.unitPrice),
-    unitPriceInCurrency: n(line.unitPriceInCurrency),
-    manualAmount: line.manualAmountInCurrency === null ? 0 : n(line.amount),
-    manualAmountInCurrency: line.manualAmountInCurrency === null ? 0 : n(line.manualAmountInCurrency),
-    amount: n(line.amount),
+    quantity: toNumber(line.quantity),
+    unitPrice: toNumber(line.unitPrice),
+    unitPriceInCurrency: toNumber(line.unitPriceInCurrency),
+    manualAmount: line.manualAmountInCurrency === null ? 0 : toNumber(line.amount),
+    manualAmountInCurrency: line.manualAmountInCurrency === null ? 0 : toNumber(line.manualAmountInCurrency),
+    amount: toNumber(line.amount),
     cost: 0,
-    amountInCurrency: n(line.amountInCurrency),
+    amountInCurrency: toNumber(line.amountInCurrency),
     account: accountDto(line.accountNumber),
     vatCode: { id: line.vatCodeId, description: vat?.description ?? null },
     uom: line.uom,
-    discountPercent: n(line.discountPercent),
-    discountAmount: n(line.discountAmount),
-    discountAmountInCurrency: n(line.discountAmountInCurrency),
+    discountPercent: toNumber(line.discountPercent),
+    discountAmount: toNumber(line.discountAmount),
+    discountAmountInCurrency: toNumber(line.discountAmountInCurrency),
     manualDiscount: line.manualDiscount,
     subaccount: subaccountDto(line.subaccount),
     salesperson: line.salesperson,
@@ -167,46 +172,108 @@ function customerOf(number: string | null): DemoCustomer | undefined {
   return number === null ? undefined : CUSTOMER_BY_NUMBER.get(number);
 }
 
-/** The invoice as a plain object in spec key order, without `metadata`. */
-export function invoiceDto(inv: InvoiceRecord, expand: Expand): Record<string, unknown> {
-  const t = inv.totals;
+const idDescription = (entry: { id: string; description: string } | undefined): { id: string; description: string } | null =>
+  entry ? { id: entry.id, description: entry.description } : null;
+
+function contactDto(inv: InvoiceRecord): Record<string, unknown> | null {
+  if (inv.contactId === null) return null;
   const customer = customerOf(inv.customerNumber);
-  const child = customerOf(inv.childCustomerNumber);
-  const terms = CREDIT_TERMS.find((c) => c.id === inv.creditTermsId);
-  const zone = inv.vatZoneId === null ? undefined : VAT_ZONE_BY_ID.get(inv.vatZoneId);
-  const method = inv.paymentMethodId === null ? undefined : PAYMENT_METHOD_BY_ID.get(inv.paymentMethodId);
-  const project = inv.projectId === null ? undefined : PROJECT_BY_ID.get(inv.projectId);
-  const salesPerson = inv.salesPersonId === null ? undefined : SALESPERSON_BY_ID.get(inv.salesPersonId);
+  return { id: inv.contactId, name: customer?.contactId === inv.contactId ? customer.contactName : null };
+}
+
+function taxDetailsDto(inv: InvoiceRecord): Record<string, unknown>[] {
+  return inv.totals.taxes.map((tax, index) => ({
+    taxId: tax.vatCodeId,
+    recordId: index + 1,
+    vatId: { number: tax.vatCodeId, description: VAT_BY_ID.get(tax.vatCodeId)?.description ?? null },
+    vatRate: toNumber(VAT_BY_ID.get(tax.vatCodeId)?.rate ?? 0n),
+    taxableAmount: toNumber(tax.taxableAmountInCurrency),
+    vatAmount: toNumber(tax.vatAmountInCurrency),
+    expenseAmount: 0,
+  }));
+}
+
+function invoiceAddressDto(inv: InvoiceRecord): Record<string, unknown> {
   const address = inv.invoiceAddress;
   const country = address.countryId === null ? undefined : COUNTRY_BY_ID.get(address.countryId);
+  return {
+    addressId: address.addressId,
+    addressLine1: address.addressLine1,
+    addressLine2: address.addressLine2,
+    addressLine3: address.addressLine3,
+    postalCode: address.postalCode,
+    city: address.city,
+    country: address.countryId === null ? null : { id: address.countryId, name: country?.name ?? null, errorInfo: null, metadata: null },
+    county: address.county === null ? null : { id: address.county, name: address.county },
+    overrideAddress: address.overrideAddress,
+  };
+}
+
+function invoiceContactDto(inv: InvoiceRecord): Record<string, unknown> {
   const contact = inv.invoiceContact;
   return {
-    creditTerms: terms ? { id: terms.id, description: terms.description } : null,
+    contactId: contact.contactId,
+    businessName: contact.businessName,
+    attention: contact.attention,
+    email: contact.email,
+    phone1: contact.phone1,
+    overrideContact: contact.overrideContact,
+  };
+}
+
+/** Payments applied to the invoice; every application is a released, closed payment. */
+function applicationsDto(inv: InvoiceRecord): Record<string, unknown>[] {
+  return inv.applications.map((application) => ({
+    docType: application.docType,
+    customerCD: inv.customerNumber,
+    refNbr: application.refNbr,
+    amountPaid: toNumber(application.amountPaid),
+    cashDiscountTaken: 0,
+    balance: toNumber(inv.totals.balanceInCurrency),
+    pendingPPD: false,
+    released: true,
+    hold: false,
+    voided: false,
+    ppdCrMemoRefNbr: null,
+    paymentRef: application.paymentRef,
+    status: 'Closed',
+    applicationDate: renderDate(application.applicationDate),
+    applicationPeriod: application.applicationDate.slice(0, 4) + application.applicationDate.slice(5, 7),
+    invoiceText: inv.invoiceText,
+  }));
+}
+
+// The read DTO's keys come in the spec's order, which mixes topics. invoiceDto joins the parts
+// below in that order; each part is a run of consecutive keys.
+
+/** From `creditTerms` to `invoiceLines`: terms, dates, dunning, contact and the expandable lists. */
+function termsDatesAndListsPart(inv: InvoiceRecord, expand: Expand): Record<string, unknown> {
+  return {
+    creditTerms: idDescription(CREDIT_TERMS.find((terms) => terms.id === inv.creditTermsId)),
     documentDueDate: renderDate(inv.documentDueDate),
     cashDiscountDate: dateOrNull(inv.cashDiscountDate),
     externalReference: inv.externalReference,
     isRotRutDeductible: inv.isRotRutDeductible,
-    exchangeRate: n(inv.exchangeRate),
+    exchangeRate: toNumber(inv.exchangeRate),
     dunningLetterDate: expand.dunningInformation ? dateOrNull(inv.dunningLetterDate) : null,
     dunningLetterLevel: expand.dunningInformation ? inv.dunningLevel : null,
-    contact:
-      inv.contactId === null ? null : { id: inv.contactId, name: customer?.contactId === inv.contactId ? customer.contactName : null },
-    attachments: expand.attachments ? inv.attachments.map((a) => ({ name: a.name, id: a.id, revision: a.revision })) : null,
-    taxDetails: expand.taxDetails
-      ? t.taxes.map((tax, index) => ({
-          taxId: tax.vatCodeId,
-          recordId: index + 1,
-          vatId: { number: tax.vatCodeId, description: VAT_BY_ID.get(tax.vatCodeId)?.description ?? null },
-          vatRate: n(VAT_BY_ID.get(tax.vatCodeId)?.rate ?? 0n),
-          taxableAmount: n(tax.taxableAmountInCurrency),
-          vatAmount: n(tax.vatAmountInCurrency),
-          expenseAmount: 0,
-        }))
+    contact: contactDto(inv),
+    attachments: expand.attachments
+      ? inv.attachments.map((attachment) => ({ name: attachment.name, id: attachment.id, revision: attachment.revision }))
       : null,
+    taxDetails: expand.taxDetails ? taxDetailsDto(inv) : null,
     invoiceLines: inv.lines.map(lineDto),
+  };
+}
+
+/** From `sendToAutoInvoice` to `hold`: delivery flags, references, mandate, debt collection, the row version. */
+function referencesPart(inv: InvoiceRecord): Record<string, unknown> {
+  const child = customerOf(inv.childCustomerNumber);
+  const zone = inv.vatZoneId === null ? undefined : VAT_ZONE_BY_ID.get(inv.vatZoneId);
+  return {
     sendToAutoInvoice: inv.sendToAutoInvoice,
     roundingDiff: 0,
-    customerVatZone: zone ? { id: zone.id, description: zone.description } : null,
+    customerVatZone: idDescription(zone),
     startDate: dateOrNull(inv.startDate),
     endDate: dateOrNull(inv.endDate),
     accountingCostRef: inv.accountingCostRef,
@@ -221,64 +288,41 @@ export function invoiceDto(inv: InvoiceRecord, expand: Expand): Record<string, u
     debtCollection: inv.debtCollection === null ? null : { ...inv.debtCollection },
     timeStamp: timeStampOf(inv.version),
     hold: inv.status === 'Hold',
-    discountTotal: n(t.discountTotal),
-    discountTotalInCurrency: n(t.discountTotalInCurrency),
-    detailTotal: n(t.detailTotal),
-    detailTotalInCurrency: n(t.detailTotalInCurrency),
-    vatTaxableTotal: n(t.vatTaxableTotal),
-    vatTaxableTotalInCurrency: n(t.vatTaxableTotalInCurrency),
-    vatExemptTotal: n(t.vatExemptTotal),
-    vatExemptTotalInCurrency: n(t.vatExemptTotalInCurrency),
+  };
+}
+
+/** From `discountTotal` to `applications`: detail totals, salesperson, payment reference, address, contact, payments. */
+function totalsAndPartiesPart(inv: InvoiceRecord, expand: Expand): Record<string, unknown> {
+  const totals = inv.totals;
+  const salesPerson = inv.salesPersonId === null ? undefined : SALESPERSON_BY_ID.get(inv.salesPersonId);
+  return {
+    discountTotal: toNumber(totals.discountTotal),
+    discountTotalInCurrency: toNumber(totals.discountTotalInCurrency),
+    detailTotal: toNumber(totals.detailTotal),
+    detailTotalInCurrency: toNumber(totals.detailTotalInCurrency),
+    vatTaxableTotal: toNumber(totals.vatTaxableTotal),
+    vatTaxableTotalInCurrency: toNumber(totals.vatTaxableTotalInCurrency),
+    vatExemptTotal: toNumber(totals.vatExemptTotal),
+    vatExemptTotalInCurrency: toNumber(totals.vatExemptTotalInCurrency),
     salesPersonID: inv.legacySalesPersonId,
     salesPersonDescr: inv.legacySalesPersonId === null ? null : (salesPerson?.description ?? null),
-    salesPerson: salesPerson ? { id: salesPerson.id, description: salesPerson.description } : null,
+    salesPerson: idDescription(salesPerson),
     paymentReference: inv.paymentReference,
-    invoiceAddress: expand.invoiceAddress
-      ? {
-          addressId: address.addressId,
-          addressLine1: address.addressLine1,
-          addressLine2: address.addressLine2,
-          addressLine3: address.addressLine3,
-          postalCode: address.postalCode,
-          city: address.city,
-          country:
-            address.countryId === null ? null : { id: address.countryId, name: country?.name ?? null, errorInfo: null, metadata: null },
-          county: address.county === null ? null : { id: address.county, name: address.county },
-          overrideAddress: address.overrideAddress,
-        }
-      : null,
-    invoiceContact: {
-      contactId: contact.contactId,
-      businessName: contact.businessName,
-      attention: contact.attention,
-      email: contact.email,
-      phone1: contact.phone1,
-      overrideContact: contact.overrideContact,
-    },
-    applications: expand.applications
-      ? inv.applications.map((a) => ({
-          docType: a.docType,
-          customerCD: inv.customerNumber,
-          refNbr: a.refNbr,
-          amountPaid: n(a.amountPaid),
-          cashDiscountTaken: 0,
-          balance: n(inv.totals.balanceInCurrency),
-          pendingPPD: false,
-          released: true,
-          hold: false,
-          voided: false,
-          ppdCrMemoRefNbr: null,
-          paymentRef: a.paymentRef,
-          status: 'Closed',
-          applicationDate: renderDate(a.applicationDate),
-          applicationPeriod: a.applicationDate.slice(0, 4) + a.applicationDate.slice(5, 7),
-          invoiceText: inv.invoiceText,
-        }))
-      : null,
+    invoiceAddress: expand.invoiceAddress ? invoiceAddressDto(inv) : null,
+    invoiceContact: invoiceContactDto(inv),
+    applications: expand.applications ? applicationsDto(inv) : null,
+  };
+}
+
+/** From `dontPrint` to `vatTotalInCurrency`: the document's identity, status, amounts and audit stamps. */
+function documentPart(inv: InvoiceRecord): Record<string, unknown> {
+  const totals = inv.totals;
+  const method = inv.paymentMethodId === null ? undefined : PAYMENT_METHOD_BY_ID.get(inv.paymentMethodId);
+  return {
     dontPrint: inv.dontPrint,
     dontEmail: inv.dontEmail,
     revoked: inv.revoked,
-    customer: { number: inv.customerNumber, name: customer?.name ?? null },
+    customer: { number: inv.customerNumber, name: customerOf(inv.customerNumber)?.name ?? null },
     documentType: 'Invoice',
     referenceNumber: inv.referenceNumber,
     postPeriod: inv.postPeriod,
@@ -288,20 +332,28 @@ export function invoiceDto(inv: InvoiceRecord, expand: Expand): Record<string, u
     origInvoiceDate: dateOrNull(inv.origInvoiceDate),
     status: inv.status,
     currencyId: inv.currencyId,
-    amount: n(t.amount),
-    amountInCurrency: n(t.amountInCurrency),
-    balance: n(t.balance),
-    balanceInCurrency: n(t.balanceInCurrency),
+    amount: toNumber(totals.amount),
+    amountInCurrency: toNumber(totals.amountInCurrency),
+    balance: toNumber(totals.balance),
+    balanceInCurrency: toNumber(totals.balanceInCurrency),
     cashDiscount: 0,
     cashDiscountInCurrency: 0,
-    paymentMethod: method ? { id: method.id, description: method.description } : null,
+    paymentMethod: idDescription(method),
     customerRefNumber: inv.customerRefNumber,
     invoiceText: inv.invoiceText,
     lastModifiedDateTime: formatStamp(inv.lastModifiedMs),
     createdDateTime: formatStamp(inv.createdMs),
     note: inv.note,
-    vatTotal: n(t.vatTotal),
-    vatTotalInCurrency: n(t.vatTotalInCurrency),
+    vatTotal: toNumber(totals.vatTotal),
+    vatTotalInCurrency: toNumber(totals.vatTotalInCurrency),
+  };
+}
+
+/** From `location` to `errorInfo`: where the document is booked. */
+function bookingPart(inv: InvoiceRecord): Record<string, unknown> {
+  const customer = customerOf(inv.customerNumber);
+  const project = inv.projectId === null ? undefined : PROJECT_BY_ID.get(inv.projectId);
+  return {
     location: inv.locationId === null ? null : { countryId: customer?.countryId ?? null, id: inv.locationId, name: 'Primary location' },
     branchNumber: branchDto(inv.branchNumber),
     cashAccount: inv.cashAccount,
@@ -311,6 +363,20 @@ export function invoiceDto(inv: InvoiceRecord, expand: Expand): Record<string, u
     customerProject: inv.customerProject,
     errorInfo: null,
   };
+}
+
+/** The invoice as runs of keys that together are the read DTO in spec key order, without `metadata`. */
+function invoiceParts(inv: InvoiceRecord, expand: Expand): Record<string, unknown>[] {
+  return [termsDatesAndListsPart(inv, expand), referencesPart(inv), totalsAndPartiesPart(inv, expand), documentPart(inv), bookingPart(inv)];
+}
+
+/**
+ * The JSON of the object that the parts make together, keys in the parts' order. The parts are
+ * serialised one by one: merging them first (`{ ...a, ...b }`) made rendering about five times
+ * slower in CPU time, because V8 keeps an object built that way with this many keys in dictionary mode.
+ */
+export function jsonOfParts(parts: readonly Record<string, unknown>[]): string {
+  return `{${parts.map((part) => JSON.stringify(part).slice(1, -1)).join(',')}}`;
 }
 
 interface CacheEntry {
@@ -341,7 +407,7 @@ export function invoiceJsonPrefix(inv: InvoiceRecord, expand: Expand): Buffer {
   const mask = maskOf(expand);
   let bytes = entry.byMask.get(mask);
   if (bytes === undefined) {
-    const full = JSON.stringify(invoiceDto(inv, expand));
+    const full = jsonOfParts(invoiceParts(inv, expand));
     bytes = Buffer.from(full.slice(0, -1), 'utf8');
     entry.byMask.set(mask, bytes);
   }
