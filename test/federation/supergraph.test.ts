@@ -9,7 +9,7 @@ import { CONFIG_DEFAULTS } from '../../src/config';
 import type { ListeningServer } from '../../src/server/create-server';
 import { SimulatorControlClient } from '../../src/simulator/control-client';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index';
-import { startGateway, type StartedGateway } from '../integration/helpers/start-gateway';
+import { NO_POLL_DURING_SUITE, startGateway, type StartedGateway } from '../integration/helpers/start-gateway';
 import { startCustomersSubgraph, type CustomerRecord, type CustomersSubgraph } from './helpers/customers-subgraph';
 
 const ROUTER_SECRET = 'test-router-secret-0123456789abcdef';
@@ -107,9 +107,7 @@ describe('the invoices subgraph in a composed supergraph', () => {
     control = new SimulatorControlClient(simulator.url);
     probe = await startInvoiceProbe(simulator.url);
     // The gateway as it ships (cache on), reaching Visma through the probe, with the router's secret.
-    // The suite counts Visma calls per query, so the cache's change poll (every half of
-    // CACHE_FRESHNESS_MS) is pushed past the suite's length: it would add a list call at random.
-    started = await startGateway({ simulator, env: { VISMA_API_URL: probe.url, ROUTER_SECRET, CACHE_FRESHNESS_MS: '600000' } });
+    started = await startGateway({ simulator, env: { VISMA_API_URL: probe.url, ROUTER_SECRET, ...NO_POLL_DURING_SUITE } });
     invoices = started.listening;
     logs = started.logLines;
 

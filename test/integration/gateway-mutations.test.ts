@@ -1,4 +1,5 @@
 import { GatewayHarness } from './helpers/gateway-harness';
+import { NO_POLL_DURING_SUITE } from './helpers/start-gateway';
 
 const CREATE = `mutation Create($input: CreateInvoiceInput!) {
   createInvoice(input: $input) {
@@ -24,7 +25,7 @@ describe('gateway mutations against the simulator', () => {
   let harness: GatewayHarness;
 
   beforeAll(async () => {
-    harness = await GatewayHarness.start();
+    harness = await GatewayHarness.start({ env: NO_POLL_DURING_SUITE });
   });
 
   afterAll(() => harness.stop());

@@ -1,6 +1,7 @@
 import { stampFor } from '../../src/idempotency';
 import type { FaultSpec } from '../../src/simulator/faults';
 import { ResilientHarness, type GraphQLAnswer } from './helpers/resilience-harness';
+import { NO_POLL_DURING_SUITE } from './helpers/start-gateway';
 
 const READ = '{ customerInvoice(referenceNumber: "003097") { referenceNumber } }';
 const SINGLE = 'GET /v1/customerinvoice/{referenceNumber}';
@@ -118,7 +119,10 @@ describe('fault matrix: breaker open (the shipped breaker: at least 10 calls, ha
   let harness: ResilientHarness;
 
   beforeAll(async () => {
-    harness = await ResilientHarness.start({ env: { REQUEST_DEADLINE_MS: String(DEADLINE_MS) }, now: () => Date.now() + skewMs });
+    harness = await ResilientHarness.start({
+      env: { REQUEST_DEADLINE_MS: String(DEADLINE_MS), ...NO_POLL_DURING_SUITE },
+      now: () => Date.now() + skewMs,
+    });
   });
 
   afterAll(() => harness.stop());

@@ -1,6 +1,7 @@
 import { sha256Hex } from '../../src/server/auth/inbound-auth';
 import { OPERATION_LIMITS } from '../../src/server/security/operation-limits';
 import { GatewayHarness } from './helpers/gateway-harness';
+import { NO_POLL_DURING_SUITE } from './helpers/start-gateway';
 import { JwksServer } from './helpers/jwks-server';
 
 const ONE = '{ customerInvoice(referenceNumber: "003547") { referenceNumber } }';
@@ -31,7 +32,7 @@ describe('gateway security over HTTP', () => {
       jwks = await JwksServer.start();
       harness = await GatewayHarness.start({
         simulator: { invoiceCount: 20 },
-        env: { AUTH_REQUIRED: '', ...jwks.env(), AUTH_API_KEY_SHA256: sha256Hex(API_KEY) },
+        env: { AUTH_REQUIRED: '', ...jwks.env(), AUTH_API_KEY_SHA256: sha256Hex(API_KEY), ...NO_POLL_DURING_SUITE },
       });
       token = await jwks.sign(Date.now());
     });
@@ -117,7 +118,7 @@ describe('gateway security over HTTP', () => {
     beforeAll(async () => {
       harness = await GatewayHarness.start({
         simulator: { invoiceCount: 20 },
-        env: { GRAPHQL_INTROSPECTION: 'true', GRAPHQL_FIELD_SUGGESTIONS: 'true' },
+        env: { GRAPHQL_INTROSPECTION: 'true', GRAPHQL_FIELD_SUGGESTIONS: 'true', ...NO_POLL_DURING_SUITE },
       });
     });
 

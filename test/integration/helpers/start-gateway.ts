@@ -27,6 +27,13 @@ export function testSettings(simulator: RunningSimulator): Environment {
   };
 }
 
+/**
+ * For suites that assert exact Visma calls per query. The cache's change poll (every half of
+ * CACHE_FRESHNESS_MS, on its own clock) would add a list call at random; this pushes it past a
+ * suite's length. The cache itself stays on.
+ */
+export const NO_POLL_DURING_SUITE: Environment = { CACHE_FRESHNESS_MS: '600000' };
+
 export interface StartOptions {
   /** Options of the in-process simulator this starts; ignored when `simulator` is given. */
   simulatorOptions?: SimulatorOptions;
