@@ -21,7 +21,8 @@ import { rateLimitFromHeaders } from './rate-limit';
 import { isPlainRequestId } from './request-id';
 import { realTimer, WeightedSemaphore } from './resilience/weighted-semaphore';
 import { PASS_THROUGH_GUARD, UNLIMITED_RETRY_BUDGET } from './seams';
-import { ClientCredentialsTokenProvider, PassthroughTokenProvider, redactSecrets, type TokenProvider } from './token-provider';
+import { redactSecrets } from './redact';
+import { ClientCredentialsTokenProvider, PassthroughTokenProvider, type TokenProvider } from './token-provider';
 
 interface RequestSpec {
   method: 'GET' | 'POST' | 'PUT';

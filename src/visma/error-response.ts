@@ -82,7 +82,9 @@ const IPP_ACCESS_FAULTS = new Set(['12027', '12002']);
 /** A non-success answer → the typed error for it. */
 export function errorFromResponse(context: ErrorContext): VismaError {
   const { status, operation } = context;
-  const parsed = parseErrorBody(context.body);
+  // Redacted before parsing cuts the text to length (a cut could leave part of a secret) and after
+  // (JSON escapes the parse undid).
+  const parsed = parseErrorBody(context.redact(context.body));
   const said = parsed.message === null ? null : context.redact(parsed.message);
   const details: VismaErrorDetails = {
     status,

@@ -12,6 +12,7 @@ import {
 } from './seams';
 import { isValidTimeZone } from './mapping/time';
 import { RateLimitReadings } from './rate-limit';
+import { redactSecrets } from './redact';
 
 /**
  * The Visma Connect service scopes (CONTRACT §7) this client's operations need, and no more:
@@ -162,11 +163,11 @@ export function getValidVismaClientOptions(config: unknown): VismaClientOptions 
   try {
     return validate(config);
   } catch (error) {
-    // A secret pasted into the wrong setting would otherwise be echoed as "received …".
+    // A secret pasted into the wrong setting would otherwise be echoed as "received …" (JSON-quoted).
     const secret = isRecord(config) && isRecord(config.auth) ? config.auth.clientSecret : undefined;
     if (error instanceof TypeError && typeof secret === 'string' && secret.length >= 4) {
       // eslint-disable-next-line preserve-caught-error -- the cause's message holds the secret this error leaves out
-      throw new TypeError(error.message.split(secret).join('[redacted]'));
+      throw new TypeError(redactSecrets(error.message, [secret]));
     }
     throw error;
   }

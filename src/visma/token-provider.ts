@@ -3,6 +3,7 @@ import { errorFromResponse, parseErrorBody, truncate } from './error-response';
 import { VismaProtocolError, VismaTimeoutError, VismaUnauthenticatedError, type VismaError } from './errors';
 import { raceCall, type CallContext, type Exchanger } from './exchange';
 import type { ClientCredentialsAuth, Now, Sleep } from './options';
+import { redactSecrets } from './redact';
 import type { SharedTokenStore, VismaLogger } from './seams';
 
 /** Where the bearer token of each call comes from. */
@@ -224,7 +225,9 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     // RFC 6749 5.2: a 400/401 with `error` (invalid_client, invalid_scope, ...) means the
     // credentials or the tenant are wrong, not that Visma Connect is down.
     if (status === 400 || status === 401 || status === 403) {
-      const parsed = parseOAuthError(body) ?? parseErrorBody(body).message;
+      // Redacted before it is parsed and cut to length: a cut could leave part of a secret.
+      const redacted = redact(body);
+      const parsed = parseOAuthError(redacted) ?? parseErrorBody(redacted).message;
       const said = parsed === null ? '' : `: ${redact(parsed)}`;
       return new VismaUnauthenticatedError(`Visma Connect refused the client credentials (${status})${said}`, {
         operation: this.operation,
@@ -244,15 +247,4 @@ function parseOAuthError(body: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** Replaces every occurrence of each secret (of a useful length) by `[redacted]`. */
-export function redactSecrets(text: string, secrets: string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) {
-      result = result.split(secret).join('[redacted]');
-    }
-  }
-  return result;
 }

@@ -1,5 +1,16 @@
 import { VismaTimeoutError, VismaUnauthenticatedError, VismaUnavailableError } from '../../../../src/visma/errors';
-import { CLIENT_SECRET, FakeClock, FakeUpstream, caught, clientFor, deferred, flush, ok, type Reply } from '../helpers/fake-upstream';
+import {
+  CLIENT_SECRET,
+  FakeClock,
+  FakeUpstream,
+  TOKEN_URL,
+  caught,
+  clientFor,
+  deferred,
+  flush,
+  ok,
+  type Reply,
+} from '../helpers/fake-upstream';
 
 describe('VismaClient', () => {
   describe('client credentials', () => {
@@ -173,6 +184,28 @@ describe('VismaClient', () => {
       expect(error.message).toContain('invalid_client');
       expect(error.message).not.toContain(CLIENT_SECRET);
       expect(upstream.apiRequests).toHaveLength(0);
+    });
+
+    it('reports a refusal that quotes the posted form, cut to length, without any spelling of the secret', async () => {
+      const secret = 'cs+4c/1e=9a&7d%2b 5f8e';
+      // Padded so that the 300-character cut of quoted text falls inside the secret.
+      const upstream = new FakeUpstream(
+        () => ok(),
+        ({ body = '' }) => ({ status: 400, body: `${'x'.repeat(300 - body.indexOf('client_secret=') - 20)}${body}` }),
+      );
+      const auth = {
+        mode: 'client_credentials' as const,
+        tokenUrl: TOKEN_URL,
+        clientId: 'gateway',
+        clientSecret: secret,
+        tenantId: 'tenant-1',
+      };
+
+      const error = await caught(clientFor(upstream, new FakeClock(), { auth }).getInvoice('000123'));
+
+      expect(error.message).toMatch(/client_secret=\[redac/);
+      expect(error.message).not.toMatch(/client_secret=cs/);
+      expect(error.message).not.toContain(new URLSearchParams({ secret }).toString().slice('secret='.length));
     });
 
     it('retries the token request when Visma Connect is briefly unavailable', async () => {
