@@ -4,53 +4,69 @@
  */
 import { COUNTRY_BY_ID, TERMS_BY_ID, VAT_ZONE_BY_ID, type DemoCustomer } from './catalogue';
 import { stampToMs } from './dates';
-import { timeStampOf } from './render';
+import { jsonOfParts, timeStampOf } from './render';
 
-export function customerJson(c: DemoCustomer, index: number): string {
-  const country = COUNTRY_BY_ID.get(c.countryId);
-  const terms = TERMS_BY_ID.get(c.creditTermsId);
-  const zone = VAT_ZONE_BY_ID.get(c.vatZoneId);
-  const address = {
-    addressId: c.internalId * 10,
-    addressLine1: c.addressLine1,
+/** The customer's one address, shown as its main, invoice and delivery address. */
+function addressDto(customer: DemoCustomer): Record<string, unknown> {
+  const country = COUNTRY_BY_ID.get(customer.countryId);
+  return {
+    addressId: customer.internalId * 10,
+    addressLine1: customer.addressLine1,
     addressLine2: null,
     addressLine3: null,
-    postalCode: c.postalCode,
-    city: c.city,
-    country: { id: c.countryId, name: country?.name ?? null, errorInfo: null, metadata: null },
+    postalCode: customer.postalCode,
+    city: customer.city,
+    country: { id: customer.countryId, name: country?.name ?? null, errorInfo: null, metadata: null },
     county: null,
     errorInfo: null,
     metadata: null,
   };
-  const contact = {
-    contactId: c.contactId,
-    name: c.contactName,
-    attention: c.contactName,
-    email: c.email,
+}
+
+/** The customer's one contact, shown as its main, invoice and delivery contact. */
+function contactDto(customer: DemoCustomer): Record<string, unknown> {
+  return {
+    contactId: customer.contactId,
+    name: customer.contactName,
+    attention: customer.contactName,
+    email: customer.email,
     web: null,
-    phone1: c.phone,
+    phone1: customer.phone,
     phone2: null,
     fax: null,
     errorInfo: null,
     metadata: null,
   };
-  return JSON.stringify({
-    internalId: c.internalId,
-    number: c.number,
-    name: c.name,
-    status: c.status,
-    mainAddress: address,
-    mainContact: contact,
+}
+
+// The keys come in the SDK's order; customerJson joins these runs of consecutive keys.
+
+/** From `internalId` to `creditDaysPastDue`: who the customer is and its credit. */
+function identityAndCreditPart(customer: DemoCustomer): Record<string, unknown> {
+  const terms = TERMS_BY_ID.get(customer.creditTermsId);
+  return {
+    internalId: customer.internalId,
+    number: customer.number,
+    name: customer.name,
+    status: customer.status,
+    mainAddress: addressDto(customer),
+    mainContact: contactDto(customer),
     accountReference: null,
     parentRecord: null,
     customerClass: { id: 'STANDARD', description: 'Standard customers' },
     creditTerms: terms ? { id: terms.id, description: terms.description } : null,
-    currencyId: c.currencyId,
+    currencyId: customer.currencyId,
     creditVerification: 'Disabled',
     creditLimit: 0,
     creditDaysPastDue: 0,
-    invoiceAddress: { ...address, addressId: c.internalId * 10 + 1 },
-    invoiceContact: contact,
+  };
+}
+
+/** From `invoiceAddress` to `statementType`: where invoices go and how documents are sent. */
+function documentDeliveryPart(customer: DemoCustomer): Record<string, unknown> {
+  return {
+    invoiceAddress: { ...addressDto(customer), addressId: customer.internalId * 10 + 1 },
+    invoiceContact: contactDto(customer),
     printInvoices: false,
     acceptAutoInvoices: false,
     sendInvoicesByEmail: true,
@@ -60,16 +76,24 @@ export function customerJson(c: DemoCustomer, index: number): string {
     sendStatementsByEmail: false,
     printMultiCurrencyStatements: false,
     statementType: 'OpenItem',
-    deliveryAddress: address,
-    deliveryContact: contact,
-    vatRegistrationId: c.countryId === 'NO' ? `NO${900000000 + index}MVA` : null,
-    corporateId: c.countryId === 'NO' ? String(900000000 + index) : null,
+  };
+}
+
+/** From `deliveryAddress` to `metadata`: delivery, registration numbers, VAT zone, payment and audit. */
+function registrationAndAuditPart(customer: DemoCustomer, index: number): Record<string, unknown> {
+  const zone = VAT_ZONE_BY_ID.get(customer.vatZoneId);
+  const norwegian = customer.countryId === 'NO';
+  return {
+    deliveryAddress: addressDto(customer),
+    deliveryContact: contactDto(customer),
+    vatRegistrationId: norwegian ? `NO${900000000 + index}MVA` : null,
+    corporateId: norwegian ? String(900000000 + index) : null,
     gln: null,
     vatZone: zone ? { id: zone.id, description: zone.description, defaultVatCategory: null } : null,
     location: { id: 'MAIN', name: 'Primary location' },
     attributes: [],
-    lastModifiedDateTime: c.lastModifiedDateTime,
-    createdDateTime: c.createdDateTime,
+    lastModifiedDateTime: customer.lastModifiedDateTime,
+    createdDateTime: customer.createdDateTime,
     directDebitLines: [],
     priceClass: null,
     glAccounts: null,
@@ -79,8 +103,13 @@ export function customerJson(c: DemoCustomer, index: number): string {
     defaultPaymentMethodId: 'BANK',
     numberOfEmployees: null,
     excludeDebtCollection: false,
-    timeStamp: timeStampOf(BigInt(stampToMs(c.lastModifiedDateTime))),
+    timeStamp: timeStampOf(BigInt(stampToMs(customer.lastModifiedDateTime))),
     errorInfo: null,
     metadata: null,
-  });
+  };
+}
+
+/** `index` is the customer's position in the catalogue; it numbers the Norwegian registration ids. */
+export function customerJson(customer: DemoCustomer, index: number): string {
+  return jsonOfParts([identityAndCreditPart(customer), documentDeliveryPart(customer), registrationAndAuditPart(customer, index)]);
 }
