@@ -51,8 +51,13 @@ export interface ListQuery {
 
 export class QueryError extends Error {}
 
-/** The date filters and the invoice value each compares (epoch ms of company-local time). */
-const DATE_FILTERS: readonly { name: string; valueOf: (inv: InvoiceRecord) => number | null }[] = [
+interface DateFilter {
+  name: string;
+  /** The invoice's value the filter compares, as epoch ms of company-local time. */
+  valueOf: (inv: InvoiceRecord) => number | null;
+}
+
+const DATE_FILTERS: readonly DateFilter[] = [
   { name: 'lastModifiedDateTime', valueOf: (inv) => inv.lastModifiedMs },
   { name: 'createdDateTime', valueOf: (inv) => inv.createdMs },
   { name: 'documentDate', valueOf: (inv) => dateToMs(inv.documentDate) },
@@ -86,14 +91,14 @@ function int32(name: string, text: string): number {
 }
 
 function bool(name: string, text: string): boolean {
-  const t = text.trim().toLowerCase();
-  if (t === 'true') return true;
-  if (t === 'false') return false;
+  const normalized = text.trim().toLowerCase();
+  if (normalized === 'true') return true;
+  if (normalized === 'false') return false;
   throw new QueryError(`The value '${text}' is not valid for ${name}.`);
 }
 
 function enumValue<T extends string>(name: string, text: string, allowed: readonly T[]): T {
-  const found = allowed.find((a) => a.toLowerCase() === text.trim().toLowerCase());
+  const found = allowed.find((candidate) => candidate.toLowerCase() === text.trim().toLowerCase());
   if (!found) throw new QueryError(`The value '${text}' is not valid for ${name}.`);
   return found;
 }
@@ -117,17 +122,19 @@ function compare(operator: Operator, value: number, bound: number): boolean {
 }
 
 /** Case-insensitive equality, as SQL Server's default collation compares Visma's strings. */
-function sameText(a: string | null, b: string): boolean {
-  return a !== null && a.toLowerCase() === b.toLowerCase();
+function sameText(stored: string | null, wanted: string): boolean {
+  return stored !== null && stored.toLowerCase() === wanted.toLowerCase();
 }
 
-export function parseListQuery(search: string, pageDefaults: { defaultPageSize: number; maxPageSize: number }): ListQuery {
-  const params = byLowerName(search);
-  const get = (name: string): string | undefined => params.get(name.toLowerCase());
-  const predicates: Predicate[] = [];
+/** A query parameter's value by its name in any casing; undefined when absent. */
+type ParamReader = (name: string) => string | undefined;
 
-  const pageNumberText = get('pageNumber');
-  const pageSizeText = get('pageSize');
+function paging(
+  param: ParamReader,
+  pageDefaults: { defaultPageSize: number; maxPageSize: number },
+): { pageNumber: number; pageSize: number } {
+  const pageNumberText = param('pageNumber');
+  const pageSizeText = param('pageSize');
   const pageNumber = pageNumberText === undefined ? 1 : int32('pageNumber', pageNumberText);
   if (pageNumber < 1) throw new QueryError(`pageNumber must be 1 or greater, received ${pageNumber}.`);
   const requestedSize = pageSizeText === undefined ? pageDefaults.defaultPageSize : int32('pageSize', pageSizeText);
@@ -136,84 +143,124 @@ export function parseListQuery(search: string, pageDefaults: { defaultPageSize: 
   const pageSize = Math.min(requestedSize, pageDefaults.maxPageSize);
   // Deprecated and ignored when paging, which the simulator always does; still bound as int32.
   for (const name of ['numberToRead', 'skipRecords']) {
-    const text = get(name);
+    const text = param(name);
     if (text !== undefined) int32(name, text);
   }
+  return { pageNumber, pageSize };
+}
 
+function expansion(param: ParamReader): Expand {
   const expand: Expand = { ...EXPAND_ALL };
-  for (const [param, key] of EXPAND_PARAMS) {
-    const text = get(param);
-    expand[key] = text === undefined ? false : bool(param, text);
+  for (const [name, key] of EXPAND_PARAMS) {
+    const text = param(name);
+    expand[key] = text === undefined ? false : bool(name, text);
   }
+  return expand;
+}
 
-  const status = get('status');
+/** status and documentType: enumerations bound by name in any casing. */
+function enumPredicates(param: ParamReader): Predicate[] {
+  const predicates: Predicate[] = [];
+  const status = param('status');
   if (status !== undefined) {
     const wanted = enumValue('status', status, INVOICE_STATUS_NAMES);
     predicates.push((inv) => inv.status === wanted);
   }
-  const documentType = get('documentType');
+  const documentType = param('documentType');
   if (documentType !== undefined) {
     // Every document on this endpoint is an Invoice (CONTRACT §2).
     const wanted = enumValue('documentType', documentType, DOCUMENT_TYPE_NAMES);
     predicates.push(() => wanted === 'Invoice');
   }
-  const released = get('released');
+  return predicates;
+}
+
+/** released, dunningLevel and the two periods: exact matches on numbers and YYYYMM periods. */
+function exactPredicates(param: ParamReader): Predicate[] {
+  const predicates: Predicate[] = [];
+  const released = param('released');
   if (released !== undefined) {
     const value = int32('released', released);
     if (value !== 0 && value !== 1) throw new QueryError(`released must be 0 or 1, received ${value}.`);
     predicates.push((inv) => isReleased(inv) === (value === 1));
   }
-  const dunningLevel = get('dunningLevel');
+  const dunningLevel = param('dunningLevel');
   if (dunningLevel !== undefined) {
     const value = int32('dunningLevel', dunningLevel);
     predicates.push((inv) => inv.dunningLevel === value);
   }
-  const financialPeriod = get('financialPeriod');
+  const financialPeriod = param('financialPeriod');
   if (financialPeriod !== undefined) {
     const value = period('financialPeriod', financialPeriod);
     predicates.push((inv) => inv.financialPeriod === value);
   }
-  const closedFinancialPeriod = get('closedFinancialPeriod');
+  const closedFinancialPeriod = param('closedFinancialPeriod');
   if (closedFinancialPeriod !== undefined) {
     const value = period('closedFinancialPeriod', closedFinancialPeriod);
     predicates.push((inv) => inv.closedFinancialPeriod === value);
   }
-  const textFilters: readonly [string, (inv: InvoiceRecord) => string | null][] = [
-    ['customer', (inv) => inv.customerNumber],
-    ['externalReference', (inv) => inv.externalReference],
-    ['paymentReference', (inv) => inv.paymentReference],
-    ['customerRefNumber', (inv) => inv.customerRefNumber],
-    ['branch', (inv) => inv.branchNumber],
-    ['project', (inv) => inv.projectId],
-  ];
-  for (const [name, field] of textFilters) {
-    const value = get(name);
+  return predicates;
+}
+
+/** The text filters and the invoice field each compares, case-insensitively. */
+const TEXT_FILTERS: readonly [string, (inv: InvoiceRecord) => string | null][] = [
+  ['customer', (inv) => inv.customerNumber],
+  ['externalReference', (inv) => inv.externalReference],
+  ['paymentReference', (inv) => inv.paymentReference],
+  ['customerRefNumber', (inv) => inv.customerRefNumber],
+  ['branch', (inv) => inv.branchNumber],
+  ['project', (inv) => inv.projectId],
+];
+
+function textPredicates(param: ParamReader): Predicate[] {
+  const predicates: Predicate[] = [];
+  for (const [name, field] of TEXT_FILTERS) {
+    const value = param(name);
     if (value !== undefined) predicates.push((inv) => sameText(field(inv), value));
   }
+  return predicates;
+}
 
+/** One date filter: a value and its `…Condition` operator, sent together (CONTRACT §8.2). */
+function datePredicate(filter: DateFilter, valueText: string, conditionText: string): Predicate {
+  const operator = OPERATORS.find((candidate) => candidate === conditionText.trim());
+  if (!operator) {
+    throw new QueryError(`${filter.name}Condition must be one of >, <, >=, <=; received '${conditionText}'.`);
+  }
+  const bound = parseFilterDate(valueText.trim());
+  if (bound === null) {
+    throw new QueryError(
+      `${filter.name} '${valueText}' is not a valid date; use yyyy-MM-dd, yyyy-MM-dd HH:mm:ss[.FFF] or yyyy-MM-ddTHH:mm:ss[.FFF].`,
+    );
+  }
+  return (inv) => {
+    const value = filter.valueOf(inv);
+    return value !== null && compare(operator, value, bound);
+  };
+}
+
+function datePredicates(param: ParamReader): Predicate[] {
+  const predicates: Predicate[] = [];
   for (const filter of DATE_FILTERS) {
-    const valueText = get(filter.name);
-    const conditionText = get(`${filter.name}Condition`);
+    const valueText = param(filter.name);
+    const conditionText = param(`${filter.name}Condition`);
     if (valueText === undefined && conditionText === undefined) continue;
     // The docs call each pair "mutually inclusive": one without the other is refused (CONTRACT §8.2).
     if (valueText === undefined || conditionText === undefined) {
       throw new QueryError(`${filter.name} and ${filter.name}Condition are mutually inclusive; supply both or neither.`);
     }
-    const operator = OPERATORS.find((op) => op === conditionText.trim());
-    if (!operator) {
-      throw new QueryError(`${filter.name}Condition must be one of >, <, >=, <=; received '${conditionText}'.`);
-    }
-    const bound = parseFilterDate(valueText.trim());
-    if (bound === null) {
-      throw new QueryError(
-        `${filter.name} '${valueText}' is not a valid date; use yyyy-MM-dd, yyyy-MM-dd HH:mm:ss[.FFF] or yyyy-MM-ddTHH:mm:ss[.FFF].`,
-      );
-    }
-    predicates.push((inv) => {
-      const value = filter.valueOf(inv);
-      return value !== null && compare(operator, value, bound);
-    });
+    predicates.push(datePredicate(filter, valueText, conditionText));
   }
+  return predicates;
+}
+
+/** Binds the query string; the first parameter that cannot be bound is the 400's message. */
+export function parseListQuery(search: string, pageDefaults: { defaultPageSize: number; maxPageSize: number }): ListQuery {
+  const params = byLowerName(search);
+  const param: ParamReader = (name) => params.get(name.toLowerCase());
+  const { pageNumber, pageSize } = paging(param, pageDefaults);
+  const expand = expansion(param);
+  const predicates = [...enumPredicates(param), ...exactPredicates(param), ...textPredicates(param), ...datePredicates(param)];
   return { pageNumber, pageSize, expand, predicates };
 }
 
@@ -226,7 +273,7 @@ export function runListQuery(all: readonly InvoiceRecord[], query: ListQuery): {
   const page: InvoiceRecord[] = [];
   let total = 0;
   for (const inv of all) {
-    if (!query.predicates.every((p) => p(inv))) continue;
+    if (!query.predicates.every((predicate) => predicate(inv))) continue;
     if (total >= start && page.length < query.pageSize) page.push(inv);
     total += 1;
   }
