@@ -1,6 +1,6 @@
 import type { CallOptions } from './api';
 import { errorFromResponse, parseErrorBody, truncate } from './error-response';
-import { VismaProtocolError, VismaTimeoutError, VismaUnauthenticatedError, type VismaError } from './errors';
+import { VismaProtocolError, VismaTimeoutError, VismaUnauthenticatedError, isVismaError, type VismaError } from './errors';
 import { raceCall, type CallContext, type Exchanger } from './exchange';
 import type { ClientCredentialsAuth, Now, Sleep } from './options';
 import { redactSecrets } from './redact';
@@ -40,6 +40,12 @@ export class PassthroughTokenProvider implements TokenProvider {
   }
 }
 
+/** The token request in flight, and when it began: its budget is counted from then. */
+interface TokenFetch {
+  token: Promise<CachedToken>;
+  startedAt: number;
+}
+
 interface CachedToken {
   token: string;
   /** Epoch ms after which the token is renewed before use. */
@@ -71,11 +77,12 @@ const SHARED_POLL_MS = 100;
  * expires (at most half its lifetime, so short-lived tokens are not renewed on every call).
  * Only one request is ever in flight: concurrent callers wait for the same one, each under its
  * own deadline, and the request itself runs under its own budget so one caller giving up does
- * not fail it for the others.
+ * not fail it for the others. A caller that joined a request which then ran out of its budget
+ * still has its own time: it waits for a new request rather than failing at the older deadline.
  */
 export class ClientCredentialsTokenProvider implements TokenProvider {
   private cached: CachedToken | null = null;
-  private inFlight: Promise<CachedToken> | null = null;
+  private inFlight: TokenFetch | null = null;
   /** The last token Visma refused, so the shared store's copy of it is not taken again. */
   private refused: string | null = null;
   private readonly operation: string;
@@ -86,25 +93,40 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
 
   async token(call: CallContext): Promise<string> {
     const { now } = this.settings;
-    if (this.cached !== null && now() < this.cached.renewAt) {
-      return this.cached.token;
+    const joinedAt = now();
+    for (;;) {
+      if (this.cached !== null && now() < this.cached.renewAt) {
+        return this.cached.token;
+      }
+      const fetch = (this.inFlight ??= this.startFetch());
+      let gaveUp: Error | undefined;
+      try {
+        const fresh = await raceCall(fetch.token, call, now, (reason) => {
+          gaveUp = new VismaTimeoutError(
+            reason === 'aborted'
+              ? 'The call was aborted while waiting for a Visma Connect token.'
+              : 'The call ran out of time while waiting for a Visma Connect token.',
+            { operation: this.operation },
+          );
+          return gaveUp;
+        });
+        return fresh.token;
+      } catch (error) {
+        // A request that began before this call ran out of its own budget, counted from its start,
+        // not of this call's: the call waits for a request of its own under its own deadline. Any
+        // request it finds now began after it joined, so this happens at most once per call.
+        const outlivedByCaller = error !== gaveUp && isVismaError(error) && error.kind === 'timeout' && fetch.startedAt < joinedAt;
+        if (!outlivedByCaller) throw error;
+      }
     }
-    this.inFlight ??= this.request().finally(() => {
+  }
+
+  private startFetch(): TokenFetch {
+    const startedAt = this.settings.now();
+    const token = this.request().finally(() => {
       this.inFlight = null;
     });
-    const fresh = await raceCall(
-      this.inFlight,
-      call,
-      now,
-      (reason) =>
-        new VismaTimeoutError(
-          reason === 'aborted'
-            ? 'The call was aborted while waiting for a Visma Connect token.'
-            : 'The call ran out of time while waiting for a Visma Connect token.',
-          { operation: this.operation },
-        ),
-    );
-    return fresh.token;
+    return { token, startedAt };
   }
 
   rejected(token: string): boolean {

@@ -121,6 +121,84 @@ describe('VismaClient', () => {
       expect(upstream.tokenRequests).toHaveLength(1);
     });
 
+    describe('a call that joins a token request already in flight keeps its own deadline', () => {
+      const start = Date.parse('2025-01-27T12:00:00Z');
+      // Each call and each token request may take a second; a token request that hangs fails at its end.
+      const onFakeTime = { now: () => Date.now(), sleep: undefined, deadlineMs: 1_000, attemptTimeoutMs: 1_000 };
+
+      beforeEach(() => jest.useFakeTimers({ now: start }));
+      afterEach(() => jest.useRealTimers());
+
+      /** When the promise settled, in ms since the start; undefined while it is pending. */
+      function settledAt(promise: Promise<unknown>): { ms?: number } {
+        const seen: { ms?: number } = {};
+        const record = (): void => {
+          seen.ms = Date.now() - start;
+        };
+        promise.then(record, record);
+        return seen;
+      }
+
+      it('gets a token from a request of its own when the one it joined runs out of time', async () => {
+        const upstream: FakeUpstream = new FakeUpstream(
+          () => ok(),
+          (_request, index) => (index === 0 ? 'hang' : upstream.issueToken(3600)),
+        );
+        const client = clientFor(upstream, new FakeClock(), onFakeTime);
+
+        const first = caught(client.getInvoice('1'));
+        await jest.advanceTimersByTimeAsync(988);
+        const joiner = client.getInvoice('2');
+        const joinerSettled = settledAt(joiner);
+        await jest.advanceTimersByTimeAsync(12);
+
+        expect(await first).toBeInstanceOf(VismaTimeoutError);
+        await expect(joiner).resolves.toMatchObject({ referenceNumber: '000123' });
+        expect(joinerSettled.ms).toBe(1_000);
+        expect(upstream.tokenRequests).toHaveLength(2);
+      });
+
+      it('fails at its own deadline, not 12 ms after it arrived, when Visma Connect does not answer at all', async () => {
+        const upstream = new FakeUpstream(
+          () => ok(),
+          () => 'hang',
+        );
+        const client = clientFor(upstream, new FakeClock(), onFakeTime);
+
+        const first = caught(client.getInvoice('1'));
+        await jest.advanceTimersByTimeAsync(988);
+        const joiner = caught(client.getInvoice('2'));
+        const joinerSettled = settledAt(joiner);
+        await jest.advanceTimersByTimeAsync(12);
+
+        expect(await first).toBeInstanceOf(VismaTimeoutError);
+        expect(joinerSettled.ms).toBeUndefined();
+        await jest.advanceTimersByTimeAsync(1_000);
+        expect(await joiner).toBeInstanceOf(VismaTimeoutError);
+        expect(joinerSettled.ms).toBe(988 + 1_000);
+        expect(upstream.tokenRequests).toHaveLength(2);
+      });
+
+      it('shares a refusal of the credentials at once: only running out of time belongs to the older request', async () => {
+        const held = deferred<Reply>();
+        const upstream = new FakeUpstream(
+          () => ok(),
+          () => held.promise,
+        );
+        const client = clientFor(upstream, new FakeClock(), onFakeTime);
+
+        const first = caught(client.getInvoice('1'));
+        await jest.advanceTimersByTimeAsync(988);
+        const joiner = caught(client.getInvoice('2'));
+        held.settle({ status: 400, body: { error: 'invalid_client' } });
+        await jest.advanceTimersByTimeAsync(1);
+
+        expect(await first).toBeInstanceOf(VismaUnauthenticatedError);
+        expect(await joiner).toBeInstanceOf(VismaUnauthenticatedError);
+        expect(upstream.tokenRequests).toHaveLength(1);
+      });
+    });
+
     it('repeats a call once with a fresh token after a 401', async () => {
       const upstream = new FakeUpstream((request) => (request.headers.Authorization === 'Bearer token-1' ? { status: 401 } : ok()));
 
