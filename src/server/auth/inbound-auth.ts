@@ -39,8 +39,11 @@ const CLOCK_TOLERANCE_SECONDS = 30;
  * an allow-list of asymmetric algorithms), and API keys sent as `X-API-Key`, of which only
  * SHA-256 digests are configured and which are compared in constant time.
  *
- * Credentials that are sent are always checked, even when authentication is optional: a bad
- * token is refused rather than ignored. In passthrough mode `Authorization` carries the
+ * Every credential that is sent is checked when the gateway has a way to check it (a JWKS for a
+ * bearer token, digests for a key), even when authentication is optional or another credential
+ * is good: a bad one is refused rather than ignored. A credential of a method that is not
+ * configured is not looked at (the router may forward headers meant for other subgraphs), and
+ * does not authenticate anyone. In passthrough mode `Authorization` carries the
  * caller's Visma token, which is forwarded; a configured JWKS (Visma Connect's, for example)
  * then checks that same token before it leaves.
  */
@@ -61,25 +64,43 @@ export class InboundAuthenticator {
   }
 
   async authenticate(credentials: InboundCredentials): Promise<AuthOutcome> {
+    // Every credential the gateway can check is checked, and any one refused refuses the
+    // request: a good API key does not carry a bad JWT in with it.
+    let keyCaller: Caller | undefined;
     if (credentials.apiKey !== undefined && this.keyDigests.length > 0) {
       const id = this.matchApiKey(credentials.apiKey);
       if (id === null) {
         return { ok: false, reason: 'unknown API key' };
       }
-      // In passthrough mode the key admits the caller; the Visma token still travels in Authorization.
-      if (!this.passthrough || this.config.jwt === null) {
-        return { ok: true, caller: { kind: 'api_key', id } };
-      }
+      keyCaller = { kind: 'api_key', id };
     }
     const bearer = bearerToken(credentials.authorization);
+    let jwtCaller: Caller | undefined;
     if (this.config.jwt !== null && bearer !== undefined) {
-      return this.verifyJwt(bearer, this.config.jwt);
+      const verified = await this.verifyJwt(bearer, this.config.jwt);
+      if (!verified.ok) {
+        return verified;
+      }
+      jwtCaller = verified.caller;
     }
-    if (this.passthrough) {
+    // With both, the caller keeps the name it had before both were checked: the key's, or in
+    // passthrough mode the token's, which is the identity Visma sees.
+    const caller = this.passthrough ? (jwtCaller ?? keyCaller) : (keyCaller ?? jwtCaller);
+    if (caller !== undefined) {
+      return { ok: true, caller };
+    }
+    // Passthrough with no method of its own leaves the token to Visma; with one, it is required like anywhere else.
+    const ownMethod = this.config.jwt !== null || this.keyDigests.length > 0;
+    if (this.passthrough && !(ownMethod && this.config.required)) {
       return { ok: true, caller: { kind: 'visma_token' } };
     }
     if (this.config.required) {
-      return { ok: false, reason: bearer === undefined ? 'no credentials' : 'a bearer token but no JWKS to check it against' };
+      const reason = this.passthrough
+        ? 'no credentials of the gateway besides the Visma token'
+        : bearer === undefined
+          ? 'no credentials'
+          : 'a bearer token but no JWKS to check it against';
+      return { ok: false, reason };
     }
     return { ok: true, caller: { kind: 'anonymous' } };
   }

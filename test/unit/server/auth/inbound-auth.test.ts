@@ -113,6 +113,38 @@ describe('InboundAuthenticator', () => {
       });
     });
 
+    it('refuses a good key sent beside a bad JWT: every credential sent is checked', async () => {
+      const expired = await jwks.sign(NOW - 3_600_000, { expiresAt: NOW / 1000 - 60 });
+      await expect(authenticator().authenticate({ authorization: `Bearer ${expired}`, apiKey: API_KEY })).resolves.toEqual({
+        ok: false,
+        reason: 'JWT refused (ERR_JWT_EXPIRED)',
+      });
+      await expect(authenticator().authenticate({ authorization: 'Bearer not-a-jwt', apiKey: API_KEY })).resolves.toEqual({
+        ok: false,
+        reason: 'JWT refused (ERR_JWS_INVALID)',
+      });
+    });
+
+    it('refuses a good key beside a bad JWT when authentication is optional too', async () => {
+      await expect(
+        authenticator({ required: false }).authenticate({ authorization: 'Bearer not-a-jwt', apiKey: API_KEY }),
+      ).resolves.toMatchObject({ ok: false });
+    });
+
+    it('names the caller by the key when a good key and a good JWT are both sent', async () => {
+      const token = await jwks.sign(NOW, { subject: 'frontend-app' });
+      await expect(authenticator().authenticate({ authorization: `Bearer ${token}`, apiKey: API_KEY })).resolves.toEqual({
+        ok: true,
+        caller: { kind: 'api_key', id: sha256Hex(API_KEY).slice(0, 12) },
+      });
+    });
+
+    it('does not look at a bearer token when no JWKS is configured, and the key alone admits the caller', async () => {
+      await expect(
+        authenticator({ jwt: null }).authenticate({ authorization: 'Bearer meant-for-another-subgraph', apiKey: API_KEY }),
+      ).resolves.toMatchObject({ ok: true, caller: { kind: 'api_key' } });
+    });
+
     it('refuses the digest itself sent as the key', async () => {
       await expect(authenticator().authenticate({ authorization: undefined, apiKey: sha256Hex(API_KEY) })).resolves.toMatchObject({
         ok: false,
@@ -155,6 +187,18 @@ describe('InboundAuthenticator', () => {
       const auth = authenticator({ apiKeySha256: [] }, { authMode: 'passthrough' });
       await expect(auth.authenticate(bearer('a-visma-token'))).resolves.toMatchObject({ ok: false });
       await expect(auth.authenticate(bearer(await jwks.sign(NOW)))).resolves.toMatchObject({ ok: true, caller: { kind: 'jwt' } });
+    });
+
+    it('requires an API key of its own when API keys are configured and authentication is required', async () => {
+      const auth = authenticator({ jwt: null }, { authMode: 'passthrough' });
+      await expect(auth.authenticate(bearer('a-visma-token'))).resolves.toEqual({
+        ok: false,
+        reason: 'no credentials of the gateway besides the Visma token',
+      });
+      await expect(auth.authenticate({ authorization: 'Bearer a-visma-token', apiKey: API_KEY })).resolves.toMatchObject({
+        ok: true,
+        caller: { kind: 'api_key' },
+      });
     });
 
     it('requires the API key and still checks the forwarded token when both are configured', async () => {
