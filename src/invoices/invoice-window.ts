@@ -1,6 +1,7 @@
 import type { CallOptions, VismaApi } from '../visma/api';
+import { VismaUnreadableRecordError } from '../visma/errors';
 import { FULL_EXPANSION } from '../visma/expansion';
-import type { CustomerInvoice, InvoiceListFilter } from '../visma/model';
+import { isUnreadable, pageItems, type CustomerInvoice, type InvoiceListFilter } from '../visma/model';
 import { planPages, skipWithinPlan } from './page-plan';
 import type { UpstreamPageSize } from './upstream-page-size';
 
@@ -11,8 +12,17 @@ export interface WindowRequest {
   count: number;
 }
 
+/** A row of a window: the invoice, or why the one Visma holds in this place cannot be read. */
+export type WindowRow = CustomerInvoice | VismaUnreadableRecordError;
+
 /** A window of a filtered list: its rows, and what Visma showed of the list around them. */
 export interface InvoiceWindow {
+  /**
+   * Every row in Visma's order, an invoice that cannot be read as its error in its place: row i
+   * is the list's row `offset + i`, so cursors and paging count it like any other.
+   */
+  rows: WindowRow[];
+  /** The rows that could be read, in order. */
   invoices: CustomerInvoice[];
   offset: number;
   /** Known from Visma's metadata or a short page; null when only a count call can tell. */
@@ -43,10 +53,11 @@ export async function fetchInvoiceWindow(
   }
   let total = fetched.totalCount;
   const countCall = (): Promise<number> =>
-    visma.listInvoices({ filter, pageNumber: 1, pageSize: 1 }, options).then((page) => page.totalCount ?? page.invoices.length);
+    visma.listInvoices({ filter, pageNumber: 1, pageSize: 1 }, options).then((page) => page.totalCount ?? pageItems(page).length);
   let pending: Promise<number> | undefined;
   return {
-    invoices: fetched.invoices,
+    rows: fetched.rows,
+    invoices: fetched.rows.filter((row): row is CustomerInvoice => !(row instanceof VismaUnreadableRecordError)),
     offset,
     knownTotal: total,
     exhausted: fetched.exhausted,
@@ -64,7 +75,7 @@ export async function fetchInvoiceWindow(
 }
 
 interface Fetched {
-  invoices: CustomerInvoice[];
+  rows: WindowRow[];
   totalCount: number | null;
   reportedMaxPageSize: number | null;
   capped: boolean;
@@ -79,9 +90,9 @@ async function readPages(
 ): Promise<Fetched> {
   const plan = planPages(offset, count, maxPageSize);
   if (plan === null) {
-    return { invoices: [], totalCount: null, reportedMaxPageSize: null, capped: false, exhausted: false };
+    return { rows: [], totalCount: null, reportedMaxPageSize: null, capped: false, exhausted: false };
   }
-  const rows: CustomerInvoice[] = [];
+  const rows: WindowRow[] = [];
   let totalCount: number | null = null;
   let reportedMaxPageSize: number | null = null;
   let exhausted = false;
@@ -94,25 +105,33 @@ async function readPages(
     const page = await visma.listInvoices({ filter, pageNumber, pageSize: plan.pageSize, expand: FULL_EXPANSION }, options);
     reportedMaxPageSize = page.maxPageSize ?? reportedMaxPageSize;
     if (page.maxPageSize !== null && page.maxPageSize < plan.pageSize) {
-      return { invoices: [], totalCount: null, reportedMaxPageSize, capped: true, exhausted: false };
+      return { rows: [], totalCount: null, reportedMaxPageSize, capped: true, exhausted: false };
     }
     totalCount = page.totalCount ?? totalCount;
-    rows.push(...page.invoices);
-    if (page.invoices.length < plan.pageSize) {
+    // Unreadable items keep their places: a page is short, and a row is where it is, by all of them.
+    const items = pageItems(page);
+    for (const item of items) {
+      rows.push(
+        isUnreadable(item) ? new VismaUnreadableRecordError(item.reason, item.referenceNumber, { operation: LIST_OPERATION }) : item,
+      );
+    }
+    if (items.length < plan.pageSize) {
       // A short page is the last one; an empty first page means an empty list (CONTRACT §4).
       exhausted = true;
-      if (page.invoices.length > 0 || pageNumber === 1) {
-        totalCount ??= pageStart + page.invoices.length;
+      if (items.length > 0 || pageNumber === 1) {
+        totalCount ??= pageStart + items.length;
       }
       break;
     }
   }
   const skip = skipWithinPlan(plan, offset);
   return {
-    invoices: rows.slice(skip, skip + count),
+    rows: rows.slice(skip, skip + count),
     totalCount,
     reportedMaxPageSize,
     capped: false,
     exhausted: exhausted || (totalCount !== null && offset + count >= totalCount),
   };
 }
+
+const LIST_OPERATION = 'GET /v1/customerinvoice';

@@ -117,7 +117,8 @@ export class VismaClient implements VismaApi {
         try {
           return invoicePageFromJsonItems(items, this.options.timeZone);
         } catch {
-          // Whatever is wrong, the whole-body path below names it exactly as it always has.
+          // An element that is not JSON breaks the body as a whole (an item that is JSON but
+          // cannot be read is carried in the page instead); the whole-body path names it.
         }
       }
       return invoicePageFromWire(this.json(response, 'GET /v1/customerinvoice'), this.options.timeZone);

@@ -123,6 +123,23 @@ export class VismaProtocolError extends VismaError {
   readonly kind = 'protocol';
 }
 
+/**
+ * One invoice Visma holds cannot be read (a value this client cannot represent, such as a due
+ * date in year 10000), though the answer around it could. A single GET throws it; a list page
+ * carries such items in `InvoicePage.unreadable` instead, so one bad record fails only itself.
+ * `message` names the field and what was sent (for logs); `referenceNumber` is null when even
+ * that could not be read.
+ */
+export class VismaUnreadableRecordError extends VismaProtocolError {
+  constructor(
+    message: string,
+    readonly referenceNumber: string | null,
+    details: VismaErrorDetails = {},
+  ) {
+    super(message, details);
+  }
+}
+
 export function isVismaError(error: unknown): error is VismaError {
   return error instanceof VismaError;
 }

@@ -317,8 +317,27 @@ export interface CustomerInvoice {
   lines: InvoiceLine[];
 }
 
+/**
+ * An item of a list page that could not be read (see `VismaUnreadableRecordError`): the page
+ * keeps its place, so offsets counted over Visma's pages stay right.
+ */
+export interface UnreadableInvoice {
+  /** Zero-based position of the item in the page as Visma sent it. */
+  position: number;
+  /** The item's referenceNumber when that much could be read, else null. */
+  referenceNumber: string | null;
+  /** What could not be read, naming the field and the value sent: for logs, not for callers. */
+  reason: string;
+}
+
 export interface InvoicePage {
+  /** The items that could be read, in Visma's order, without the unreadable ones. */
   invoices: CustomerInvoice[];
+  /**
+   * The items that could not be read, by position; absent when every item was read. A page's
+   * length is `invoices.length + unreadable.length` (`pageItems`).
+   */
+  unreadable?: UnreadableInvoice[];
   /** From the first item's `metadata`; null on an empty page, where Visma sends no metadata. */
   totalCount: number | null;
   /**
@@ -327,6 +346,30 @@ export interface InvoicePage {
    * size is not documented, so callers compare it with what they asked for). Null on an empty page.
    */
   maxPageSize: number | null;
+}
+
+/**
+ * The page's items in Visma's order, unreadable ones in their places: what paging counts (a
+ * short page ends the list, a window is sliced by position) must count these too.
+ */
+export function pageItems(page: InvoicePage): Array<CustomerInvoice | UnreadableInvoice> {
+  const unreadable = page.unreadable ?? [];
+  if (unreadable.length === 0) return page.invoices;
+  const items: Array<CustomerInvoice | UnreadableInvoice> = [];
+  const byPosition = new Map(unreadable.map((item) => [item.position, item]));
+  let next = 0;
+  for (let position = 0; position < page.invoices.length + unreadable.length; position += 1) {
+    const bad = byPosition.get(position);
+    const invoice = bad === undefined ? page.invoices[next++] : undefined;
+    // A position past the readable ones (unreadable positions out of order) keeps the page's length.
+    items.push(bad ?? invoice ?? { position, referenceNumber: null, reason: 'no item at this position' });
+  }
+  return items;
+}
+
+/** True for an item `pageItems` marks as unreadable. */
+export function isUnreadable(item: CustomerInvoice | UnreadableInvoice): item is UnreadableInvoice {
+  return 'reason' in item;
 }
 
 export const DATE_OPERATORS = ['>', '<', '>=', '<='] as const;

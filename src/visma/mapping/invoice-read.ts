@@ -1,4 +1,4 @@
-import { VismaProtocolError } from '../errors';
+import { VismaProtocolError, VismaUnreadableRecordError } from '../errors';
 import type {
   Account,
   Address,
@@ -13,55 +13,114 @@ import type {
   Project,
   Subaccount,
   TaxDetail,
+  UnreadableInvoice,
 } from '../model';
-import { WireReader, describe, unwrap } from './reader';
+import { isUnreadable } from '../model';
+import { WireReader, describe, isRecord, unwrap } from './reader';
 
 /**
  * GET /v1/customerinvoice/{referenceNumber} body → domain invoice. `metadata`, `errorInfo` and
  * the artefacts on nested objects (`subaccount.timeStamp`, `country.metadata`, CONTRACT §8.15)
- * are dropped; `timeStamp` becomes `version`.
+ * are dropped; `timeStamp` becomes `version`. A body that is not an object is a protocol error;
+ * an invoice with a field that cannot be read is a `VismaUnreadableRecordError`.
  */
 export function invoiceFromWire(dto: unknown, timeZone: string): CustomerInvoice {
-  return readInvoice(WireReader.root(dto, 'invoice', timeZone));
+  const root = WireReader.root(dto, 'invoice', timeZone);
+  try {
+    return readInvoice(root);
+  } catch (error) {
+    if (!(error instanceof VismaProtocolError)) throw error;
+    throw new VismaUnreadableRecordError(error.message, referenceNumberOf(dto));
+  }
 }
 
 /**
  * A list page: a bare JSON array (CONTRACT §4). The total and the applied page size sit in each
- * item's `metadata`; the first item's are used, and an empty page has none.
+ * item's `metadata`; the first item's readable ones are used, and an empty page has none. An
+ * item that cannot be read fails only itself: it is left out of `invoices` and listed in
+ * `unreadable` by its position, so one bad record never takes its neighbours down.
  */
 export function invoicePageFromWire(body: unknown, timeZone: string): InvoicePage {
   const items = unwrap(body);
   if (!Array.isArray(items)) {
     throw new VismaProtocolError(`Visma sent ${describe(items)} for the invoice list; expected a JSON array.`);
   }
-  const readers = items.map((item, index) => WireReader.root(item, `invoices[${index}]`, timeZone));
-  const metadata = readers[0]?.object('metadata') ?? null;
-  return {
-    invoices: readers.map(readInvoice),
-    totalCount: metadata?.integer('totalCount') ?? null,
-    maxPageSize: metadata?.integer('maxPageSize') ?? null,
-  };
+  const page = new PageBuilder(timeZone);
+  items.forEach((item: unknown, index) => page.add(item, index));
+  return page.build();
 }
 
 /**
  * The same page from its items' JSON texts, each parsed only when its turn comes, so one
- * invoice's wire object is garbage before the next is parsed (see `jsonArrayElements`). Throws
- * at the first problem, which may not be the one `invoicePageFromWire` names first: callers
- * that report the error go back to `invoicePageFromWire` for it.
+ * invoice's wire object is garbage before the next is parsed (see `jsonArrayElements`). An
+ * element that is not JSON throws (the body as a whole is broken): callers that report the error
+ * go back to `invoicePageFromWire` for it.
  */
 export function invoicePageFromJsonItems(items: readonly string[], timeZone: string): InvoicePage {
-  const invoices: CustomerInvoice[] = [];
-  let metadata: WireReader | null = null;
+  const page = new PageBuilder(timeZone);
   for (let index = 0; index < items.length; index += 1) {
-    const r = WireReader.root(JSON.parse(items[index] as string), `invoices[${index}]`, timeZone);
-    if (index === 0) metadata = r.object('metadata');
-    invoices.push(readInvoice(r));
+    page.add(JSON.parse(items[index] as string), index);
   }
-  return {
-    invoices,
-    totalCount: metadata?.integer('totalCount') ?? null,
-    maxPageSize: metadata?.integer('maxPageSize') ?? null,
-  };
+  return page.build();
+}
+
+/** Collects a page's items one at a time, so each wire object can die young. */
+class PageBuilder {
+  private readonly invoices: CustomerInvoice[] = [];
+  private readonly unreadable: UnreadableInvoice[] = [];
+  private metadata: { totalCount: number | null; maxPageSize: number | null } | null = null;
+
+  constructor(private readonly timeZone: string) {}
+
+  add(item: unknown, index: number): void {
+    this.metadata ??= metadataOf(item, this.timeZone);
+    const read = readItem(item, `invoices[${index}]`, index, this.timeZone);
+    if (isUnreadable(read)) this.unreadable.push(read);
+    else this.invoices.push(read);
+  }
+
+  build(): InvoicePage {
+    return {
+      invoices: this.invoices,
+      ...(this.unreadable.length === 0 ? {} : { unreadable: this.unreadable }),
+      totalCount: this.metadata?.totalCount ?? null,
+      maxPageSize: this.metadata?.maxPageSize ?? null,
+    };
+  }
+}
+
+/** An item's `metadata`, or null when it has none that can be read (then the next item's is used). */
+function metadataOf(item: unknown, timeZone: string): { totalCount: number | null; maxPageSize: number | null } | null {
+  try {
+    const metadata = WireReader.root(item, 'item', timeZone).object('metadata');
+    return metadata === null ? null : { totalCount: metadata.integer('totalCount'), maxPageSize: metadata.integer('maxPageSize') };
+  } catch (error) {
+    if (error instanceof VismaProtocolError) return null;
+    throw error;
+  }
+}
+
+/**
+ * One invoice, or what is known of it when it cannot be read. Only the client's own reading
+ * failures (VismaProtocolError) make an item unreadable; anything else is a bug and propagates.
+ */
+function readItem(item: unknown, path: string, position: number, timeZone: string): CustomerInvoice | UnreadableInvoice {
+  try {
+    return readInvoice(WireReader.root(item, path, timeZone));
+  } catch (error) {
+    if (!(error instanceof VismaProtocolError)) throw error;
+    return { position, referenceNumber: referenceNumberOf(item), reason: error.message };
+  }
+}
+
+/** The item's referenceNumber when it is plain text (or a number), however wrapped; else null. */
+function referenceNumberOf(item: unknown): string | null {
+  const record = unwrap(item);
+  if (!isRecord(record)) return null;
+  const value = unwrap(record['referenceNumber']);
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
 }
 
 function readInvoice(r: WireReader): CustomerInvoice {

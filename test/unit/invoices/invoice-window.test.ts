@@ -1,7 +1,9 @@
 import { fetchInvoiceWindow } from '../../../src/invoices/invoice-window';
 import { UpstreamPageSize } from '../../../src/invoices/upstream-page-size';
+import type { CallOptions } from '../../../src/visma/api';
+import { VismaUnreadableRecordError } from '../../../src/visma/errors';
 import { FULL_EXPANSION } from '../../../src/visma/expansion';
-import type { InvoiceListQuery } from '../../../src/visma/model';
+import type { InvoiceListQuery, InvoicePage } from '../../../src/visma/model';
 import { FakeVismaApi, makeInvoice } from '../graphql/support/fake-visma-api';
 
 function fakeWith(count: number): FakeVismaApi {
@@ -117,6 +119,68 @@ describe('fetchInvoiceWindow', () => {
       expect(visma.calls).toHaveLength(0);
       await expect(window.totalCount()).resolves.toBe(20);
       expect(listQueries(visma)).toEqual([{ pageNumber: 1, pageSize: 1 }]);
+    });
+  });
+
+  describe('an invoice Visma holds that cannot be read', () => {
+    /** Visma's pages with the invoices numbered in `bad` carried as unreadable, in their places. */
+    class WithBadRecords extends FakeVismaApi {
+      constructor(readonly bad: ReadonlySet<string>) {
+        super();
+      }
+
+      override async listInvoices(query: InvoiceListQuery, options?: CallOptions): Promise<InvoicePage> {
+        const page = await super.listInvoices(query, options);
+        const unreadable = page.invoices.flatMap((invoice, position) =>
+          this.bad.has(invoice.referenceNumber)
+            ? [{ position, referenceNumber: invoice.referenceNumber, reason: 'a due date in year 10000' }]
+            : [],
+        );
+        return { ...page, invoices: page.invoices.filter((invoice) => !this.bad.has(invoice.referenceNumber)), unreadable };
+      }
+    }
+
+    function badAt(count: number, bad: number[]): WithBadRecords {
+      const visma = new WithBadRecords(new Set(bad.map((index) => String(index).padStart(6, '0'))));
+      visma.invoices = fakeWith(count).invoices;
+      return visma;
+    }
+
+    it('is a row of its own, in its place, and its neighbours are intact', async () => {
+      const visma = badAt(20, [3]);
+      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 2, count: 3 }, new UpstreamPageSize(), OPTIONS);
+
+      expect(
+        window.rows.map((row) => (row instanceof VismaUnreadableRecordError ? `!${row.referenceNumber}` : row.referenceNumber)),
+      ).toEqual(['000002', '!000003', '000004']);
+      expect(numbers(window.invoices)).toEqual([2, 4]);
+      expect(window.rows[1]).toMatchObject({ message: 'a due date in year 10000', operation: 'GET /v1/customerinvoice' });
+    });
+
+    it('counts in the page length, so a full page with one is not taken for the last', async () => {
+      const visma = badAt(30, [9]);
+      visma.maxPageSize = 10;
+      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 5, count: 10 }, new UpstreamPageSize(10), OPTIONS);
+
+      // Rows 5-9 and 10-14: the bad one is the last of the first page read.
+      expect(listQueries(visma)).toEqual([
+        { pageNumber: 2, pageSize: 5 },
+        { pageNumber: 3, pageSize: 5 },
+      ]);
+      expect(window.rows).toHaveLength(10);
+      expect(window).toMatchObject({ knownTotal: 30, exhausted: false });
+    });
+
+    it('counts in the total a short last page implies', async () => {
+      const visma = badAt(7, [6]);
+      visma.maxPageSize = 10;
+      // The fake reports a total on every page; Visma's metadata may be missing, so drop it.
+      const list = visma.listInvoices.bind(visma);
+      visma.listInvoices = async (query, options) => ({ ...(await list(query, options)), totalCount: null });
+      const window = await fetchInvoiceWindow(visma, { filter: {}, offset: 0, count: 10 }, new UpstreamPageSize(10), OPTIONS);
+
+      expect(window.rows).toHaveLength(7);
+      await expect(window.totalCount()).resolves.toBe(7);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { referenceFromLocation } from '../../../../src/visma/client';
-import { VismaInputError, VismaProtocolError, VismaValidationError } from '../../../../src/visma/errors';
+import { VismaInputError, VismaProtocolError, VismaUnreadableRecordError, VismaValidationError } from '../../../../src/visma/errors';
+import { invoicePageFromWire } from '../../../../src/visma/mapping';
 import { BASE_URL, FakeClock, FakeUpstream, caught, clientFor, invoiceBody, ok, type Reply } from '../helpers/fake-upstream';
 
 function answering(reply: Reply): FakeUpstream {
@@ -38,6 +39,16 @@ describe('VismaClient', () => {
       expect(upstream.requests).toHaveLength(0);
     });
 
+    it('answers an invoice it cannot read with an unreadable-record error naming the invoice', async () => {
+      const body = JSON.stringify({ ...invoiceBody('000123'), documentDueDate: '10000-01-30T00:00:00' });
+
+      const error = await caught(clientFor(answering({ status: 200, body }), new FakeClock()).getInvoice('000123'));
+
+      expect(error).toBeInstanceOf(VismaUnreadableRecordError);
+      expect(error).toMatchObject({ referenceNumber: '000123', kind: 'protocol' });
+      expect(error.message).toBe('Visma sent "10000-01-30T00:00:00" for invoice.documentDueDate; expected an ISO 8601 date-time.');
+    });
+
     it('leaves out an X-Request-Id that could not travel as a header', async () => {
       const upstream = answering(ok());
 
@@ -74,29 +85,40 @@ describe('VismaClient', () => {
       expect(page.totalCount).toBe(1);
     });
 
-    // Items are parsed and mapped one at a time; a page with several faults must still name the
-    // one a whole-body parse names first (broken JSON anywhere, then a non-object item, then the field).
+    // Items are parsed and mapped one at a time; broken JSON anywhere still breaks the body as a
+    // whole, as a whole-body parse would.
+    it('reports an item without a number before a broken one as the whole-body mapping does', async () => {
+      const body = `[${JSON.stringify(invoiceBody(''))},{"referenceNumber":}]`;
+
+      const error = await caught(clientFor(answering({ status: 200, body }), new FakeClock()).listInvoices({ pageNumber: 1, pageSize: 2 }));
+
+      expect(error).toBeInstanceOf(VismaProtocolError);
+      expect(error.message).toBe('Visma answered GET /v1/customerinvoice with 200 and a body that is not JSON.');
+    });
+
+    // An item that is JSON but cannot be read fails only itself, on either path, in its place.
     it.each([
       [
-        'an item without a number before a broken one',
-        `[${JSON.stringify(invoiceBody(''))},{"referenceNumber":}]`,
-        'Visma answered GET /v1/customerinvoice with 200 and a body that is not JSON.',
-      ],
-      [
         'an item without a number before one that is not an object',
-        `[${JSON.stringify(invoiceBody(''))},42]`,
-        'Visma sent 42 for invoices[1]; expected a JSON object.',
+        `[${JSON.stringify(invoiceBody(''))},42,${JSON.stringify(invoiceBody('3'))}]`,
+        [
+          { position: 0, referenceNumber: null, reason: 'Visma sent an invoice without a referenceNumber (invoices[0]).' },
+          { position: 1, referenceNumber: null, reason: 'Visma sent 42 for invoices[1]; expected a JSON object.' },
+        ],
+        ['3'],
       ],
       [
         'a wrapped list',
         `{"value":[${JSON.stringify(invoiceBody(''))}]}`,
-        'Visma sent an invoice without a referenceNumber (invoices[0]).',
+        [{ position: 0, referenceNumber: null, reason: 'Visma sent an invoice without a referenceNumber (invoices[0]).' }],
+        [],
       ],
-    ])('reports %s as the whole-body mapping does', async (_case, body, message) => {
-      const error = await caught(clientFor(answering({ status: 200, body }), new FakeClock()).listInvoices({ pageNumber: 1, pageSize: 2 }));
+    ])('carries %s in the page as the whole-body mapping does', async (_case, body, unreadable, readable) => {
+      const page = await clientFor(answering({ status: 200, body }), new FakeClock()).listInvoices({ pageNumber: 1, pageSize: 3 });
 
-      expect(error).toBeInstanceOf(VismaProtocolError);
-      expect(error.message).toBe(message);
+      expect(page.unreadable).toEqual(unreadable);
+      expect(page.invoices.map((invoice) => invoice.referenceNumber)).toEqual(readable);
+      expect(page).toEqual(invoicePageFromWire(JSON.parse(body), 'Europe/Oslo'));
     });
 
     it('reads an empty page as no invoices and no total', async () => {

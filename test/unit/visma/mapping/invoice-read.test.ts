@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { VismaProtocolError } from '../../../../src/visma/errors';
-import { invoiceFromWire, invoicePageFromWire } from '../../../../src/visma/mapping';
+import { VismaProtocolError, VismaUnreadableRecordError } from '../../../../src/visma/errors';
+import { invoiceFromWire, invoicePageFromJsonItems, invoicePageFromWire } from '../../../../src/visma/mapping';
+import { isUnreadable, pageItems } from '../../../../src/visma/model';
 import metadataFragment from '../../../fixtures/list-metadata-fragment.json';
 import { sampleInvoiceDto, sampleLineDto, wrapEverything } from '../helpers/invoice-dto';
 
@@ -202,6 +203,26 @@ describe('invoice read mapping', () => {
       expect(() => invoiceFromWire([], OSLO)).toThrow(VismaProtocolError);
       expect(() => invoiceFromWire('156589', OSLO)).toThrow(VismaProtocolError);
     });
+
+    it('tells a body that is not an object from an invoice that cannot be read', () => {
+      expect(() => invoiceFromWire([], OSLO)).not.toThrow(VismaUnreadableRecordError);
+      expect(() => invoiceFromWire({ ...sampleInvoiceDto(), amount: 'lots' }, OSLO)).toThrow(VismaUnreadableRecordError);
+    });
+
+    it('names the invoice whose due date lies in year 10000, and the field, in an unreadable-record error', () => {
+      const error = caught(() => invoiceFromWire({ ...sampleInvoiceDto(), documentDueDate: YEAR_10000 }, OSLO));
+
+      expect(error).toBeInstanceOf(VismaUnreadableRecordError);
+      expect(error).toMatchObject({ referenceNumber: '156589', kind: 'protocol' });
+      expect((error as Error).message).toBe(`Visma sent "${YEAR_10000}" for invoice.documentDueDate; expected an ISO 8601 date-time.`);
+    });
+
+    it('names no invoice when the unreadable one has no readable referenceNumber', () => {
+      const error = caught(() => invoiceFromWire({ ...sampleInvoiceDto(), referenceNumber: { nested: true } }, OSLO));
+
+      expect(error).toBeInstanceOf(VismaUnreadableRecordError);
+      expect(error).toMatchObject({ referenceNumber: null });
+    });
   });
 
   describe('invoicePageFromWire', () => {
@@ -229,4 +250,82 @@ describe('invoice read mapping', () => {
       expect(() => invoicePageFromWire({ invoices: [] }, OSLO)).toThrow(VismaProtocolError);
     });
   });
+
+  describe('a page holding an item it cannot read', () => {
+    const good = (referenceNumber: string): Record<string, unknown> => ({ ...sampleInvoiceDto({ ...metadataFragment }), referenceNumber });
+    const badDueDate = (referenceNumber: string): Record<string, unknown> => ({ ...good(referenceNumber), documentDueDate: YEAR_10000 });
+
+    it('keeps the neighbours and carries the bad item by its position, number and reason', () => {
+      const page = invoicePageFromWire([good('1'), badDueDate('2'), good('3')], OSLO);
+
+      expect(page.invoices.map((invoice) => invoice.referenceNumber)).toEqual(['1', '3']);
+      expect(page.unreadable).toEqual([
+        {
+          position: 1,
+          referenceNumber: '2',
+          reason: `Visma sent "${YEAR_10000}" for invoices[1].documentDueDate; expected an ISO 8601 date-time.`,
+        },
+      ]);
+      expect([page.totalCount, page.maxPageSize]).toEqual([450, 10]);
+    });
+
+    it('takes the total from an unreadable first item, whose metadata can still be read', () => {
+      const page = invoicePageFromWire([badDueDate('1'), good('2')], OSLO);
+
+      expect([page.totalCount, page.maxPageSize]).toEqual([450, 10]);
+      expect(page.unreadable?.map((item) => item.position)).toEqual([0]);
+    });
+
+    it.each<[string, unknown]>([
+      ['an item that is not an object', 42],
+      ['an item without a referenceNumber', { ...sampleInvoiceDto(), referenceNumber: null }],
+      ['an item wrapped in { value } with a bad line', { value: { ...sampleInvoiceDto(), invoiceLines: [{ quantity: 'many' }] } }],
+    ])('carries %s instead of failing the page', (_case, item) => {
+      const page = invoicePageFromWire([good('1'), item], OSLO);
+
+      expect(page.invoices).toHaveLength(1);
+      expect(page.unreadable).toHaveLength(1);
+      expect(page.unreadable?.[0]?.position).toBe(1);
+    });
+
+    it('reads the number of a wrapped bad item', () => {
+      const page = invoicePageFromWire([{ value: { ...badDueDate('X1'), referenceNumber: { value: 'X1' } } }], OSLO);
+
+      expect(page.unreadable?.[0]?.referenceNumber).toBe('X1');
+    });
+
+    it('leaves unreadable out of a page whose every item was read', () => {
+      expect(invoicePageFromWire([good('1')], OSLO)).not.toHaveProperty('unreadable');
+    });
+
+    it('maps any mix of good and bad items the same from element texts as from the whole body, and pageItems puts each back in its place', () => {
+      fc.assert(
+        fc.property(fc.array(fc.boolean(), { maxLength: 12 }), (bad) => {
+          const items = bad.map((isBad, index) => (isBad ? badDueDate(`R${index}`) : good(`R${index}`)));
+          const page = invoicePageFromWire(items, OSLO);
+
+          expect(
+            invoicePageFromJsonItems(
+              items.map((item) => JSON.stringify(item)),
+              OSLO,
+            ),
+          ).toEqual(page);
+          expect(page.invoices.length + (page.unreadable?.length ?? 0)).toBe(items.length);
+          const inPlace = pageItems(page).map((item) => (isUnreadable(item) ? `!${item.referenceNumber}` : item.referenceNumber));
+          expect(inPlace).toEqual(bad.map((isBad, index) => (isBad ? `!R${index}` : `R${index}`)));
+        }),
+      );
+    });
+  });
 });
+
+const YEAR_10000 = '10000-01-30T00:00:00';
+
+function caught(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the read to fail, but it succeeded');
+}
