@@ -2,6 +2,7 @@
  * The Visma.net CustomerInvoice simulator: a stand-in for `api.finance.visma.net` and Visma
  * Connect's token endpoint, strict where Visma is strict. See docs/simulator.md.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ClientRegistration } from './auth';
 import { Company } from './company';
@@ -101,41 +102,40 @@ function clientsFrom(options: SimulatorOptions): ClientRegistration[] {
     { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, tenantIds: [DEMO_CLIENT.tenantId] },
   ];
   if (clients.length === 0) throw new Error('clients must list at least one client');
-  for (const c of clients) {
-    if (!c.clientId || !c.clientSecret || c.tenantIds.length === 0) {
+  for (const client of clients) {
+    if (!client.clientId || !client.clientSecret || client.tenantIds.length === 0) {
       throw new Error('every client needs a clientId, a clientSecret and at least one tenantId');
     }
   }
-  return clients.map((c) => ({ ...c, tenantIds: [...c.tenantIds] }));
+  return clients.map((client) => ({ ...client, tenantIds: [...client.tenantIds] }));
 }
 
-export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+function companyFrom(options: SimulatorOptions): Company {
   const invoiceCount = options.invoiceCount ?? 500;
   if (!Number.isInteger(invoiceCount) || invoiceCount < 1 || invoiceCount > 100_000) {
     throw new Error(`invoiceCount must be an integer from 1 to 100000, received ${invoiceCount}`);
   }
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, received ${seed}`);
-  const company = new Company(seed, invoiceCount, clientsFrom(options), settingsFrom(options), options.now ?? Date.now);
-  let url = '';
-  const server = createSimulatorServer({
-    company,
-    sleep: options.sleep ?? realSleep,
-    publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url,
-  });
-  // Benchmarks drive many keep-alive connections; do not let idle ones pile up forever.
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
+  return new Company(seed, invoiceCount, clientsFrom(options), settingsFrom(options), options.now ?? Date.now);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  url = `http://${host}:${address.port}`;
+}
 
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+function controlsFor(company: Company): SimulatorControls {
   const controls: SimulatorControls = {
     reset: () => company.reset(),
     counters: () => company.counters.snapshot(),
@@ -154,11 +154,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     },
     revokeTokens: () => company.tokens.revokeAll(),
   };
+  return controls;
+}
 
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const company = companyFrom(options);
+  let url = '';
+  const server = createSimulatorServer({
+    company,
+    sleep: options.sleep ?? realSleep,
+    publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url,
+  });
+  // Benchmarks drive many keep-alive connections; do not let idle ones pile up forever.
+  server.keepAliveTimeout = 5_000;
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const address = server.address() as AddressInfo;
+  url = urlOf(address);
   return {
     url,
     port: address.port,
-    controls,
+    controls: controlsFor(company),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -12,7 +12,7 @@ import { customerJson } from './customer';
 import { type Fault } from './faults';
 import { acceptsJson, BodyTooLargeError, empty, ippError, isJsonContentType, json, readBody, send, visMessage, type Reply } from './http';
 import { parseListQuery, QueryError, runListQuery } from './list-query';
-import { RATE_LIMIT_POLICY } from './rate-limit';
+import { RATE_LIMIT_POLICY, type RateDecision } from './rate-limit';
 import { etagOf, invoiceJson, invoiceListJson } from './render';
 import { createInvoice, releaseInvoice, updateInvoice } from './writes';
 
@@ -48,7 +48,7 @@ function route(method: string, template: string, scope: Route['scope'], handler:
   const pattern = template
     .split('/')
     .filter(Boolean)
-    .map((s) => (s.startsWith('{') ? '*' : s.toLowerCase()));
+    .map((segment) => (segment.startsWith('{') ? '*' : segment.toLowerCase()));
   return { method, pattern, template: `${method} ${template}`, handler, scope, hasBody };
 }
 
@@ -84,7 +84,7 @@ function listInvoices(ctx: RequestContext): Reply {
 
 function getCustomer(ctx: RequestContext): Reply {
   const number = ctx.params[0] ?? '';
-  const index = CUSTOMERS.findIndex((c) => c.number === number);
+  const index = CUSTOMERS.findIndex((customer) => customer.number === number);
   const customer = CUSTOMERS[index];
   if (!customer) return visMessage(404, `Customer '${number}' was not found.`);
   return json(200, customerJson(customer, index));
@@ -106,10 +106,10 @@ function matchPath(pattern: string[], segments: string[]): string[] | null {
   if (pattern.length !== segments.length) return null;
   const params: string[] = [];
   for (let i = 0; i < pattern.length; i += 1) {
-    const p = pattern[i] as string;
-    const s = segments[i] as string;
-    if (p === '*') params.push(s);
-    else if (p !== s.toLowerCase()) return null;
+    const expected = pattern[i] as string;
+    const actual = segments[i] as string;
+    if (expected === '*') params.push(actual);
+    else if (expected !== actual.toLowerCase()) return null;
   }
   return params;
 }
@@ -140,7 +140,7 @@ function faultReply(fault: Fault): Reply | 'reset' | null {
   }
 }
 
-function withRateHeaders(reply: Reply, decision: { limit: number; remaining: number; resetSeconds: number }): Reply {
+function withRateHeaders(reply: Reply, decision: RateDecision): Reply {
   return {
     ...reply,
     headers: {
@@ -153,12 +153,24 @@ function withRateHeaders(reply: Reply, decision: { limit: number; remaining: num
   };
 }
 
+/** Reads and discards the body of a request answered without it. */
+async function drainBody(req: IncomingMessage): Promise<void> {
+  await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+}
+
+/** RFC 6749 §5.2's error body; token answers are never cached. */
+function oauthError(status: number, error: string, description: string, extra: Record<string, string> = {}): Reply {
+  return json(status, JSON.stringify({ error, error_description: description }), {
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+    ...extra,
+  });
+}
+
 async function handleToken(company: Company, req: IncomingMessage): Promise<Reply> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  const oauthError = (status: number, error: string, description: string, extra: Record<string, string> = {}): Reply =>
-    json(status, JSON.stringify({ error, error_description: description }), { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...extra });
   if (type !== 'application/x-www-form-urlencoded') {
-    await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+    await drainBody(req);
     return oauthError(400, 'invalid_request', 'The request must be application/x-www-form-urlencoded.');
   }
   const form = new URLSearchParams((await readBody(req, BODY_LIMIT_BYTES)).toString('utf8'));
@@ -174,7 +186,9 @@ async function handleToken(company: Company, req: IncomingMessage): Promise<Repl
   return json(200, JSON.stringify(outcome.body), { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }
 
-async function parseJsonBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; reply: Reply }> {
+type BodyOutcome = { ok: true; value: unknown } | { ok: false; reply: Reply };
+
+async function parseJsonBody(req: IncomingMessage): Promise<BodyOutcome> {
   const raw = await readBody(req, BODY_LIMIT_BYTES);
   if (!isJsonContentType(req.headers['content-type'])) {
     return {
@@ -191,64 +205,70 @@ async function parseJsonBody(req: IncomingMessage): Promise<{ ok: true; value: u
   }
 }
 
-async function handleApi(
-  company: Company,
-  req: IncomingMessage,
-  route: Route,
-  params: string[],
-  search: string,
-  publicUrl: string,
-): Promise<Reply> {
+/** A write's JSON body. Reads have none; the release action takes no body (ONIT sends `{}`), so it is read and ignored. */
+async function routeBody(req: IncomingMessage, route: Route): Promise<BodyOutcome> {
+  if (!route.hasBody) return { ok: true, value: undefined };
+  if (route.template.endsWith('/action/release')) {
+    await readBody(req, BODY_LIMIT_BYTES);
+    return { ok: true, value: undefined };
+  }
+  return parseJsonBody(req);
+}
+
+/** A request to a matched Visma route. */
+interface ApiCall {
+  company: Company;
+  req: IncomingMessage;
+  route: Route;
+  params: string[];
+  search: string;
+  publicUrl: string;
+}
+
+/** After the token and the rate limit: the scope, Accept and body checks, then the route's handler. */
+async function authorizedReply(call: ApiCall, grant: Grant, nowMs: number): Promise<Reply> {
+  const { company, req, route } = call;
+  if (route.scope && !grant.scopes.has(`vismanet_erp_service_api:${route.scope}`)) {
+    await drainBody(req);
+    return ippError(403, '12005', `The access token does not grant the scope vismanet_erp_service_api:${route.scope}.`);
+  }
+  if (!acceptsJson(req.headers.accept)) {
+    await drainBody(req);
+    return empty(406);
+  }
+  const body = await routeBody(req, route);
+  if (!body.ok) return body.reply;
+  return route.handler({
+    company,
+    req,
+    params: call.params.map(decodeKey),
+    search: call.search,
+    nowMs,
+    localNowMs: company.localNow(),
+    grant,
+    body: body.value,
+    publicUrl: call.publicUrl,
+  });
+}
+
+async function handleApi(call: ApiCall): Promise<Reply> {
+  const { company, req } = call;
   const nowMs = company.now();
   const grant = company.tokens.verify(req.headers.authorization, nowMs);
   if (!grant) {
     // CONTRACT §5.1: a missing or invalid token gets a 401 with no body.
-    await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
+    await drainBody(req);
     return empty(401, { 'WWW-Authenticate': 'Bearer' });
   }
   const decision = company.limiter.take(`${grant.tenantId}|${grant.clientId}`, nowMs);
   if (!decision.allowed) {
-    await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
-    return withRateHeaders(
-      json(429, JSON.stringify({ message: `Rate limit is exceeded. Try again in ${decision.resetSeconds} seconds.` }), {
-        'Retry-After': String(decision.resetSeconds),
-      }),
-      decision,
-    );
-  }
-  const reply = await (async (): Promise<Reply> => {
-    if (route.scope && !grant.scopes.has(`vismanet_erp_service_api:${route.scope}`)) {
-      await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
-      return ippError(403, '12005', `The access token does not grant the scope vismanet_erp_service_api:${route.scope}.`);
-    }
-    if (!acceptsJson(req.headers.accept)) {
-      await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
-      return empty(406);
-    }
-    let body: unknown = undefined;
-    if (route.hasBody) {
-      // The release action takes no body (ONIT sends `{}`); only POST/PUT of invoices must be JSON.
-      if (route.template.endsWith('/action/release')) {
-        await readBody(req, BODY_LIMIT_BYTES);
-      } else {
-        const parsed = await parseJsonBody(req);
-        if (!parsed.ok) return parsed.reply;
-        body = parsed.value;
-      }
-    }
-    return route.handler({
-      company,
-      req,
-      params: params.map(decodeKey),
-      search,
-      nowMs,
-      localNowMs: company.localNow(),
-      grant,
-      body,
-      publicUrl,
+    await drainBody(req);
+    const retry = json(429, JSON.stringify({ message: `Rate limit is exceeded. Try again in ${decision.resetSeconds} seconds.` }), {
+      'Retry-After': String(decision.resetSeconds),
     });
-  })();
-  return withRateHeaders(reply, decision);
+    return withRateHeaders(retry, decision);
+  }
+  return withRateHeaders(await authorizedReply(call, grant, nowMs), decision);
 }
 
 export interface ServerDeps {
@@ -259,83 +279,123 @@ export interface ServerDeps {
   sleep: (ms: number) => Promise<void>;
 }
 
-export function createSimulatorServer(deps: ServerDeps): Server {
-  const { company } = deps;
+/** A request the simulator answers as Visma would: its route template (for counters and faults) and how to answer it. */
+interface Target {
+  template: string;
+  run: () => Promise<Reply>;
+}
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
-    const search = q < 0 ? '' : url.slice(q + 1);
-    const segments = path.split('/').filter(Boolean);
-    const method = (req.method ?? 'GET').toUpperCase();
+function isTokenPath(segments: string[]): boolean {
+  return segments.length === 2 && segments[0]?.toLowerCase() === 'connect' && segments[1]?.toLowerCase() === 'token';
+}
 
-    if ((segments[0] ?? '').toLowerCase() === '_simulator') {
-      send(res, await handleControl(company, req, segments.slice(1), deps.publicUrl()));
-      return;
-    }
+function tokenTarget(company: Company, req: IncomingMessage, method: string): Target {
+  return {
+    template: TOKEN_TEMPLATE,
+    run: () => (method === 'POST' ? handleToken(company, req) : Promise.resolve(empty(405, { Allow: 'POST' }))),
+  };
+}
 
-    let template: string;
-    let run: () => Promise<Reply>;
-    const isToken = segments.length === 2 && segments[0]?.toLowerCase() === 'connect' && segments[1]?.toLowerCase() === 'token';
-    if (isToken) {
-      template = TOKEN_TEMPLATE;
-      run = () => (method === 'POST' ? handleToken(company, req) : Promise.resolve(empty(405, { Allow: 'POST' })));
-    } else {
-      const candidates = ROUTES.map((r) => ({ r, params: matchPath(r.pattern, segments) })).filter((c) => c.params !== null);
-      const match = candidates.find((c) => c.r.method === method);
-      if (!match || !match.params) {
-        const reply =
-          candidates.length > 0
-            ? empty(405, { Allow: candidates.map((c) => c.r.method).join(', ') })
-            : json(404, JSON.stringify({ message: 'Resource not found' }));
-        await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
-        send(res, reply);
-        return;
-      }
-      const matched = match.r;
-      const params = match.params;
-      template = matched.template;
-      run = () => handleApi(company, req, matched, params, search, deps.publicUrl());
-    }
-
-    const plan = company.faults.plan(template);
-    if (plan.latencyMs > 0) await deps.sleep(plan.latencyMs);
-    if (plan.fault) {
-      const injected = faultReply(plan.fault);
-      if (injected === 'reset') {
-        company.counters.record(template, 'reset');
-        req.socket.destroy();
-        return;
-      }
-      if (injected) {
-        company.counters.record(template, injected.status);
-        await readBody(req, BODY_LIMIT_BYTES).catch(() => Buffer.alloc(0));
-        send(res, injected);
-        return;
-      }
-    }
-    const reply = await run();
-    if (plan.fault?.kind === 'dropAfterCommit') {
-      // The write (if any) is applied; the client never learns the outcome.
-      company.counters.record(template, 'dropped');
-      req.socket.destroy();
-      return;
-    }
-    company.counters.record(template, reply.status);
-    send(res, reply);
+/** The Visma route for the path and method; when there is none, the 405 (path known) or 404 to send. */
+function apiTarget(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  segments: string[],
+  method: string,
+  search: string,
+): Target | { unmatched: Reply } {
+  const candidates = ROUTES.flatMap((route) => {
+    const params = matchPath(route.pattern, segments);
+    return params === null ? [] : [{ route, params }];
+  });
+  const match = candidates.find((candidate) => candidate.route.method === method);
+  if (!match) {
+    return {
+      unmatched:
+        candidates.length > 0
+          ? empty(405, { Allow: candidates.map((candidate) => candidate.route.method).join(', ') })
+          : json(404, JSON.stringify({ message: 'Resource not found' })),
+    };
   }
+  const { route, params } = match;
+  return {
+    template: route.template,
+    run: () => handleApi({ company: deps.company, req, route, params, search, publicUrl: deps.publicUrl() }),
+  };
+}
 
+/** An injected fault's answer: the connection reset, or the reply sent instead of the handler's. */
+async function sendInjected(
+  company: Company,
+  req: IncomingMessage,
+  res: ServerResponse,
+  template: string,
+  injected: Reply | 'reset',
+): Promise<void> {
+  if (injected === 'reset') {
+    company.counters.record(template, 'reset');
+    req.socket.destroy();
+    return;
+  }
+  company.counters.record(template, injected.status);
+  await drainBody(req);
+  send(res, injected);
+}
+
+/** Runs a request through the faults planned for its route, then counts and sends what the client gets. */
+async function answer(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, target: Target): Promise<void> {
+  const { company } = deps;
+  const plan = company.faults.plan(target.template);
+  if (plan.latencyMs > 0) await deps.sleep(plan.latencyMs);
+  const injected = plan.fault ? faultReply(plan.fault) : null;
+  if (injected !== null) {
+    await sendInjected(company, req, res, target.template, injected);
+    return;
+  }
+  const reply = await target.run();
+  if (plan.fault?.kind === 'dropAfterCommit') {
+    // The write (if any) is applied; the client never learns the outcome.
+    company.counters.record(target.template, 'dropped');
+    req.socket.destroy();
+    return;
+  }
+  company.counters.record(target.template, reply.status);
+  send(res, reply);
+}
+
+async function dispatch(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = req.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const path = queryStart < 0 ? url : url.slice(0, queryStart);
+  const search = queryStart < 0 ? '' : url.slice(queryStart + 1);
+  const segments = path.split('/').filter(Boolean);
+  const method = (req.method ?? 'GET').toUpperCase();
+  if ((segments[0] ?? '').toLowerCase() === '_simulator') {
+    send(res, await handleControl(deps.company, req, segments.slice(1), deps.publicUrl()));
+    return;
+  }
+  const target = isTokenPath(segments) ? tokenTarget(deps.company, req, method) : apiTarget(deps, req, segments, method, search);
+  if ('unmatched' in target) {
+    await drainBody(req);
+    send(res, target.unmatched);
+    return;
+  }
+  await answer(deps, req, res, target);
+}
+
+/** An unexpected failure is the simulator's own bug: answer 500 without internals. */
+function answerFailure(res: ServerResponse, error: unknown): void {
+  if (error instanceof BodyTooLargeError) {
+    send(res, visMessage(413, 'The request body is too large.'));
+    return;
+  }
+  process.stderr.write(`simulator: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  if (!res.headersSent) send(res, json(500, JSON.stringify({ message: 'An error has occurred.' })));
+  else res.destroy();
+}
+
+export function createSimulatorServer(deps: ServerDeps): Server {
   return createServer((req, res) => {
-    dispatch(req, res).catch((error: unknown) => {
-      if (error instanceof BodyTooLargeError) {
-        send(res, visMessage(413, 'The request body is too large.'));
-        return;
-      }
-      // An unexpected failure is the simulator's own bug: answer 500 without internals.
-      process.stderr.write(`simulator: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      if (!res.headersSent) send(res, json(500, JSON.stringify({ message: 'An error has occurred.' })));
-      else res.destroy();
-    });
+    dispatch(deps, req, res).catch((error: unknown) => answerFailure(res, error));
   });
 }
