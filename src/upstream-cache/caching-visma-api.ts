@@ -206,6 +206,10 @@ export class CachingVismaApi implements VismaApi {
       (callOptions) => this.upstream.listInvoices(query, callOptions),
       (scope, generation) => scope.listsChangedSince(generation),
       (scope, key, page, fetchedAt, generation) => {
+        // Visma holds these as they are now, unreadable: no older copy may be served.
+        for (const item of page.unreadable ?? []) {
+          if (item.referenceNumber !== null) this.store.delete(keyOf(scope, 'invoice', item.referenceNumber));
+        }
         this.keep(scope, key, 'list', page, fetchedAt);
         // A list item is a whole invoice only when every part was expanded: the single GET
         // expands them all (CONTRACT §2, §4; the simulator renders both from one function).
@@ -585,13 +589,16 @@ export class CachingVismaApi implements VismaApi {
    * replicas may hold older copies of them, even where this one holds the new version).
    */
   private applyChanges(scope: Scope, page: InvoicePage, startedAt: number, generation: number): { overflow: boolean; reported: string[] } {
-    const pageFull = page.invoices.length >= Math.min(this.pollPageSize, page.maxPageSize ?? Number.POSITIVE_INFINITY);
-    if ((page.totalCount !== null && page.totalCount > page.invoices.length) || (page.totalCount === null && pageFull)) {
+    // Items that cannot be read count: they are changes too, and they fill the page like any other.
+    const unreadable = page.unreadable ?? [];
+    const items = page.invoices.length + unreadable.length;
+    const pageFull = items >= Math.min(this.pollPageSize, page.maxPageSize ?? Number.POSITIVE_INFINITY);
+    if ((page.totalCount !== null && page.totalCount > items) || (page.totalCount === null && pageFull)) {
       // More changes than one page: most of the cache is stale anyway, and reading every page
       // would spend more calls than refilling what is still asked for.
       this.emit('poll_overflow');
       this.options.warn?.(
-        { changes: page.totalCount ?? page.invoices.length },
+        { changes: page.totalCount ?? items },
         'upstream cache: more changes than one poll page; dropping the cache of this credential',
       );
       for (const key of [...scope.polledKeys]) this.store.delete(key);
@@ -618,6 +625,23 @@ export class CachingVismaApi implements VismaApi {
       } else {
         this.store.set(key, { scope, kind: 'invoice', value: deepFreeze(invoice), fetchedAt: startedAt });
       }
+    }
+    if (unreadable.some((item) => item.referenceNumber === null)) {
+      // A change to an invoice that cannot even be named: any cached invoice may be the one.
+      this.options.warn?.(
+        { unreadable: unreadable.length },
+        'upstream cache: the change poll saw an invoice it cannot read or name; dropping the cache of this credential',
+      );
+      for (const key of [...scope.polledKeys]) this.store.delete(key);
+      return { overflow: true, reported: [] };
+    }
+    for (const { referenceNumber } of unreadable) {
+      if (referenceNumber === null) continue;
+      // Changed, and not readable as it is now: evicted (a read of it answers its own error), not kept.
+      changed = true;
+      reported.push(referenceNumber);
+      scope.touch(referenceNumber);
+      this.store.delete(keyOf(scope, 'invoice', referenceNumber));
     }
     scope.seen = seen;
     if (changed) this.dropLists(scope);
