@@ -47,6 +47,21 @@ export interface FederationConfig {
   routerSecret: string | null;
   /** Lower-case header name the router sends the secret in. */
   routerSecretHeader: string;
+  /** Who gets federated trace data (`ftv1`): `router` (requests with the router secret), `all`, or `off`. */
+  traces: FederationTraces;
+}
+
+/** FEDERATION_TRACES (docs/federation.md, "Traces"). */
+export type FederationTraces = 'router' | 'all' | 'off';
+
+/** How long the HTTP server waits on a client (docs/security.md, "HTTP"); Node's `http.Server` options. */
+export interface HttpTimeouts {
+  /** HTTP_HEADERS_TIMEOUT_MS: from a request's first byte to the end of its headers. */
+  headersTimeoutMs: number;
+  /** HTTP_REQUEST_TIMEOUT_MS: from a request's first byte to the end of its body (answering it is not counted). */
+  requestTimeoutMs: number;
+  /** HTTP_KEEP_ALIVE_TIMEOUT_MS: an idle kept-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
 }
 
 export interface Config {
@@ -56,6 +71,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Budget of one GraphQL request across all its upstream calls, in milliseconds. */
   requestDeadlineMs: number;
+  /** What a slow or idle client may hold a socket for. */
+  http: HttpTimeouts;
   /** The largest `first` a client may ask for in one page of a connection. */
   maxPageSize: number;
   /** How many `GET /v1/customer/{number}` calls one request runs at the same time. */
@@ -124,10 +141,18 @@ export const CONFIG_DEFAULTS = Object.freeze({
   LOG_LEVEL: 'info',
   // The budget of a GraphQL request is the client's budget of a call: main gives it as the client's deadlineMs.
   REQUEST_DEADLINE_MS: String(VISMA.deadlineMs),
+  // A slow client (slowloris) gets 408 and loses its socket after this, instead of Node's 60 s.
+  HTTP_HEADERS_TIMEOUT_MS: '10000',
+  // Receiving a whole request, 1 MB body included, instead of Node's 300 s; answering it is REQUEST_DEADLINE_MS's.
+  HTTP_REQUEST_TIMEOUT_MS: '30000',
+  // Above the 60 s idle timeout of the usual proxies in front (AWS ALB, ingress-nginx), so they close an idle connection first.
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
   MAX_PAGE_SIZE: '500',
   CUSTOMER_LOOKUP_CONCURRENCY: '4',
   INVOICE_LOOKUP_CONCURRENCY: '8',
   ROUTER_SECRET_HEADER: 'x-router-secret',
+  // Trace data times every field: only the router, which proves itself with ROUTER_SECRET, gets it unless asked.
+  FEDERATION_TRACES: 'router',
   VISMA_API_URL: VISMA.baseUrl,
   VISMA_TOKEN_URL: VISMA.tokenUrl,
   VISMA_AUTH_MODE: 'client_credentials',
@@ -157,6 +182,9 @@ export const CONFIG_VARIABLES = [
   'HOST',
   'LOG_LEVEL',
   'REQUEST_DEADLINE_MS',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'MAX_PAGE_SIZE',
   'CUSTOMER_LOOKUP_CONCURRENCY',
   'INVOICE_LOOKUP_CONCURRENCY',
@@ -176,6 +204,7 @@ export const CONFIG_VARIABLES = [
   'IDEMPOTENCY_RETENTION_HOURS',
   'ROUTER_SECRET',
   'ROUTER_SECRET_HEADER',
+  'FEDERATION_TRACES',
   'GRAPHQL_INTROSPECTION',
   'GRAPHQL_FIELD_SUGGESTIONS',
   'AUTH_REQUIRED',
@@ -207,6 +236,7 @@ export class ConfigError extends Error {
 const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const AUTH_MODES: readonly VismaAuthMode[] = ['client_credentials', 'passthrough'];
+const FEDERATION_TRACE_MODES: readonly FederationTraces[] = ['router', 'all', 'off'];
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(['VISMA_CLIENT_SECRET', 'ROUTER_SECRET']);
 
 /**
@@ -222,10 +252,11 @@ export function loadConfig(env: Environment): Config {
   const host = read.host('HOST');
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS);
   const requestDeadlineMs = read.integer('REQUEST_DEADLINE_MS', 100, 600_000);
+  const http = readHttpTimeouts(read, problems);
   const maxPageSize = read.integer('MAX_PAGE_SIZE', 1, 10_000);
   const customerLookupConcurrency = read.integer('CUSTOMER_LOOKUP_CONCURRENCY', 1, 64);
   const invoiceLookupConcurrency = read.integer('INVOICE_LOOKUP_CONCURRENCY', 1, 64);
-  const federation = readFederation(env, problems);
+  const federation = { ...readFederation(env, problems), traces: read.oneOf('FEDERATION_TRACES', FEDERATION_TRACE_MODES) };
   const apiUrl = read.url('VISMA_API_URL');
   const tokenUrl = read.url('VISMA_TOKEN_URL');
   const authMode = read.oneOf('VISMA_AUTH_MODE', AUTH_MODES);
@@ -263,6 +294,7 @@ export function loadConfig(env: Environment): Config {
     host,
     logLevel,
     requestDeadlineMs,
+    http,
     maxPageSize,
     customerLookupConcurrency,
     idempotency,
@@ -274,6 +306,23 @@ export function loadConfig(env: Environment): Config {
     scale,
     upstreamCache,
   };
+}
+
+/**
+ * Node refuses a headers timeout longer than the request timeout (the headers are part of the
+ * request). The request timeout is not tied to REQUEST_DEADLINE_MS: Node stops counting it once
+ * the body has arrived, so the answer's time is the deadline's alone.
+ */
+function readHttpTimeouts(read: Reader, problems: string[]): HttpTimeouts {
+  const headersTimeoutMs = read.integer('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000);
+  const requestTimeoutMs = read.integer('HTTP_REQUEST_TIMEOUT_MS', 100, 600_000);
+  const keepAliveTimeoutMs = read.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request); received ${headersTimeoutMs} and ${requestTimeoutMs}.`,
+    );
+  }
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
 }
 
 /** A redis:// or rediss:// URL; its password is never echoed. */
@@ -336,7 +385,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Headers that carry the caller's own credentials through the router: the secret cannot share them. */
 const RESERVED_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'x-api-key']);
 
-function readFederation(env: Environment, problems: string[]): FederationConfig {
+function readFederation(env: Environment, problems: string[]): Omit<FederationConfig, 'traces'> {
   const routerSecret = valueOf(env, 'ROUTER_SECRET') ?? null;
   if (routerSecret !== null && routerSecret.length < ROUTER_SECRET_MIN_LENGTH) {
     problems.push(

@@ -166,6 +166,7 @@ export type ErrorClass =
   | { kind: 'idempotency'; error: IdempotencyError }
   | { kind: 'invoices'; error: InvoicesError }
   | { kind: 'public' }
+  | { kind: 'client'; code: string }
   | { kind: 'unexpected'; original: unknown };
 
 /** Sorts an error Apollo reports by how it leaves the gateway: mapped from its class, as it is, or masked. */
@@ -184,7 +185,32 @@ export function classifyError(error: unknown): ErrorClass {
   if (code !== undefined && PUBLIC_CODES.has(code)) {
     return { kind: 'public' };
   }
+  const mistake = code === undefined ? uncodedClientMistake(original) : undefined;
+  if (mistake !== undefined) {
+    return { kind: 'client', code: mistake };
+  }
   return { kind: 'unexpected', original };
+}
+
+/** graphql-js's own text, once it stops after Apollo's cap of 50 variable errors. */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables, error limit reached. Execution aborted.';
+
+/**
+ * The client's mistakes that Apollo Server and graphql-js report without a code, which Apollo
+ * would answer as INTERNAL_SERVER_ERROR: the error graphql-js adds after 50 variable errors (the
+ * other 50 are BAD_USER_INPUT), and Apollo's refusals that carry only an HTTP 4xx status (an
+ * unsupported persisted-query version, a hash that does not match the query).
+ */
+function uncodedClientMistake(error: unknown): string | undefined {
+  if (!(error instanceof GraphQLError)) {
+    return undefined;
+  }
+  if (error.message === TOO_MANY_VARIABLE_ERRORS && error.path === undefined) {
+    return ErrorCode.BAD_USER_INPUT;
+  }
+  const http: unknown = error.extensions['http'];
+  const status = typeof http === 'object' && http !== null ? (http as { status?: unknown }).status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 ? 'BAD_REQUEST' : undefined;
 }
 
 /**
@@ -215,6 +241,8 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    case 'client':
+      return { message: formatted.message, ...where, extensions: { code: kind.code } };
     case 'unexpected':
       return { message: INTERNAL_ERROR_MESSAGE, ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }

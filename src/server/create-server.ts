@@ -12,12 +12,12 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
+import type { Config, HttpTimeouts } from '../config';
 import { buildGatewaySchema } from '../graphql/build-schema';
 import { buildSubgraphSchemaFrom } from '../graphql/federation/build-subgraph-schema';
 import type { GatewayContext } from '../graphql/context';
 import { EnumDegrader } from '../graphql/enums/enum-degrader';
-import { formatGatewayError } from '../graphql/errors';
+import { ErrorCode, formatGatewayError } from '../graphql/errors';
 import type { IdempotentCreator } from '../idempotency';
 import { UpstreamPageSize } from '../invoices';
 import type { VismaApi } from '../visma/api';
@@ -30,9 +30,10 @@ import type { GatewayMetrics } from './metrics';
 import { loadExampleTabs, playgroundRoutes } from './playground/playground';
 import { metricsPlugin } from './plugins/metrics.plugin';
 import { errorLoggingPlugin } from './plugins/error-logging.plugin';
+import { federationTracesPlugins } from './plugins/federation-traces.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
-import { requestIdMiddleware } from './request-id';
-import { requestScopeMiddleware } from './request-scope';
+import { requestIdMiddleware, requestIdOf } from './request-id';
+import { currentRequestId, requestScopeMiddleware } from './request-scope';
 import { routerSecretMiddleware } from './router-secret.middleware';
 import { guardEntityRepresentations } from './security/entity-representations';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
@@ -84,7 +85,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   let shuttingDown = false;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const httpServer = createHttpServer(app, deps.config.http);
   // Served as an Apollo Federation 2 subgraph (docs/federation.md); the API is the same.
   const schema = guardEntityRepresentations(buildSubgraphSchemaFrom(await buildGatewaySchema()));
 
@@ -100,7 +101,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    formatError: formatGatewayError,
+    formatError: withRequestId(formatGatewayError),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's default landing page loads from a CDN; the gateway serves its own GraphiQL (PLAYGROUND).
@@ -114,6 +115,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       requestLogPlugin(now),
       metricsPlugin(metrics, now),
       ...(deps.config.security.fieldSuggestions ? [] : [hideSuggestionsPlugin()]),
+      ...federationTracesPlugins<GatewayContext>(deps.config.federation),
     ],
     logger: apolloLogger(deps.logger),
   });
@@ -157,6 +159,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     requestScopeMiddleware,
     expressMiddleware(apollo, { context }),
   );
+  app.use(unknownPath);
   app.use(jsonErrorHandler(deps.logger));
 
   return {
@@ -175,6 +178,49 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
         signal: facts.signal ?? new AbortController().signal,
       }),
   };
+}
+
+/**
+ * Node's HTTP server with the client timeouts of HTTP_*_TIMEOUT_MS. Node looks for expired
+ * headers and requests on a timer (30 s by default), so the timer runs at a tenth of the shorter
+ * timeout: a slow client is cut off within 10 % of it, not up to 30 s late.
+ */
+function createHttpServer(app: Express, timeouts: HttpTimeouts): http.Server {
+  const httpServer = http.createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.floor(Math.min(timeouts.headersTimeoutMs, timeouts.requestTimeoutMs) / 10)),
+    },
+    app,
+  );
+  httpServer.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+  return httpServer;
+}
+
+/**
+ * Apollo answers some refusals before any request context exists (a batch, CSRF, an empty body,
+ * a wrong method, a context that could not be made), so the error-logging plugin never sees
+ * them; the request scope still knows the request's id.
+ */
+function withRequestId(format: typeof formatGatewayError): typeof formatGatewayError {
+  return (formatted, error) => {
+    const answer = format(formatted, error);
+    const requestId = currentRequestId();
+    return requestId === undefined ? answer : { ...answer, extensions: { ...answer.extensions, requestId } };
+  };
+}
+
+/** Express would answer an unknown path with an HTML page; this is the same GraphQL-shaped JSON as every other answer. */
+function unknownPath(request: Request, response: Response): void {
+  response.status(404).json({
+    errors: [
+      {
+        message: `There is nothing at ${request.method} ${request.path}: the GraphQL endpoint is ${GRAPHQL_PATH}.`,
+        extensions: { code: ErrorCode.NOT_FOUND, requestId: requestIdOf(response) },
+      },
+    ],
+  });
 }
 
 function listen(

@@ -18,6 +18,11 @@ export function requestScopeMiddleware(_request: Request, response: Response, ne
   scope.run({ requestId: requestIdOf(response) }, next);
 }
 
+/** The id of the request this work belongs to; undefined outside one (an in-process `executeOperation`). */
+export function currentRequestId(): string | undefined {
+  return scope.getStore()?.requestId;
+}
+
 /** The Visma client's logger with the current request's `requestId` on every line, when there is one. */
 export function withRequestId(logger: VismaLogger): VismaLogger {
   const fields = (given: Record<string, unknown> | undefined): Record<string, unknown> | undefined => {

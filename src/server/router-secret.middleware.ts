@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FederationConfig } from '../config';
 import { ErrorCode } from '../graphql/errors';
+import { requestIdOf } from './request-id';
 
 /**
  * The subgraph's half of Apollo's "router secret" pattern: with `ROUTER_SECRET` set, a request
@@ -14,28 +15,40 @@ import { ErrorCode } from '../graphql/errors';
  * It runs before inbound authentication: the router forwards the caller's own credentials,
  * which are checked next.
  */
-export function routerSecretMiddleware(settings: FederationConfig) {
-  const { routerSecret, routerSecretHeader } = settings;
-  if (routerSecret === null) {
+export function routerSecretMiddleware(settings: RouterSecretSettings) {
+  const fromRouter = routerSecretCheck(settings);
+  if (fromRouter === null) {
     return (_request: Request, _response: Response, next: NextFunction): void => next();
   }
-  const expected = digest(routerSecret);
   return (request: Request, response: Response, next: NextFunction): void => {
-    const presented = request.get(routerSecretHeader);
-    if (presented !== undefined && timingSafeEqual(digest(presented), expected)) {
+    if (fromRouter(request.get(settings.routerSecretHeader))) {
       next();
       return;
     }
-    const requestId: unknown = response.locals['requestId'];
     response.status(401).json({
       errors: [
         {
           message: 'This service is a federation subgraph and answers only its router: the router secret header is missing or wrong.',
-          extensions: { code: ErrorCode.UNAUTHENTICATED, requestId },
+          extensions: { code: ErrorCode.UNAUTHENTICATED, requestId: requestIdOf(response) },
         },
       ],
     });
   };
+}
+
+export type RouterSecretSettings = Pick<FederationConfig, 'routerSecret' | 'routerSecretHeader'>;
+
+/**
+ * Whether a presented header value is the router secret, compared in constant time; null when
+ * no secret is configured (nobody can prove to be the router). The federated-trace plugin asks
+ * the same question of each request.
+ */
+export function routerSecretCheck(settings: RouterSecretSettings): ((presented: string | undefined) => boolean) | null {
+  if (settings.routerSecret === null) {
+    return null;
+  }
+  const expected = digest(settings.routerSecret);
+  return (presented) => presented !== undefined && timingSafeEqual(digest(presented), expected);
 }
 
 function digest(value: string): Buffer {

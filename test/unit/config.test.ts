@@ -32,11 +32,12 @@ describe('loadConfig', () => {
         host: '127.0.0.1',
         logLevel: 'info',
         requestDeadlineMs: 25_000,
+        http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000 },
         maxPageSize: 500,
         customerLookupConcurrency: 4,
         idempotency: { settleMs: 30_000, retentionMs: 86_400_000 },
         invoiceLookupConcurrency: 8,
-        federation: { routerSecret: null, routerSecretHeader: 'x-router-secret' },
+        federation: { routerSecret: null, routerSecretHeader: 'x-router-secret', traces: 'router' },
         visma: {
           apiUrl: 'https://api.finance.visma.net',
           tokenUrl: 'https://connect.visma.com/connect/token',
@@ -322,7 +323,28 @@ describe('loadConfig', () => {
       ).toEqual({
         routerSecret: 'a-router-secret-of-32-characters',
         routerSecretHeader: 'x-gateway-secret',
+        traces: 'router',
       });
+    });
+
+    it('reads FEDERATION_TRACES and refuses a value other than router, all or off', () => {
+      expect(loadConfig({ FEDERATION_TRACES: 'all' }).federation.traces).toBe('all');
+      expect(loadConfig({ FEDERATION_TRACES: 'off' }).federation.traces).toBe('off');
+      expect(problemsOf({ FEDERATION_TRACES: 'yes' })).toEqual([
+        'FEDERATION_TRACES must be one of "router", "all", "off"; received "yes".',
+      ]);
+    });
+
+    it('reads the HTTP timeouts and refuses a headers timeout longer than the request timeout, as Node would', () => {
+      expect(
+        loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '800', HTTP_KEEP_ALIVE_TIMEOUT_MS: '300' }).http,
+      ).toEqual({ headersTimeoutMs: 500, requestTimeoutMs: 800, keepAliveTimeoutMs: 300 });
+      expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toEqual([
+        'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request); received 40000 and 30000.',
+      ]);
+      expect(problemsOf({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })).toEqual([
+        'HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer from 100 to 600000; received "0".',
+      ]);
     });
 
     it('reports every problem at once, one a line', () => {

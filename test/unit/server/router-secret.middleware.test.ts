@@ -1,13 +1,12 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
-import type { FederationConfig } from '../../../src/config';
-import { routerSecretMiddleware } from '../../../src/server/router-secret.middleware';
+import { routerSecretMiddleware, type RouterSecretSettings } from '../../../src/server/router-secret.middleware';
 
 const SECRET = 'a-router-secret-of-some-length';
 
 /** An express app with only the middleware in front of a handler that answers 200, on loopback. */
-async function serve(settings: FederationConfig): Promise<{ url: string; close: () => Promise<void> }> {
+async function serve(settings: RouterSecretSettings): Promise<{ url: string; close: () => Promise<void> }> {
   const app = express();
   app.use((_request, response, next) => {
     response.locals['requestId'] = 'req-1';
