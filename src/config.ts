@@ -86,6 +86,17 @@ export interface Config {
   };
   /** How many `GET /v1/customerinvoice/{ref}` calls one request runs at the same time (`_entities`, single look-ups). */
   invoiceLookupConcurrency: number;
+  /** What one operation may cost, checked before it runs and as it runs (docs/security.md, "Operation budget"). */
+  operationBudget: {
+    /** MAX_OPERATION_COST: values in the answer, each list counted at its size. */
+    maxCost: number;
+    /** MAX_UPSTREAM_CALLS_PER_OPERATION: Visma calls one operation may cause, cache hits included. */
+    maxUpstreamCalls: number;
+    /** MAX_ENTITY_REPRESENTATIONS: representations in one operation's `_entities`. */
+    maxEntityRepresentations: number;
+    /** MAX_INVOICES_PER_OPERATION: invoices one operation may read and answer with. */
+    maxInvoices: number;
+  };
   /** Apollo Federation: the router's shared secret. */
   federation: FederationConfig;
   visma: {
@@ -150,6 +161,14 @@ export const CONFIG_DEFAULTS = Object.freeze({
   MAX_PAGE_SIZE: '500',
   CUSTOMER_LOOKUP_CONCURRENCY: '4',
   INVOICE_LOOKUP_CONCURRENCY: '8',
+  // About 1 MB of JSON (8 to 21 bytes a unit on the demo data): 500 invoices with their lines, or 50 with every field.
+  MAX_OPERATION_COST: '100000',
+  // A router's batch at MAX_ENTITY_REPRESENTATIONS with a customer look-up for each fits; 1.3 % of Visma's hourly 15,000.
+  MAX_UPSTREAM_CALLS_PER_OPERATION: '200',
+  // A router's batch is one page of another subgraph's references (its tests send 50); 13,000 made 11,507 Visma calls.
+  MAX_ENTITY_REPRESENTATIONS: '100',
+  // Two full pages at MAX_PAGE_SIZE: about 10 MB of invoices as read (fully expanded, ~10 kB each) for one operation.
+  MAX_INVOICES_PER_OPERATION: '1000',
   ROUTER_SECRET_HEADER: 'x-router-secret',
   // Trace data times every field: only the router, which proves itself with ROUTER_SECRET, gets it unless asked.
   FEDERATION_TRACES: 'router',
@@ -188,6 +207,10 @@ export const CONFIG_VARIABLES = [
   'MAX_PAGE_SIZE',
   'CUSTOMER_LOOKUP_CONCURRENCY',
   'INVOICE_LOOKUP_CONCURRENCY',
+  'MAX_OPERATION_COST',
+  'MAX_UPSTREAM_CALLS_PER_OPERATION',
+  'MAX_ENTITY_REPRESENTATIONS',
+  'MAX_INVOICES_PER_OPERATION',
   'VISMA_API_URL',
   'VISMA_TOKEN_URL',
   'VISMA_AUTH_MODE',
@@ -256,6 +279,12 @@ export function loadConfig(env: Environment): Config {
   const maxPageSize = read.integer('MAX_PAGE_SIZE', 1, 10_000);
   const customerLookupConcurrency = read.integer('CUSTOMER_LOOKUP_CONCURRENCY', 1, 64);
   const invoiceLookupConcurrency = read.integer('INVOICE_LOOKUP_CONCURRENCY', 1, 64);
+  const operationBudget = {
+    maxCost: read.integer('MAX_OPERATION_COST', 1, 1_000_000_000),
+    maxUpstreamCalls: read.integer('MAX_UPSTREAM_CALLS_PER_OPERATION', 1, 100_000),
+    maxEntityRepresentations: read.integer('MAX_ENTITY_REPRESENTATIONS', 1, 100_000),
+    maxInvoices: read.integer('MAX_INVOICES_PER_OPERATION', 1, 10_000_000),
+  };
   const federation = { ...readFederation(env, problems), traces: read.oneOf('FEDERATION_TRACES', FEDERATION_TRACE_MODES) };
   const apiUrl = read.url('VISMA_API_URL');
   const tokenUrl = read.url('VISMA_TOKEN_URL');
@@ -299,6 +328,7 @@ export function loadConfig(env: Environment): Config {
     customerLookupConcurrency,
     idempotency,
     invoiceLookupConcurrency,
+    operationBudget,
     federation,
     visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone, maxConcurrency, transport, maxInvoicesInFlight },
     security,

@@ -1,6 +1,14 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { IdempotencyError, InvalidRequestError, InvoiceNotFoundError, isInvoicesError, type InvoicesError } from '../invoices';
+import {
+  IdempotencyError,
+  InvalidRequestError,
+  InvoiceLimitExceededError,
+  InvoiceNotFoundError,
+  UpstreamBudgetExceededError,
+  isInvoicesError,
+  type InvoicesError,
+} from '../invoices';
 import { VismaInputError, VismaRateLimitedError, isVismaError, type VismaError } from '../visma/errors';
 
 /**
@@ -34,6 +42,14 @@ export enum ErrorCode {
   OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN',
   /** createInvoice with a key: the shared key store (Redis) cannot be reached; nothing was sent, retry later. */
   IDEMPOTENCY_STORE_UNAVAILABLE = 'IDEMPOTENCY_STORE_UNAVAILABLE',
+  /** The operation's cost (values in the answer, lists at their size) is over MAX_OPERATION_COST; `cost`, `limit`. */
+  COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
+  /** The operation would make more Visma calls than MAX_UPSTREAM_CALLS_PER_OPERATION; the call was not sent. `limit`. */
+  UPSTREAM_BUDGET_EXCEEDED = 'UPSTREAM_BUDGET_EXCEEDED',
+  /** `_entities` got more representations than MAX_ENTITY_REPRESENTATIONS; none was resolved. `representations`, `limit`. */
+  ENTITY_LIMIT_EXCEEDED = 'ENTITY_LIMIT_EXCEEDED',
+  /** The operation would read more invoices than MAX_INVOICES_PER_OPERATION; `invoices`, `limit`. */
+  RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE',
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside the gateway. Quote the requestId in this error to support.';
@@ -55,6 +71,10 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.IDEMPOTENCY_KEY_IN_USE,
   ErrorCode.OUTCOME_UNKNOWN,
   ErrorCode.IDEMPOTENCY_STORE_UNAVAILABLE,
+  ErrorCode.COST_LIMIT_EXCEEDED,
+  ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
+  ErrorCode.ENTITY_LIMIT_EXCEEDED,
+  ErrorCode.RESPONSE_TOO_LARGE,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -141,8 +161,9 @@ export function fromIdempotencyError(error: IdempotencyError): GraphQLError {
 
 /**
  * The invoices service's own refusals: its rules as BAD_USER_INPUT naming the argument, a write
- * to a missing invoice as NOT_FOUND, and a failed read after a write as the read's own code,
- * saying the write happened and naming the invoice.
+ * to a missing invoice as NOT_FOUND, the request's budget spent as UPSTREAM_BUDGET_EXCEEDED or
+ * RESPONSE_TOO_LARGE at the field that asked, and a failed read after a write as the read's own
+ * code, saying the write happened and naming the invoice.
  */
 export function fromInvoicesError(error: InvoicesError): GraphQLError {
   if (error instanceof InvalidRequestError) {
@@ -150,6 +171,20 @@ export function fromInvoicesError(error: InvoicesError): GraphQLError {
   }
   if (error instanceof InvoiceNotFoundError) {
     return notFound(`Customer invoice "${error.referenceNumber}" does not exist.`);
+  }
+  if (error instanceof UpstreamBudgetExceededError) {
+    return coded(
+      ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
+      `This operation has made the ${error.limit} calls to Visma one operation may make (MAX_UPSTREAM_CALLS_PER_OPERATION); this part was not read. Ask for less in one operation.`,
+      { limit: error.limit },
+    );
+  }
+  if (error instanceof InvoiceLimitExceededError) {
+    return coded(
+      ErrorCode.RESPONSE_TOO_LARGE,
+      `This part would take the operation to ${error.invoices} invoices; one operation may read at most ${error.limit} (MAX_INVOICES_PER_OPERATION). Ask for smaller pages or fewer nested lists.`,
+      { invoices: error.invoices, limit: error.limit },
+    );
   }
   const read = fromVismaError(error.cause);
   return new GraphQLError(`Invoice "${error.referenceNumber}" was ${error.write}, but reading it back failed: ${read.message}`, {

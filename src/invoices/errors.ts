@@ -55,9 +55,41 @@ export class ReadBackError extends Error {
   }
 }
 
+/**
+ * The request has made as many upstream calls as one operation may (MAX_UPSTREAM_CALLS_PER_OPERATION):
+ * this call was not sent.
+ */
+export class UpstreamBudgetExceededError extends Error {
+  constructor(readonly limit: number) {
+    super(`This operation has made the ${limit} calls to Visma one operation may make; this one was not sent.`);
+    this.name = 'UpstreamBudgetExceededError';
+  }
+}
+
+/**
+ * The request has read as many invoices as one operation may (MAX_INVOICES_PER_OPERATION): this
+ * read, which would take it to `invoices`, was not made.
+ */
+export class InvoiceLimitExceededError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly invoices: number,
+  ) {
+    super(`This read would take the operation to ${invoices} invoices; one operation may read at most ${limit}.`);
+    this.name = 'InvoiceLimitExceededError';
+  }
+}
+
 /** The errors the service raises itself, as opposed to the ones it lets through. */
-export type InvoicesError = InvalidRequestError | InvoiceNotFoundError | ReadBackError;
+export type InvoicesError =
+  InvalidRequestError | InvoiceNotFoundError | ReadBackError | UpstreamBudgetExceededError | InvoiceLimitExceededError;
 
 export function isInvoicesError(error: unknown): error is InvoicesError {
-  return error instanceof InvalidRequestError || error instanceof InvoiceNotFoundError || error instanceof ReadBackError;
+  return (
+    error instanceof InvalidRequestError ||
+    error instanceof InvoiceNotFoundError ||
+    error instanceof ReadBackError ||
+    error instanceof UpstreamBudgetExceededError ||
+    error instanceof InvoiceLimitExceededError
+  );
 }

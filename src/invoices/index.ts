@@ -8,8 +8,10 @@ export {
 } from './invoices-service';
 export {
   InvalidRequestError,
+  InvoiceLimitExceededError,
   InvoiceNotFoundError,
   ReadBackError,
+  UpstreamBudgetExceededError,
   isInvoicesError,
   type InvoicesError,
   type RequestProblem,

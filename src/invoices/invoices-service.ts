@@ -4,6 +4,7 @@ import { VismaNotFoundError, isVismaError } from '../visma/errors';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceLineChange } from '../visma/model';
 import { InvoiceNotFoundError, ReadBackError, type Write } from './errors';
 import { fetchInvoiceWindow, type InvoiceWindow, type WindowRequest } from './invoice-window';
+import { RequestBudget, budgetedUpstream } from './request-budget';
 import { createRequestLoaders, type RequestLoaders } from './request-loaders';
 import type { UpstreamPageSize } from './upstream-page-size';
 import { checkIdempotencyKey, requireVersionForInsert } from './write-rules';
@@ -13,6 +14,10 @@ export interface InvoicesSettings {
   invoiceLookupConcurrency: number;
   /** GETs of customers in flight per request (CUSTOMER_LOOKUP_CONCURRENCY). */
   customerLookupConcurrency: number;
+  /** Upstream calls one request may make, cache hits included (MAX_UPSTREAM_CALLS_PER_OPERATION). */
+  maxUpstreamCalls: number;
+  /** Invoices one request may read (MAX_INVOICES_PER_OPERATION). */
+  maxInvoices: number;
 }
 
 /** What every request's service shares: made once per server. */
@@ -50,23 +55,44 @@ export interface ReleasedInvoice {
  * Writes go to Visma, which answers without a body (201 with `Location`, 204, or an action
  * reference; CONTRACT §5), so each reads the invoice back once to return it. Every rule is
  * checked before the first upstream call.
+ *
+ * Every upstream call draws from the request's budget (`RequestBudget`): one over
+ * `maxUpstreamCalls` is not sent and fails only what asked for it; every read takes its invoices
+ * from `maxInvoices` before it is made. A write's read-back is counted but never refused.
  */
 export class InvoicesService {
   private readonly loaders: RequestLoaders;
+  private readonly budget: RequestBudget;
+  /** The upstream through the budget: every call of the request but the read-backs goes through it. */
+  private readonly upstream: VismaApi;
 
   constructor(
     private readonly deps: InvoicesDeps,
     private readonly call: CallOptions,
   ) {
-    this.loaders = createRequestLoaders(deps.upstream, call, {
+    this.budget = new RequestBudget({ maxUpstreamCalls: deps.settings.maxUpstreamCalls, maxInvoices: deps.settings.maxInvoices });
+    this.upstream = budgetedUpstream(deps.upstream, this.budget);
+    this.loaders = createRequestLoaders(this.upstream, call, {
       invoiceConcurrency: deps.settings.invoiceLookupConcurrency,
       customerConcurrency: deps.settings.customerLookupConcurrency,
     });
   }
 
+  /** What the request has spent so far: upstream calls (cache hits included) and invoices read. */
+  spent(): { upstreamCalls: number; invoices: number } {
+    return { upstreamCalls: this.budget.upstreamCalls, invoices: this.budget.invoicesRead };
+  }
+
   /** The invoice, or null when Visma has no such invoice. */
-  getInvoice(referenceNumber: string): Promise<CustomerInvoice | null> {
-    return this.loaders.invoice.load(referenceNumber);
+  async getInvoice(referenceNumber: string): Promise<CustomerInvoice | null> {
+    this.budget.reserveInvoices(1);
+    let invoice: CustomerInvoice | null = null;
+    try {
+      invoice = await this.loaders.invoice.load(referenceNumber);
+      return invoice;
+    } finally {
+      if (invoice === null) this.budget.returnInvoices(1);
+    }
   }
 
   /** The customer, or null when Visma has no such customer. */
@@ -77,9 +103,17 @@ export class InvoicesService {
   /** A window of the invoices matching a filter (Visma's paging rules: `invoice-window.ts`). */
   async listInvoices(request: InvoiceListRequest): Promise<InvoiceWindow> {
     const { filter, offset, count } = request;
-    const fetch = (): Promise<InvoiceWindow> =>
-      fetchInvoiceWindow(this.deps.upstream, { filter, offset, count }, this.deps.pageSize, this.call);
-    const window = request.perParent === true ? await this.loaders.invoiceLists.run(fetch) : await fetch();
+    // Taken before the pages are read, so a window over the limit costs no call; what a short page did not fill is given back.
+    this.budget.reserveInvoices(count);
+    const fetch = (): Promise<InvoiceWindow> => fetchInvoiceWindow(this.upstream, { filter, offset, count }, this.deps.pageSize, this.call);
+    let window: InvoiceWindow;
+    try {
+      window = request.perParent === true ? await this.loaders.invoiceLists.run(fetch) : await fetch();
+    } catch (error) {
+      this.budget.returnInvoices(count);
+      throw error;
+    }
+    this.budget.returnInvoices(count - window.invoices.length);
     for (const invoice of window.invoices) {
       this.prime(invoice);
     }
@@ -96,8 +130,8 @@ export class InvoicesService {
     }
     const created =
       idempotencyKey === undefined
-        ? await this.deps.upstream.createInvoice(input, this.call)
-        : await this.deps.idempotency.create(this.deps.upstream, idempotencyKey, input, this.call);
+        ? await this.upstream.createInvoice(input, this.call)
+        : await this.deps.idempotency.create(this.upstream, idempotencyKey, input, this.call);
     return this.readBack(created.referenceNumber, 'created');
   }
 
@@ -105,7 +139,7 @@ export class InvoicesService {
   async updateInvoiceLines(referenceNumber: string, lineChanges: InvoiceLineChange[], expectedVersion?: string): Promise<CustomerInvoice> {
     requireVersionForInsert(lineChanges, expectedVersion);
     await this.existing(referenceNumber, () =>
-      this.deps.upstream.updateInvoice(referenceNumber, { lineChanges }, { ...this.call, ifMatch: expectedVersion }),
+      this.upstream.updateInvoice(referenceNumber, { lineChanges }, { ...this.call, ifMatch: expectedVersion }),
     );
     return this.readBack(referenceNumber, 'updated');
   }
@@ -113,7 +147,7 @@ export class InvoicesService {
   /** Releases the invoice (with If-Match when a version is expected) and returns Visma's answer with the invoice. */
   async releaseInvoice(referenceNumber: string, expectedVersion?: string): Promise<ReleasedInvoice> {
     const action = await this.existing(referenceNumber, () =>
-      this.deps.upstream.releaseInvoice(referenceNumber, { ...this.call, ifMatch: expectedVersion }),
+      this.upstream.releaseInvoice(referenceNumber, { ...this.call, ifMatch: expectedVersion }),
     );
     return { action, invoice: await this.readBack(referenceNumber, 'released') };
   }
@@ -121,10 +155,13 @@ export class InvoicesService {
   /**
    * Reads the invoice from Visma after a write, never from this request's loader (which may hold
    * it as it was before), and puts the new state there for the rest of the request. A Visma
-   * failure becomes a `ReadBackError`: the write itself succeeded.
+   * failure becomes a `ReadBackError`: the write itself succeeded. It is counted in the budget
+   * but never refused by it: refusing would hide that the write happened.
    */
   async readBack(referenceNumber: string, write: Write): Promise<CustomerInvoice> {
     let invoice: CustomerInvoice;
+    this.budget.recordCall();
+    this.budget.recordInvoices(1);
     try {
       invoice = await this.deps.upstream.getInvoice(referenceNumber, this.call);
     } catch (error) {

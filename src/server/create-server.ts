@@ -38,6 +38,7 @@ import { routerSecretMiddleware } from './router-secret.middleware';
 import { guardEntityRepresentations } from './security/entity-representations';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
 import { knownOperationTypesRule } from './security/known-operation-types.rule';
+import { operationBudgetPlugin } from './security/operation-budget.plugin';
 import { operationLimitRules, operationParseOptions } from './security/operation-limits';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -88,6 +89,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const httpServer = createHttpServer(app, deps.config.http);
   // Served as an Apollo Federation 2 subgraph (docs/federation.md); the API is the same.
   const schema = guardEntityRepresentations(buildSubgraphSchemaFrom(await buildGatewaySchema()));
+  // Learned by the requests' invoices services, read by the operation budget to count list calls.
+  const pageSize = new UpstreamPageSize();
 
   // Order matters: the drain plugin must see the server before anything else stops it, and
   // error logging runs before the request log so its lines come first in a request.
@@ -114,6 +117,12 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       errorLoggingPlugin(),
       requestLogPlugin(now),
       metricsPlugin(metrics, now),
+      // Cost, upstream calls, entities and invoices, once the variables are known: docs/security.md.
+      operationBudgetPlugin({
+        budget: deps.config.operationBudget,
+        maxPageSize: deps.config.maxPageSize,
+        upstreamPageSize: () => pageSize.current(),
+      }),
       ...(deps.config.security.fieldSuggestions ? [] : [hideSuggestionsPlugin()]),
       ...federationTracesPlugins<GatewayContext>(deps.config.federation),
     ],
@@ -126,10 +135,12 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     invoices: {
       upstream: deps.visma,
       idempotency: deps.idempotency,
-      pageSize: new UpstreamPageSize(),
+      pageSize,
       settings: {
         invoiceLookupConcurrency: deps.config.invoiceLookupConcurrency,
         customerLookupConcurrency: deps.config.customerLookupConcurrency,
+        maxUpstreamCalls: deps.config.operationBudget.maxUpstreamCalls,
+        maxInvoices: deps.config.operationBudget.maxInvoices,
       },
     },
     logger: deps.logger,

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         customerLookupConcurrency: 4,
         idempotency: { settleMs: 30_000, retentionMs: 86_400_000 },
         invoiceLookupConcurrency: 8,
+        operationBudget: { maxCost: 100_000, maxUpstreamCalls: 200, maxEntityRepresentations: 100, maxInvoices: 1_000 },
         federation: { routerSecret: null, routerSecretHeader: 'x-router-secret', traces: 'router' },
         visma: {
           apiUrl: 'https://api.finance.visma.net',
@@ -221,6 +222,13 @@ describe('loadConfig', () => {
       [{ MAX_PAGE_SIZE: '2.5' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "2.5".'],
       [{ CUSTOMER_LOOKUP_CONCURRENCY: '100' }, 'CUSTOMER_LOOKUP_CONCURRENCY must be an integer from 1 to 64; received "100".'],
       [{ INVOICE_LOOKUP_CONCURRENCY: '0' }, 'INVOICE_LOOKUP_CONCURRENCY must be an integer from 1 to 64; received "0".'],
+      [{ MAX_OPERATION_COST: '0' }, 'MAX_OPERATION_COST must be an integer from 1 to 1000000000; received "0".'],
+      [
+        { MAX_UPSTREAM_CALLS_PER_OPERATION: 'many' },
+        'MAX_UPSTREAM_CALLS_PER_OPERATION must be an integer from 1 to 100000; received "many".',
+      ],
+      [{ MAX_ENTITY_REPRESENTATIONS: '0' }, 'MAX_ENTITY_REPRESENTATIONS must be an integer from 1 to 100000; received "0".'],
+      [{ MAX_INVOICES_PER_OPERATION: '-1' }, 'MAX_INVOICES_PER_OPERATION must be an integer from 1 to 10000000; received "-1".'],
       [
         { ROUTER_SECRET: 'short-secret' },
         'ROUTER_SECRET must be at least 16 characters (generate one, e.g. "openssl rand -hex 32"); received a value of 12 characters.',

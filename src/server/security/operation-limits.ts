@@ -1,22 +1,20 @@
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
 
 /**
- * Limits on the shape of one operation, checked before anything runs (docs/security.md).
- * The values leave room for real operations and refuse what only an attack or a bug sends:
- * every field of an invoice and its lines, in both `edges` and `nodes`, is depth 7 and about
- * 800 tokens; the same in `nodes` of `first: 50` costs 42,072; a lean page of `first: 500`
- * (number, status, amount, customer) costs 17,688.
+ * Limits on the shape of one operation's document, checked before anything runs
+ * (docs/security.md). The values leave room for real operations and refuse what only an attack
+ * or a bug sends: every field of an invoice and its lines, in both `edges` and `nodes`, is
+ * depth 7 and about 800 tokens. What the operation costs depends on its variables too, so the
+ * cost is counted once they are known (operation-budget.plugin.ts), not here.
  */
 export interface OperationLimits {
   maxDepth: number;
   maxAliases: number;
   maxDirectives: number;
   maxTokens: number;
-  maxCost: number;
 }
 
 export const OPERATION_LIMITS: Readonly<OperationLimits> = Object.freeze({
@@ -31,11 +29,6 @@ export const OPERATION_LIMITS: Readonly<OperationLimits> = Object.freeze({
    * graphql-armor's max-tokens plugin makes, stops a huge document before an AST is built.
    */
   maxTokens: 3_000,
-  /**
-   * graphql-armor's cost: 2 an object, 1 a scalar, times 1.5 per level of depth, times a
-   * literal `first`/`last`. A `first` given as a variable is not multiplied: MAX_PAGE_SIZE caps it.
-   */
-  maxCost: 50_000,
 });
 
 /**
@@ -58,7 +51,6 @@ export function operationLimitRules(limits: OperationLimits = OPERATION_LIMITS):
     maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }),
     maxAliasesRule({ n: limits.maxAliases, ...report }),
     maxDirectivesRule({ n: limits.maxDirectives, ...report }),
-    costLimitRule({ maxCost: limits.maxCost, ...report }),
   ] as ValidationRule[];
 }
 

@@ -1,9 +1,12 @@
+import { CONFIG_DEFAULTS } from '../../../src/config';
 import { createIdempotentCreator } from '../../../src/idempotency';
 import {
   InvalidRequestError,
+  InvoiceLimitExceededError,
   InvoiceNotFoundError,
   InvoicesService,
   ReadBackError,
+  UpstreamBudgetExceededError,
   UpstreamPageSize,
   type InvoicesDeps,
 } from '../../../src/invoices';
@@ -16,7 +19,13 @@ const CALL = { requestId: 'req-1', deadline: 5_000 };
 const DRAFT: InvoiceDraft = { customerNumber: '10000', lines: [{ description: 'Potatoes', quantity: '5' }] };
 const KEY = 'order-4711-invoice-1';
 
-function depsFor(visma: FakeVismaApi, concurrency = { invoice: 4, customer: 4 }): InvoicesDeps {
+/** The shipped per-operation limits. */
+const SHIPPED_LIMITS = {
+  calls: Number(CONFIG_DEFAULTS.MAX_UPSTREAM_CALLS_PER_OPERATION),
+  invoices: Number(CONFIG_DEFAULTS.MAX_INVOICES_PER_OPERATION),
+};
+
+function depsFor(visma: FakeVismaApi, concurrency = { invoice: 4, customer: 4 }, limits = SHIPPED_LIMITS): InvoicesDeps {
   return {
     upstream: visma,
     idempotency: createIdempotentCreator({
@@ -27,7 +36,12 @@ function depsFor(visma: FakeVismaApi, concurrency = { invoice: 4, customer: 4 })
       logger: { warn: () => undefined },
     }),
     pageSize: new UpstreamPageSize(),
-    settings: { invoiceLookupConcurrency: concurrency.invoice, customerLookupConcurrency: concurrency.customer },
+    settings: {
+      invoiceLookupConcurrency: concurrency.invoice,
+      customerLookupConcurrency: concurrency.customer,
+      maxUpstreamCalls: limits.calls,
+      maxInvoices: limits.invoices,
+    },
   };
 }
 
@@ -240,6 +254,69 @@ describe('InvoicesService', () => {
 
     it('is InvoiceNotFoundError for an invoice Visma does not have', async () => {
       await expect(service.releaseInvoice('404')).rejects.toBeInstanceOf(InvoiceNotFoundError);
+    });
+  });
+
+  describe("the request's budget", () => {
+    const limited = (limits: Partial<typeof SHIPPED_LIMITS>) =>
+      new InvoicesService(depsFor(visma, { invoice: 4, customer: 4 }, { ...SHIPPED_LIMITS, ...limits }), CALL);
+
+    it('refuses the call past maxUpstreamCalls without sending it, failing only the read that asked', async () => {
+      const budgeted = limited({ calls: 3 });
+      const results = await Promise.allSettled(['1001', '1002', '1003', '1004'].map((number) => budgeted.getInvoice(number)));
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      expect((results[3] as PromiseRejectedResult).reason).toEqual(new UpstreamBudgetExceededError(3));
+      expect(visma.countOf('getInvoice')).toBe(3);
+      await expect(budgeted.getCustomer('10000')).rejects.toBeInstanceOf(UpstreamBudgetExceededError);
+      expect(visma.countOf('getCustomer')).toBe(0);
+      expect(budgeted.spent().upstreamCalls).toBe(3);
+    });
+
+    it('counts the calls no estimate foresees as they are made: a page read again after Visma capped its size', async () => {
+      visma.maxPageSize = 4;
+      const budgeted = limited({ calls: 2 });
+      // Planned as one page of 6; Visma caps it at 4, so the window is read again as two pages of 3.
+      await expect(budgeted.listInvoices({ filter: {}, offset: 0, count: 6 })).rejects.toEqual(new UpstreamBudgetExceededError(2));
+      expect(visma.calls.map((call) => call.method === 'listInvoices' && call.query.pageSize)).toEqual([6, 3]);
+    });
+
+    it('counts the count call of an empty window', async () => {
+      const budgeted = limited({ calls: 1 });
+      const window = await budgeted.listInvoices({ filter: {}, offset: 50, count: 5 });
+      await expect(window.totalCount()).rejects.toBeInstanceOf(UpstreamBudgetExceededError);
+      expect(visma.countOf('listInvoices')).toBe(1);
+    });
+
+    it('never refuses the read-back of a write it admitted, and counts it', async () => {
+      const budgeted = limited({ calls: 1 });
+      await expect(budgeted.createInvoice(DRAFT)).resolves.toMatchObject({ referenceNumber: '900001' });
+      expect(methods(visma)).toEqual(['createInvoice', 'getInvoice']);
+      expect(budgeted.spent()).toEqual({ upstreamCalls: 2, invoices: 1 });
+      await expect(budgeted.updateInvoiceLines('1001', [{ operation: 'Delete', lineNumber: 1 }])).rejects.toBeInstanceOf(
+        UpstreamBudgetExceededError,
+      );
+      expect(methods(visma)).toEqual(['createInvoice', 'getInvoice']);
+    });
+
+    it('refuses a window that would pass maxInvoices before any call, and takes only the rows a short page held', async () => {
+      const budgeted = limited({ invoices: 10 });
+      const tail = await budgeted.listInvoices({ filter: {}, offset: 8, count: 8 });
+      expect(tail.invoices).toHaveLength(4);
+      expect(budgeted.spent().invoices).toBe(4);
+      visma.calls.length = 0;
+      await expect(budgeted.listInvoices({ filter: {}, offset: 0, count: 7 })).rejects.toEqual(new InvoiceLimitExceededError(10, 11));
+      expect(visma.calls).toEqual([]);
+      await expect(budgeted.listInvoices({ filter: {}, offset: 0, count: 6 })).resolves.toMatchObject({ offset: 0 });
+      expect(budgeted.spent().invoices).toBe(10);
+    });
+
+    it('counts every invoice a read answers with, and none for an invoice Visma does not have', async () => {
+      const budgeted = limited({ invoices: 2 });
+      await expect(budgeted.getInvoice('404')).resolves.toBeNull();
+      await budgeted.getInvoice('1001');
+      await budgeted.getInvoice('1001');
+      await expect(budgeted.getInvoice('1002')).rejects.toEqual(new InvoiceLimitExceededError(2, 3));
+      expect(visma.calls.map((call) => call.method === 'getInvoice' && call.referenceNumber)).toEqual(['404', '1001']);
     });
   });
 

@@ -1,0 +1,335 @@
+import {
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  isAbstractType,
+  isLeafType,
+  isListType,
+  isObjectType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type InlineFragmentNode,
+  type NamedTypeNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type FragmentSpreadNode,
+} from 'graphql';
+
+/**
+ * What one operation will do, worked out from its document, its variables and the schema before
+ * anything runs: a page size from a variable weighs what the same literal weighs, an argument
+ * left out weighs its schema default, and list sizes multiply down nested lists. Every list is
+ * counted full, every customer distinct: the most the operation can cost, not the likely cost.
+ */
+export interface OperationEstimate {
+  /** Values in the response: one per scalar, object or list, each list item counted. */
+  cost: number;
+  /** Invoices the operation reads and answers with: pages counted at their `first`, entity look-ups, single reads, write results. */
+  invoices: number;
+  /**
+   * Upstream calls the operation will make at the least: list pages (one list per parent row for a
+   * nested list), invoice look-ups, `_entities` look-ups (distinct numbers), writes and their
+   * read-backs, and a customer look-up for each customer the request names (an entity) or reads
+   * once (a single invoice's). How many distinct customers a page of invoices holds depends on
+   * the data, so it counts as one; calls like it (those and a count for an empty page, a page read
+   * again because Visma capped its size) are counted by the invoices service as they are made.
+   */
+  upstreamCalls: number;
+  /** Representations in all of the operation's `_entities` fields. */
+  entityRepresentations: number;
+}
+
+export interface EstimateSettings {
+  /** MAX_PAGE_SIZE: a larger `first` is refused by the field itself (BAD_USER_INPUT), so it is counted at the cap. */
+  maxPageSize: number;
+  /** Visma's page-size cap as the gateway last saw it: a window of `first` invoices takes ceil(first / this) list calls. */
+  upstreamPageSize: number;
+}
+
+/** Fields with a page size (`first`, up to MAX_PAGE_SIZE): one window of that many invoices. */
+const CONNECTIONS: ReadonlySet<string> = new Set(['Query.customerInvoices', 'Customer.invoices']);
+/** The lists of a connection: as many items as its `first`. */
+const PAGE_ITEMS: ReadonlySet<string> = new Set(['CustomerInvoiceConnection.edges', 'CustomerInvoiceConnection.nodes']);
+/**
+ * Lists with no size argument, at the size assumed for them: an invoice's lines (the demo data
+ * has 1 to 25, most 1 to 5; ten leaves room for real invoices), and the short lists beside them.
+ * test/unit/server/security/operation-cost.test.ts fails when the schema gains a list that is in
+ * none of these tables.
+ */
+export const ASSUMED_LIST_SIZES: Readonly<Record<string, number>> = Object.freeze({
+  'CustomerInvoice.lines': 10,
+  'CustomerInvoice.taxDetails': 3,
+  'CustomerInvoice.applications': 3,
+  'CustomerInvoice.attachments': 2,
+  'InvoiceLine.attachments': 2,
+  'Subaccount.segments': 3,
+});
+/**
+ * Root fields that read (or write and read back) one invoice, with their upstream calls: a read
+ * is one GET; a write is the write and its read-back; a create with an idempotency key may look
+ * Visma up for its stamp first.
+ */
+const INVOICE_FIELDS: Readonly<Record<string, (args: Record<string, unknown>) => number>> = Object.freeze({
+  'Query.customerInvoice': () => 1,
+  'Mutation.createInvoice': (args: Record<string, unknown>) => (args['idempotencyKey'] == null ? 2 : 3),
+  'Mutation.updateInvoiceLines': () => 2,
+  'Mutation.releaseInvoice': () => 2,
+});
+/** Customer fields the invoice carries (or a list of its own); any other reads the customer register once per customer. */
+const CUSTOMER_FIELDS_WITHOUT_LOOKUP: ReadonlySet<string> = new Set(['number', 'name', 'invoices', '__typename']);
+const ENTITIES = 'Query._entities';
+/** A list the tables above do not size (`unsizedListFields` keeps the schema from having one). */
+const DEFAULT_LIST_SIZE = 10;
+
+/** The schema's list fields that no table above sizes: a new list must be given a size here. */
+export function unsizedListFields(schema: GraphQLSchema): string[] {
+  const unsized: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const key = `${type.name}.${field.name}`;
+      if (isListType(getNullableType(field.type)) && !PAGE_ITEMS.has(key) && ASSUMED_LIST_SIZES[key] === undefined && key !== ENTITIES) {
+        unsized.push(key);
+      }
+    }
+  }
+  return unsized;
+}
+
+interface Measure {
+  cost: number;
+  invoices: number;
+  calls: number;
+  /** Customer register look-ups: the request's loader makes one per distinct customer. */
+  lookups: number;
+}
+
+const NOTHING: Measure = Object.freeze({ cost: 0, invoices: 0, calls: 0, lookups: 0 });
+const ONE_VALUE: Measure = Object.freeze({ cost: 1, invoices: 0, calls: 0, lookups: 0 });
+
+function plus(a: Measure, b: Measure): Measure {
+  return { cost: a.cost + b.cost, invoices: a.invoices + b.invoices, calls: a.calls + b.calls, lookups: a.lookups + b.lookups };
+}
+
+/**
+ * `count` items of one measure. Their customers are `distinctCustomers` at the least: as many as
+ * the items when the request names each (entities), one when they come from Visma's data.
+ */
+function times(measure: Measure, count: number, distinctCustomers: number = Math.min(count, 1)): Measure {
+  // 0 × Infinity is NaN; no items cost nothing whatever one item would.
+  if (count === 0) return NOTHING;
+  return {
+    cost: measure.cost * count,
+    invoices: measure.invoices * count,
+    calls: measure.calls * count,
+    lookups: measure.lookups * distinctCustomers,
+  };
+}
+
+/**
+ * The estimate of `operation` with the request's raw variables, or null when the variables do not
+ * coerce: execution then refuses the operation itself (BAD_USER_INPUT) before any upstream call.
+ */
+export function estimateOperation(
+  schema: GraphQLSchema,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  operation: OperationDefinitionNode,
+  rawVariables: Readonly<Record<string, unknown>> | undefined,
+  settings: EstimateSettings,
+): OperationEstimate | null {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {}, { maxErrors: 1 });
+  if (coerced.errors !== undefined) {
+    return null;
+  }
+  const root = schema.getRootType(operation.operation);
+  if (root === undefined || root === null) {
+    return null;
+  }
+  const estimator = new Estimator(schema, fragments, coerced.coerced, settings);
+  const measure = estimator.selection(root, [operation.selectionSet], null);
+  return {
+    cost: measure.cost,
+    invoices: measure.invoices,
+    upstreamCalls: measure.calls + measure.lookups,
+    entityRepresentations: estimator.entityRepresentations,
+  };
+}
+
+class Estimator {
+  entityRepresentations = 0;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+    private readonly variables: Record<string, unknown>,
+    private readonly settings: EstimateSettings,
+  ) {}
+
+  /** One object of `type` with these selections; `pageSize` is the `first` of the connection it belongs to. */
+  selection(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], pageSize: number | null): Measure {
+    let total = NOTHING;
+    let readsCustomer = false;
+    for (const nodes of this.collect(type, selectionSets, new Map(), new Set()).values()) {
+      const first = nodes[0] as FieldNode;
+      const name = first.name.value;
+      const field = type.getFields()[name];
+      if (name.startsWith('__') || field === undefined) {
+        // __typename is one value; introspection is bounded by the schema, not by the request.
+        total = plus(total, ONE_VALUE);
+        continue;
+      }
+      if (type.name === 'Customer' && !CUSTOMER_FIELDS_WITHOUT_LOOKUP.has(name)) {
+        readsCustomer = true;
+      }
+      total = plus(total, this.field(type, field, nodes, pageSize));
+    }
+    // All of a customer's register fields come from one look-up.
+    return readsCustomer ? plus(total, { ...NOTHING, lookups: 1 }) : total;
+  }
+
+  private field(
+    parent: GraphQLObjectType,
+    field: GraphQLField<unknown, unknown>,
+    nodes: readonly FieldNode[],
+    pageSize: number | null,
+  ): Measure {
+    const key = `${parent.name}.${field.name}`;
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, nodes[0] as FieldNode, this.variables);
+    } catch {
+      // The field itself refuses these arguments before any call.
+      return NOTHING;
+    }
+    const selections = nodes.flatMap((node) => (node.selectionSet === undefined ? [] : [node.selectionSet]));
+    if (key === ENTITIES) {
+      return this.entities(args['representations'], field.type, selections);
+    }
+    if (CONNECTIONS.has(key)) {
+      const first = typeof args['first'] === 'number' ? args['first'] : 0;
+      const size = Math.min(Math.max(first, 0), this.settings.maxPageSize);
+      const pages = Math.ceil(size / this.settings.upstreamPageSize) + (args['after'] == null || size === 0 ? 0 : 1);
+      // `first: 0` reads no page; its totalCount or hasNextPage is one count call.
+      const calls = size === 0 ? 1 : pages;
+      return plus({ ...NOTHING, invoices: size, calls }, this.value(field.type, selections, size, key));
+    }
+    const invoiceField = INVOICE_FIELDS[key];
+    if (invoiceField !== undefined) {
+      return plus({ ...NOTHING, invoices: 1, calls: invoiceField(args) }, this.value(field.type, selections, pageSize, key));
+    }
+    return this.value(field.type, selections, pageSize, key);
+  }
+
+  /** One value of `type`: a scalar, an object, or a list of either. */
+  private value(type: GraphQLOutputType, selections: readonly SelectionSetNode[], pageSize: number | null, key: string): Measure {
+    const nullable = getNullableType(type);
+    if (isListType(nullable)) {
+      const size = PAGE_ITEMS.has(key) ? (pageSize ?? 0) : (ASSUMED_LIST_SIZES[key] ?? DEFAULT_LIST_SIZE);
+      return plus(ONE_VALUE, times(this.value(nullable.ofType, selections, pageSize, key), size));
+    }
+    if (isLeafType(nullable)) {
+      return ONE_VALUE;
+    }
+    if (isObjectType(nullable)) {
+      return plus(ONE_VALUE, this.selection(nullable, selections, pageSize));
+    }
+    // An interface or union outside _entities: the costliest of its types.
+    let costliest = NOTHING;
+    for (const possible of this.schema.getPossibleTypes(nullable)) {
+      const measure = this.selection(possible, selections, pageSize);
+      if (measure.cost > costliest.cost) {
+        costliest = measure;
+      }
+    }
+    return plus(ONE_VALUE, costliest);
+  }
+
+  /**
+   * The router's entity look-ups: each representation is an object of the type it names. An
+   * invoice costs one GET per distinct number (the request's loader); a customer costs nothing
+   * until a field needs its register or its invoices. A representation naming no entity of this
+   * subgraph is refused by the field before any call (entity-representations.ts).
+   */
+  private entities(representations: unknown, type: GraphQLOutputType, selections: readonly SelectionSetNode[]): Measure {
+    const list: unknown[] = Array.isArray(representations) ? representations : [representations];
+    this.entityRepresentations += list.length;
+    const perType = new Map<string, { count: number; keys: Set<string> }>();
+    for (const representation of list) {
+      if (typeof representation !== 'object' || representation === null) continue;
+      const fields = representation as Record<string, unknown>;
+      const typeName = fields['__typename'];
+      if (typeof typeName !== 'string') continue;
+      const entry = perType.get(typeName) ?? { count: 0, keys: new Set<string>() };
+      entry.count += 1;
+      entry.keys.add(JSON.stringify(fields['referenceNumber'] ?? fields['number'] ?? null));
+      perType.set(typeName, entry);
+    }
+    let total = ONE_VALUE;
+    const union = getNamedType(type);
+    for (const [typeName, { count, keys }] of perType) {
+      const entity = this.schema.getType(typeName);
+      if (!isObjectType(entity) || !isAbstractType(union) || !this.schema.isSubType(union, entity)) continue;
+      const one = plus(ONE_VALUE, this.selection(entity, selections, null));
+      // A customer representation names its customer; an invoice's customer is in Visma's data.
+      total = plus(total, times(one, count, typeName === 'Customer' ? keys.size : Math.min(count, 1)));
+      if (typeName === 'CustomerInvoice') {
+        total = plus(total, { ...NOTHING, invoices: count, calls: keys.size });
+      }
+    }
+    return total;
+  }
+
+  /** graphql-js's field collection: fields by response key, through fragments whose type applies, minus @skip/@include. */
+  private collect(
+    type: GraphQLObjectType,
+    selectionSets: readonly SelectionSetNode[],
+    into: Map<string, FieldNode[]>,
+    visited: Set<string>,
+  ): Map<string, FieldNode[]> {
+    for (const selectionSet of selectionSets) {
+      for (const selection of selectionSet.selections) {
+        if (!this.included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const key = selection.alias?.value ?? selection.name.value;
+          const list = into.get(key);
+          if (list === undefined) into.set(key, [selection]);
+          else list.push(selection);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          if (this.applies(selection.typeCondition, type)) this.collect(type, [selection.selectionSet], into, visited);
+        } else {
+          const name = selection.name.value;
+          const fragment = this.fragments[name];
+          if (visited.has(name) || fragment === undefined) continue;
+          visited.add(name);
+          if (this.applies(fragment.typeCondition, type)) this.collect(type, [fragment.selectionSet], into, visited);
+        }
+      }
+    }
+    return into;
+  }
+
+  private applies(condition: NamedTypeNode | undefined, type: GraphQLObjectType): boolean {
+    if (condition === undefined) return true;
+    const conditionType = this.schema.getType(condition.name.value);
+    if (conditionType === type) return true;
+    return isAbstractType(conditionType) && this.schema.isSubType(conditionType, type);
+  }
+
+  private included(node: FieldNode | InlineFragmentNode | FragmentSpreadNode): boolean {
+    try {
+      if (getDirectiveValues(GraphQLSkipDirective, node, this.variables)?.['if'] === true) return false;
+      return getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.['if'] !== false;
+    } catch {
+      return true;
+    }
+  }
+}
