@@ -34,8 +34,8 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
+function sameSecret(expected: string, received: string): boolean {
+  return timingSafeEqual(digest(expected), digest(received));
 }
 
 function fail(status: 400 | 401, error: string, description: string, basicChallenge = false): TokenOutcome {
@@ -83,15 +83,15 @@ export class TokenService {
     const id = basic === 'absent' ? formId : basic.id;
     const secret = basic === 'absent' ? formSecret : basic.secret;
     if (!id || secret === null) return fail(401, 'invalid_client', 'Client authentication failed.', basic !== 'absent');
-    const client = this.clients.find((c) => c.clientId === id);
+    const client = this.clients.find((registered) => registered.clientId === id);
     if (!client || !sameSecret(client.clientSecret, secret)) {
       return fail(401, 'invalid_client', 'Client authentication failed.', basic !== 'absent');
     }
     const tenantId = form.get('tenant_id');
     if (!tenantId) return fail(400, 'invalid_request', 'tenant_id is required.');
     if (!client.tenantIds.includes(tenantId)) return fail(400, 'invalid_grant', 'The client has no access to this tenant.');
-    const requested = (form.get('scope') ?? '').split(' ').filter((s) => s.length > 0);
-    const unknown = requested.filter((s) => !(SERVICE_SCOPES as readonly string[]).includes(s));
+    const requested = (form.get('scope') ?? '').split(' ').filter((scope) => scope.length > 0);
+    const unknown = requested.filter((scope) => !(SERVICE_SCOPES as readonly string[]).includes(scope));
     if (unknown.length > 0) return fail(400, 'invalid_scope', 'A requested scope is not available to this client.');
     // Without a scope parameter the client gets every scope it is registered for (RFC 6749 §3.3).
     const scopes = requested.length > 0 ? [...new Set(requested)] : [...SERVICE_SCOPES];

@@ -26,7 +26,8 @@ export class SimulatorControlClient {
     if (!response.ok) {
       let detail = text;
       try {
-        detail = String((JSON.parse(text) as { message?: unknown }).message ?? text);
+        const message = (JSON.parse(text) as { message?: unknown }).message ?? text;
+        detail = typeof message === 'string' ? message : JSON.stringify(message);
       } catch {
         // Not JSON: keep the raw text.
       }

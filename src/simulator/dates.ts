@@ -7,20 +7,21 @@
 
 const MS_PER_DAY = 86_400_000;
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
 }
 
 /** `2025-01-27` for the UTC day of an epoch-millisecond instant. */
 export function formatDate(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const instant = new Date(ms);
+  return `${instant.getUTCFullYear()}-${pad(instant.getUTCMonth() + 1)}-${pad(instant.getUTCDate())}`;
 }
 
 /** `2025-01-27T13:45:12.347`: an audit stamp in company-local (UTC) time, no zone. */
 export function formatStamp(ms: number): string {
-  const d = new Date(ms);
-  return `${formatDate(ms)}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+  const instant = new Date(ms);
+  const time = `${pad(instant.getUTCHours())}:${pad(instant.getUTCMinutes())}:${pad(instant.getUTCSeconds())}`;
+  return `${formatDate(ms)}T${time}.${pad(instant.getUTCMilliseconds(), 3)}`;
 }
 
 /** `2025-01-27T00:00:00`: how Visma renders a date-only field. */
@@ -29,8 +30,8 @@ export function renderDate(date: string): string {
 }
 
 export function dateToMs(date: string): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1);
+  const [year, month, day] = date.split('-').map(Number);
+  return Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1);
 }
 
 export function stampToMs(stamp: string): number {
@@ -46,10 +47,18 @@ export function periodOf(date: string): string {
   return date.slice(0, 4) + date.slice(5, 7);
 }
 
-function validParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return d <= daysInMonth;
+/** Year, month, day, hour, minute, second as written (month 1-12). */
+type DateTimeParts = [number, number, number, number, number, number];
+
+/** The six numbers of a matched date-time; absent time parts are 0. */
+function dateTimeParts(match: RegExpExecArray): DateTimeParts {
+  return match.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part))) as DateTimeParts;
+}
+
+function validParts([year, month, day, hour, minute, second]: DateTimeParts): boolean {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
 }
 
 const FILTER_FORMAT = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?)?$/;
@@ -63,18 +72,12 @@ const FILTER_FORMAT = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:
 export function parseFilterDate(text: string): number | null {
   const match = FILTER_FORMAT.exec(text);
   if (!match) return null;
-  const [y, mo, d, h, mi, s] = match.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part))) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (!validParts(y, mo, d, h, mi, s)) return null;
+  const parts = dateTimeParts(match);
+  if (!validParts(parts)) return null;
+  const [year, month, day, hour, minute, second] = parts;
   const fraction = match[7] ?? '';
   const ms = fraction ? Number(fraction.padEnd(3, '0')) : 0;
-  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
 const BODY_FORMAT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
@@ -87,22 +90,16 @@ const BODY_FORMAT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.
 export function parseBodyDateTime(text: string): number | null {
   const match = BODY_FORMAT.exec(text);
   if (!match) return null;
-  const [y, mo, d, h, mi, s] = match.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part))) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (!validParts(y, mo, d, h, mi, s)) return null;
+  const parts = dateTimeParts(match);
+  if (!validParts(parts)) return null;
+  const [year, month, day, hour, minute, second] = parts;
   const fraction = (match[7] ?? '').slice(0, 3).padEnd(3, '0');
   const zone = match[8];
-  let ms = Date.UTC(y, mo - 1, d, h, mi, s, Number(fraction));
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second, Number(fraction));
   if (zone && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
-    const [zh, zm] = zone.slice(1).split(':').map(Number);
-    ms -= sign * ((zh ?? 0) * 60 + (zm ?? 0)) * 60_000;
+    const [zoneHours, zoneMinutes] = zone.slice(1).split(':').map(Number);
+    ms -= sign * ((zoneHours ?? 0) * 60 + (zoneMinutes ?? 0)) * 60_000;
   }
   return ms;
 }
@@ -128,15 +125,15 @@ export function toNaiveLocal(ms: number, timeZone: string): number {
     });
     zoneFormats.set(timeZone, format);
   }
-  const part: Record<string, number> = {};
-  for (const p of format.formatToParts(new Date(ms))) if (p.type !== 'literal') part[p.type] = Number(p.value);
+  const wall: Record<string, number> = {};
+  for (const part of format.formatToParts(new Date(ms))) if (part.type !== 'literal') wall[part.type] = Number(part.value);
   const wholeSeconds = Date.UTC(
-    part.year ?? 1970,
-    (part.month ?? 1) - 1,
-    part.day ?? 1,
-    part.hour ?? 0,
-    part.minute ?? 0,
-    part.second ?? 0,
+    wall.year ?? 1970,
+    (wall.month ?? 1) - 1,
+    wall.day ?? 1,
+    wall.hour ?? 0,
+    wall.minute ?? 0,
+    wall.second ?? 0,
   );
   return wholeSeconds + (((ms % 1000) + 1000) % 1000);
 }

@@ -14,10 +14,10 @@ export const ZERO: Dec = 0n;
 
 function divRound(numerator: bigint, denominator: bigint): bigint {
   const negative = numerator < 0n !== denominator < 0n;
-  const n = numerator < 0n ? -numerator : numerator;
-  const d = denominator < 0n ? -denominator : denominator;
-  const q = (n + d / 2n) / d;
-  return negative ? -q : q;
+  const dividend = numerator < 0n ? -numerator : numerator;
+  const divisor = denominator < 0n ? -denominator : denominator;
+  const quotient = (dividend + divisor / 2n) / divisor;
+  return negative ? -quotient : quotient;
 }
 
 const DECIMAL_TEXT = /^(-)?(\d+)(?:\.(\d+))?$/;
@@ -35,14 +35,14 @@ export function parseDec(text: string): Dec | null {
 }
 
 /**
- * Converts a JSON number to a Dec. `String(n)` yields the shortest text that reads back as
+ * Converts a JSON number to a Dec. `String(value)` yields the shortest text that reads back as
  * the same double, which is the literal the client wrote for any amount with up to 15
  * significant digits; exponent forms are expanded first.
  */
-export function decFromNumber(n: number): Dec | null {
-  if (!Number.isFinite(n)) return null;
-  let text = String(n);
-  if (/e/i.test(text)) text = n.toFixed(SCALE + 2);
+export function decFromNumber(value: number): Dec | null {
+  if (!Number.isFinite(value)) return null;
+  let text = String(value);
+  if (/e/i.test(text)) text = value.toFixed(SCALE + 2);
   return parseDec(text);
 }
 
@@ -52,40 +52,40 @@ export function dec(text: string): Dec {
   return value;
 }
 
-export function fromInt(n: number): Dec {
-  return BigInt(n) * ONE;
+export function fromInt(integer: number): Dec {
+  return BigInt(integer) * ONE;
 }
 
 export function add(...values: Dec[]): Dec {
-  return values.reduce((sum, v) => sum + v, 0n);
+  return values.reduce((sum, value) => sum + value, 0n);
 }
 
-export function mul(a: Dec, b: Dec): Dec {
-  return divRound(a * b, ONE);
+export function mul(left: Dec, right: Dec): Dec {
+  return divRound(left * right, ONE);
 }
 
-export function div(a: Dec, b: Dec): Dec {
-  return divRound(a * ONE, b);
+export function div(dividend: Dec, divisor: Dec): Dec {
+  return divRound(dividend * ONE, divisor);
 }
 
-/** a × percent / 100, e.g. VAT of a taxable amount. */
-export function percentOf(a: Dec, percent: Dec): Dec {
-  return divRound(a * percent, 100n * ONE);
+/** amount × percent / 100, e.g. VAT of a taxable amount. */
+export function percentOf(amount: Dec, percent: Dec): Dec {
+  return divRound(amount * percent, 100n * ONE);
 }
 
-export function round2(a: Dec): Dec {
-  return divRound(a, CENT_STEP) * CENT_STEP;
+export function round2(value: Dec): Dec {
+  return divRound(value, CENT_STEP) * CENT_STEP;
 }
 
-export function toText(a: Dec): string {
-  const negative = a < 0n;
-  const abs = negative ? -a : a;
+export function toText(value: Dec): string {
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
   const whole = abs / ONE;
   const fraction = (abs % ONE).toString().padStart(SCALE, '0').replace(/0+$/, '');
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
 
 /** The JSON number for a Dec; exact because every value has at most 15 significant digits. */
-export function toNumber(a: Dec): number {
-  return Number(toText(a));
+export function toNumber(value: Dec): number {
+  return Number(toText(value));
 }

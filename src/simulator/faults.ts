@@ -41,27 +41,29 @@ export interface FaultPlan {
 
 function checkSpec(spec: unknown): FaultSpec {
   if (typeof spec !== 'object' || spec === null) throw new Error('a fault must be a JSON object');
-  const s = spec as Record<string, unknown>;
-  if (typeof s.route !== 'string' || s.route.length === 0) throw new Error('fault.route must be a route template or "*"');
-  if (typeof s.kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(s.kind)) {
-    throw new Error(`fault.kind must be one of ${FAULT_KINDS.join(', ')}, received ${JSON.stringify(s.kind)}`);
+  const fields = spec as Record<string, unknown>;
+  if (typeof fields.route !== 'string' || fields.route.length === 0) throw new Error('fault.route must be a route template or "*"');
+  if (typeof fields.kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(fields.kind)) {
+    throw new Error(`fault.kind must be one of ${FAULT_KINDS.join(', ')}, received ${JSON.stringify(fields.kind)}`);
   }
   const optionalNumber = (name: string, min: number, max: number, integer: boolean): number | undefined => {
-    const v = s[name];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || v < min || v > max || (integer && !Number.isInteger(v))) {
-      throw new Error(`fault.${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], received ${JSON.stringify(v)}`);
+    const value = fields[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || value < min || value > max || (integer && !Number.isInteger(value))) {
+      throw new Error(
+        `fault.${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], received ${JSON.stringify(value)}`,
+      );
     }
-    return v;
+    return value;
   };
   const times = optionalNumber('times', 1, 1_000_000_000, true);
   const probability = optionalNumber('probability', 0, 1, false);
   if (times !== undefined && probability !== undefined) throw new Error('fault.times and fault.probability are exclusive');
-  const body = s.body;
+  const body = fields.body;
   if (body !== undefined && body !== 'json' && body !== 'plain' && body !== 'empty') {
     throw new Error('fault.body must be json, plain or empty');
   }
-  const result: FaultSpec = { route: s.route, kind: s.kind as FaultKind };
+  const result: FaultSpec = { route: fields.route, kind: fields.kind as FaultKind };
   if (times !== undefined) result.times = times;
   if (probability !== undefined) result.probability = probability;
   const latencyMs = optionalNumber('latencyMs', 0, 600_000, true);
@@ -97,7 +99,7 @@ export class FaultInjector {
   }
 
   list(): Fault[] {
-    return this.faults.map((f) => ({ ...f }));
+    return this.faults.map((fault) => ({ ...fault }));
   }
 
   clear(): void {
@@ -123,7 +125,7 @@ export class FaultInjector {
       if (fault.kind === 'latency') result.latencyMs += fault.latencyMs ?? 0;
       else result.fault = fault;
     }
-    this.faults = this.faults.filter((f) => f.remaining === null || f.remaining > 0);
+    this.faults = this.faults.filter((fault) => fault.remaining === null || fault.remaining > 0);
     return result;
   }
 }

@@ -219,15 +219,11 @@ export function emptyTotals(): Totals {
   };
 }
 
-/**
- * Recomputes every line and the document totals. VAT is computed once per VAT code on the
- * sum of its lines (not per line), which is how Visma fills `taxDetails`.
- */
-export function recompute(invoice: InvoiceRecord): void {
-  const rate = invoice.exchangeRate;
+/** Computes every line and sums the lines' amounts per VAT code. */
+function computeLinesAndTaxes(lines: LineRecord[], exchangeRate: Dec): Map<string, TaxRecord> {
   const taxes = new Map<string, TaxRecord>();
-  for (const line of invoice.lines) {
-    computeLine(line, rate);
+  for (const line of lines) {
+    computeLine(line, exchangeRate);
     const tax = taxes.get(line.vatCodeId) ?? {
       vatCodeId: line.vatCodeId,
       taxableAmountInCurrency: ZERO,
@@ -239,35 +235,56 @@ export function recompute(invoice: InvoiceRecord): void {
     tax.taxableAmount += line.amount;
     taxes.set(line.vatCodeId, tax);
   }
-  const t = emptyTotals();
-  for (const tax of taxes.values()) {
+  return taxes;
+}
+
+/** The VAT of each code on its taxable sum, added to the taxable or exempt totals and the VAT total. */
+function addVat(totals: Totals, taxes: Iterable<TaxRecord>, exchangeRate: Dec): void {
+  for (const tax of taxes) {
     const vat = VAT_BY_ID.get(tax.vatCodeId);
     if (!vat) throw new Error(`unknown VAT code ${tax.vatCodeId}`);
     tax.vatAmountInCurrency = round2(percentOf(tax.taxableAmountInCurrency, vat.rate));
-    tax.vatAmount = round2(mul(tax.vatAmountInCurrency, rate));
+    tax.vatAmount = round2(mul(tax.vatAmountInCurrency, exchangeRate));
     if (vat.exempt) {
-      t.vatExemptTotal += tax.taxableAmount;
-      t.vatExemptTotalInCurrency += tax.taxableAmountInCurrency;
+      totals.vatExemptTotal += tax.taxableAmount;
+      totals.vatExemptTotalInCurrency += tax.taxableAmountInCurrency;
     } else {
-      t.vatTaxableTotal += tax.taxableAmount;
-      t.vatTaxableTotalInCurrency += tax.taxableAmountInCurrency;
+      totals.vatTaxableTotal += tax.taxableAmount;
+      totals.vatTaxableTotalInCurrency += tax.taxableAmountInCurrency;
     }
-    t.vatTotal += tax.vatAmount;
-    t.vatTotalInCurrency += tax.vatAmountInCurrency;
+    totals.vatTotal += tax.vatAmount;
+    totals.vatTotalInCurrency += tax.vatAmountInCurrency;
   }
-  t.taxes = [...taxes.values()].sort((a, b) => a.vatCodeId.localeCompare(b.vatCodeId));
-  t.detailTotal = add(...invoice.lines.map((l) => l.amount));
-  t.detailTotalInCurrency = add(...invoice.lines.map((l) => l.amountInCurrency));
-  t.discountTotal = add(...invoice.lines.map((l) => l.discountAmount));
-  t.discountTotalInCurrency = add(...invoice.lines.map((l) => l.discountAmountInCurrency));
-  t.amount = t.detailTotal + t.vatTotal;
-  t.amountInCurrency = t.detailTotalInCurrency + t.vatTotalInCurrency;
-  const paidInCurrency = add(...invoice.applications.map((a) => a.amountPaid));
+}
+
+/** What is left to pay: nothing on a closed or voided invoice, else the amount less the payments. */
+function setBalance(invoice: InvoiceRecord, totals: Totals): void {
+  const paidInCurrency = add(...invoice.applications.map((application) => application.amountPaid));
   if (invoice.status === 'Closed' || invoice.status === 'Voided') {
-    t.balanceInCurrency = ZERO;
+    totals.balanceInCurrency = ZERO;
   } else {
-    t.balanceInCurrency = t.amountInCurrency - paidInCurrency;
+    totals.balanceInCurrency = totals.amountInCurrency - paidInCurrency;
   }
-  t.balance = t.balanceInCurrency === t.amountInCurrency ? t.amount : round2(mul(t.balanceInCurrency, rate));
-  invoice.totals = t;
+  totals.balance =
+    totals.balanceInCurrency === totals.amountInCurrency ? totals.amount : round2(mul(totals.balanceInCurrency, invoice.exchangeRate));
+}
+
+/**
+ * Recomputes every line and the document totals. VAT is computed once per VAT code on the
+ * sum of its lines (not per line), which is how Visma fills `taxDetails`.
+ */
+export function recompute(invoice: InvoiceRecord): void {
+  const rate = invoice.exchangeRate;
+  const taxes = computeLinesAndTaxes(invoice.lines, rate);
+  const totals = emptyTotals();
+  addVat(totals, taxes.values(), rate);
+  totals.taxes = [...taxes.values()].sort((left, right) => left.vatCodeId.localeCompare(right.vatCodeId));
+  totals.detailTotal = add(...invoice.lines.map((line) => line.amount));
+  totals.detailTotalInCurrency = add(...invoice.lines.map((line) => line.amountInCurrency));
+  totals.discountTotal = add(...invoice.lines.map((line) => line.discountAmount));
+  totals.discountTotalInCurrency = add(...invoice.lines.map((line) => line.discountAmountInCurrency));
+  totals.amount = totals.detailTotal + totals.vatTotal;
+  totals.amountInCurrency = totals.detailTotalInCurrency + totals.vatTotalInCurrency;
+  setBalance(invoice, totals);
+  invoice.totals = totals;
 }

@@ -18,9 +18,53 @@ function intVar(env: NodeJS.ProcessEnv, name: string, min: number, max: number):
 function choiceVar<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[]): T | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  const found = allowed.find((a) => a.toLowerCase() === raw.trim().toLowerCase());
+  const found = allowed.find((candidate) => candidate.toLowerCase() === raw.trim().toLowerCase());
   if (!found) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, received "${raw}"`);
   return found;
+}
+
+function clientFromEnv(env: NodeJS.ProcessEnv): { clientId: string; clientSecret: string; tenantIds: string[] } {
+  const tenantIds = (env.SIMULATOR_TENANT_ID || DEMO_CLIENT.tenantId)
+    .split(',')
+    .map((tenantId) => tenantId.trim())
+    .filter(Boolean);
+  return {
+    clientId: env.SIMULATOR_CLIENT_ID || DEMO_CLIENT.clientId,
+    clientSecret: env.SIMULATOR_CLIENT_SECRET || DEMO_CLIENT.clientSecret,
+    tenantIds,
+  };
+}
+
+/** Either variable alone sets the rate limit; the other keeps Visma's default. */
+function rateLimitFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions['rateLimit'] {
+  const limit = intVar(env, 'SIMULATOR_RATE_LIMIT', 1, 1_000_000_000);
+  const window = intVar(env, 'SIMULATOR_RATE_WINDOW_SECONDS', 1, 31_536_000);
+  if (limit === undefined && window === undefined) return undefined;
+  return { limit: limit ?? 15_000, windowSeconds: window ?? 3600 };
+}
+
+function timeZoneFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const timeZone = env.SIMULATOR_TIME_ZONE;
+  if (!timeZone) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new ConfigError(`SIMULATOR_TIME_ZONE must be an IANA time zone such as Europe/Oslo, received "${timeZone}"`);
+  }
+  return timeZone;
+}
+
+function publicUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const publicUrl = env.SIMULATOR_PUBLIC_URL;
+  if (!publicUrl) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(publicUrl)) {
+    throw new ConfigError(`SIMULATOR_PUBLIC_URL must be an absolute http(s) URL, received "${publicUrl}"`);
+  }
+  return publicUrl;
+}
+
+function setIfDefined<K extends keyof SimulatorOptions>(options: SimulatorOptions, key: K, value: SimulatorOptions[K] | undefined): void {
+  if (value !== undefined) options[key] = value;
 }
 
 /** Environment to options; every message names the variable, the expected form and what was received. */
@@ -28,43 +72,19 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   const options: SimulatorOptions = {
     port: intVar(env, 'SIMULATOR_PORT', 0, 65535) ?? 4010,
     host: env.SIMULATOR_HOST || '127.0.0.1',
+    clients: [clientFromEnv(env)],
   };
-  const clientId = env.SIMULATOR_CLIENT_ID || DEMO_CLIENT.clientId;
-  const clientSecret = env.SIMULATOR_CLIENT_SECRET || DEMO_CLIENT.clientSecret;
-  const tenantIds = (env.SIMULATOR_TENANT_ID || DEMO_CLIENT.tenantId)
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  options.clients = [{ clientId, clientSecret, tenantIds }];
-  const limit = intVar(env, 'SIMULATOR_RATE_LIMIT', 1, 1_000_000_000);
-  const window = intVar(env, 'SIMULATOR_RATE_WINDOW_SECONDS', 1, 31_536_000);
-  if (limit !== undefined || window !== undefined) options.rateLimit = { limit: limit ?? 15_000, windowSeconds: window ?? 3600 };
-  const set = <K extends keyof SimulatorOptions>(key: K, value: SimulatorOptions[K] | undefined): void => {
-    if (value !== undefined) options[key] = value;
-  };
-  set('tokenLifetimeSeconds', intVar(env, 'SIMULATOR_TOKEN_LIFETIME_SECONDS', 1, 31_536_000));
-  set('invoiceCount', intVar(env, 'SIMULATOR_INVOICE_COUNT', 1, 100_000));
-  set('seed', intVar(env, 'SIMULATOR_SEED', -2_147_483_648, 4_294_967_295));
-  set('maxPageSize', intVar(env, 'SIMULATOR_MAX_PAGE_SIZE', 1, 100_000));
-  set('defaultPageSize', intVar(env, 'SIMULATOR_DEFAULT_PAGE_SIZE', 1, 100_000));
-  set('statusOnCreate', choiceVar(env, 'SIMULATOR_STATUS_ON_CREATE', ['Hold', 'Balanced'] as const));
-  set('numbering', choiceVar(env, 'SIMULATOR_NUMBERING', ['auto', 'manual'] as const));
-  set('unknownFields', choiceVar(env, 'SIMULATOR_UNKNOWN_FIELDS', ['reject', 'ignore'] as const));
-  const timeZone = env.SIMULATOR_TIME_ZONE;
-  if (timeZone) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone });
-    } catch {
-      throw new ConfigError(`SIMULATOR_TIME_ZONE must be an IANA time zone such as Europe/Oslo, received "${timeZone}"`);
-    }
-    options.timeZone = timeZone;
-  }
-  const publicUrl = env.SIMULATOR_PUBLIC_URL;
-  if (publicUrl) {
-    if (!/^https?:\/\/[^\s/]+/.test(publicUrl))
-      throw new ConfigError(`SIMULATOR_PUBLIC_URL must be an absolute http(s) URL, received "${publicUrl}"`);
-    options.publicUrl = publicUrl;
-  }
+  setIfDefined(options, 'rateLimit', rateLimitFromEnv(env));
+  setIfDefined(options, 'tokenLifetimeSeconds', intVar(env, 'SIMULATOR_TOKEN_LIFETIME_SECONDS', 1, 31_536_000));
+  setIfDefined(options, 'invoiceCount', intVar(env, 'SIMULATOR_INVOICE_COUNT', 1, 100_000));
+  setIfDefined(options, 'seed', intVar(env, 'SIMULATOR_SEED', -2_147_483_648, 4_294_967_295));
+  setIfDefined(options, 'maxPageSize', intVar(env, 'SIMULATOR_MAX_PAGE_SIZE', 1, 100_000));
+  setIfDefined(options, 'defaultPageSize', intVar(env, 'SIMULATOR_DEFAULT_PAGE_SIZE', 1, 100_000));
+  setIfDefined(options, 'statusOnCreate', choiceVar(env, 'SIMULATOR_STATUS_ON_CREATE', ['Hold', 'Balanced'] as const));
+  setIfDefined(options, 'numbering', choiceVar(env, 'SIMULATOR_NUMBERING', ['auto', 'manual'] as const));
+  setIfDefined(options, 'unknownFields', choiceVar(env, 'SIMULATOR_UNKNOWN_FIELDS', ['reject', 'ignore'] as const));
+  setIfDefined(options, 'timeZone', timeZoneFromEnv(env));
+  setIfDefined(options, 'publicUrl', publicUrlFromEnv(env));
   return options;
 }
 

@@ -56,15 +56,23 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
   return value as T;
 }
 
+/** Either part of the rate limit may be patched alone. */
+function mergeRateLimit(rateLimit: Settings['rateLimit'], value: unknown): void {
+  if (typeof value !== 'object' || value === null) throw new Error('rateLimit must be an object');
+  const limits = value as Record<string, unknown>;
+  if (limits.limit !== undefined) rateLimit.limit = positiveInt('rateLimit.limit', limits.limit);
+  if (limits.windowSeconds !== undefined) rateLimit.windowSeconds = positiveInt('rateLimit.windowSeconds', limits.windowSeconds);
+}
+
 /** Applies a partial update, validating every field; throws with a message naming the field. */
 export function mergeSettings(current: Settings, patch: unknown): Settings {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
     throw new Error('settings must be a JSON object');
   }
-  const p = patch as Record<string, unknown>;
+  const fields = patch as Record<string, unknown>;
   const next: Settings = { ...current, rateLimit: { ...current.rateLimit } };
-  for (const key of Object.keys(p)) {
-    const value = p[key];
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
     switch (key) {
       case 'statusOnCreate':
         next.statusOnCreate = oneOf(key, value, ['Hold', 'Balanced'] as const);
@@ -87,13 +95,9 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
       case 'timeZone':
         next.timeZone = timeZone(key, value);
         break;
-      case 'rateLimit': {
-        if (typeof value !== 'object' || value === null) throw new Error('rateLimit must be an object');
-        const r = value as Record<string, unknown>;
-        if (r.limit !== undefined) next.rateLimit.limit = positiveInt('rateLimit.limit', r.limit);
-        if (r.windowSeconds !== undefined) next.rateLimit.windowSeconds = positiveInt('rateLimit.windowSeconds', r.windowSeconds);
+      case 'rateLimit':
+        mergeRateLimit(next.rateLimit, value);
         break;
-      }
       default:
         throw new Error(`unknown setting ${JSON.stringify(key)}`);
     }

@@ -76,6 +76,6 @@ export class InvoiceStore {
   }
 }
 
-function compareByNumber(a: InvoiceRecord, b: InvoiceRecord): number {
-  return a.referenceNumber < b.referenceNumber ? -1 : a.referenceNumber > b.referenceNumber ? 1 : 0;
+function compareByNumber(left: InvoiceRecord, right: InvoiceRecord): number {
+  return left.referenceNumber < right.referenceNumber ? -1 : left.referenceNumber > right.referenceNumber ? 1 : 0;
 }

@@ -211,6 +211,23 @@ const WRAPPED_SCALARS: Partial<Record<FieldKind, { expect: string; nullable: boo
   rotRutTypeEnum: { expect: 'one of Rut, Rot, or null', nullable: true },
 };
 
+/** A JSON number as .NET's decimal binds it; null when it would not bind. */
+function decimalValue(value: unknown): Dec | null {
+  if (typeof value !== 'number') return null;
+  const amount = decFromNumber(value);
+  // .NET's decimal holds magnitudes below about 7.9e28; larger numbers fail to bind.
+  if (amount === null || Math.abs(value) >= 7.9e28) return null;
+  return amount;
+}
+
+/** A date-time string as .NET's JSON reader binds it; null when it would not bind. */
+function bodyDate(value: unknown): BodyDate | null {
+  if (typeof value !== 'string') return null;
+  const ms = parseBodyDateTime(value);
+  if (ms === null) return null;
+  return { date: new Date(ms).toISOString().slice(0, 10), ms };
+}
+
 class Parser {
   constructor(private readonly rejectUnknown: boolean) {}
 
@@ -318,13 +335,8 @@ class Parser {
       case 'string':
         return typeof value === 'string' ? value : bad();
       case 'decimal':
-      case 'nullableDecimal': {
-        if (typeof value !== 'number') return bad();
-        const amount = decFromNumber(value);
-        // .NET's decimal holds magnitudes below about 7.9e28; larger numbers fail to bind.
-        if (amount === null || Math.abs(value) >= 7.9e28) return bad();
-        return amount;
-      }
+      case 'nullableDecimal':
+        return decimalValue(value) ?? bad();
       case 'int32':
       case 'nullableInt32':
         return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2_147_483_647 ? value : bad();
@@ -332,12 +344,8 @@ class Parser {
       case 'nullableBool':
         return typeof value === 'boolean' ? value : bad();
       case 'dateTime':
-      case 'nullableDateTime': {
-        if (typeof value !== 'string') return bad();
-        const ms = parseBodyDateTime(value);
-        if (ms === null) return bad();
-        return { date: new Date(ms).toISOString().slice(0, 10), ms };
-      }
+      case 'nullableDateTime':
+        return bodyDate(value) ?? bad();
       case 'nullableGuid':
         return typeof value === 'string' && GUID.test(value) ? value.toLowerCase() : bad();
       case 'itemTypeEnum':
