@@ -38,7 +38,11 @@ export enum ErrorCode {
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   /** createInvoice: a request with this idempotencyKey is still running; retry after `retryAfterSeconds`. */
   IDEMPOTENCY_KEY_IN_USE = 'IDEMPOTENCY_KEY_IN_USE',
-  /** createInvoice: Visma did not confirm whether it created the invoice; retry with the same key. */
+  /**
+   * createInvoice: the create was sent and Visma did not confirm whether it created the invoice. With
+   * an idempotencyKey, retry with the same key after `retryAfterSeconds`; without one (`retryAfterSeconds`
+   * null), look for the invoice before creating it again.
+   */
   OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN',
   /** createInvoice with a key: the shared key store (Redis) cannot be reached; nothing was sent, retry later. */
   IDEMPOTENCY_STORE_UNAVAILABLE = 'IDEMPOTENCY_STORE_UNAVAILABLE',

@@ -10,12 +10,15 @@ export type CreateApi = Pick<VismaApi, 'createInvoice' | 'listInvoices'>;
 
 export type IdempotencyErrorKind = 'reused' | 'in_use' | 'outcome_unknown' | 'store_unavailable';
 
-/** Why an idempotent create did not return an invoice; the GraphQL layer turns it into a code. */
+/**
+ * Why an idempotent create did not return an invoice, or (`outcome_unknown` only) a create
+ * without a key whose effect is unknown (`createOnce`); the GraphQL layer turns it into a code.
+ */
 export class IdempotencyError extends Error {
   constructor(
     readonly kind: IdempotencyErrorKind,
     message: string,
-    /** When a retry with the same key can be expected to get an answer. */
+    /** When a retry with the same key can be expected to get an answer; null when a retry is not the answer. */
     readonly retryAfterSeconds: number | null,
     options?: { cause?: unknown },
   ) {
@@ -129,7 +132,7 @@ export class IdempotentCreator {
     try {
       created = await visma.createInvoice({ ...draft, [STAMP_FIELD]: stamp }, callOptions);
     } catch (error) {
-      if (!isAmbiguous(error)) {
+      if (!createMayHaveApplied(error)) {
         await keepUnknown();
         throw error;
       }
@@ -183,11 +186,32 @@ export class IdempotentCreator {
 }
 
 /**
+ * A create without an idempotency key: sent once and never repeated. When it may have been
+ * applied although no success came back (`createMayHaveApplied`), it fails with `outcome_unknown`
+ * like a keyed create, so a client can tell "look before creating again" from "nothing happened"
+ * by the code alone; retrying blindly on UPSTREAM_UNAVAILABLE made duplicates. A create refused
+ * before it was sent (circuit open, rate limit, no token) fails as it is.
+ */
+export async function createOnce(visma: Pick<VismaApi, 'createInvoice'>, draft: InvoiceDraft, callOptions: CallOptions): Promise<Created> {
+  try {
+    return await visma.createInvoice(draft, callOptions);
+  } catch (error) {
+    if (!createMayHaveApplied(error)) throw error;
+    throw new IdempotencyError(
+      'outcome_unknown',
+      'Visma did not confirm whether the invoice was created: the request was sent and no usable answer came back. It was not sent again. Look for the invoice before creating it again, or send creates with an idempotencyKey, which makes retrying safe.',
+      null,
+      { cause: error },
+    );
+  }
+}
+
+/**
  * True when a create may have reached Visma and been applied although no success came back:
  * no answer after sending, a 5xx (Visma may fail after committing), or an answer that cannot be
  * read (a 201 without `Location`). A 4xx, a refusal before sending, or a 429 did not create.
  */
-function isAmbiguous(error: unknown): error is VismaError {
+export function createMayHaveApplied(error: unknown): error is VismaError {
   if (!isVismaError(error)) return false;
   if (error.outcome === 'not_applied') return false;
   if (error.outcome === 'unknown' || error.kind === 'protocol') return true;

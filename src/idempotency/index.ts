@@ -7,6 +7,7 @@ export {
   IdempotencyError,
   IdempotentCreator,
   STAMP_FIELD,
+  createOnce,
   fingerprintOf,
   stampFor,
   type IdempotencyErrorKind,

@@ -1,4 +1,4 @@
-import type { IdempotentCreator } from '../idempotency';
+import { createOnce, type IdempotentCreator } from '../idempotency';
 import type { CallOptions, VismaApi } from '../visma/api';
 import { VismaNotFoundError, isVismaError } from '../visma/errors';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceLineChange } from '../visma/model';
@@ -122,7 +122,8 @@ export class InvoicesService {
 
   /**
    * Creates the invoice and returns it as Visma stored it. With an idempotency key the create is
-   * safe to retry (`IdempotentCreator`); without one it is sent once and never repeated.
+   * safe to retry (`IdempotentCreator`); without one it is sent once and never repeated, and one
+   * that may have been applied without a success coming back fails as `outcome_unknown` (`createOnce`).
    */
   async createInvoice(input: InvoiceDraft, idempotencyKey?: string): Promise<CustomerInvoice> {
     if (idempotencyKey !== undefined) {
@@ -130,7 +131,7 @@ export class InvoicesService {
     }
     const created =
       idempotencyKey === undefined
-        ? await this.upstream.createInvoice(input, this.call)
+        ? await createOnce(this.upstream, input, this.call)
         : await this.deps.idempotency.create(this.upstream, idempotencyKey, input, this.call);
     return this.readBack(created.referenceNumber, 'created');
   }

@@ -85,11 +85,11 @@ describe('gateway error codes from real upstream conditions', () => {
     expect(firstError(await harness.post(LIST)).extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
   });
 
-  it('UPSTREAM_UNAVAILABLE: a create whose connection dropped says it may have been applied', async () => {
+  it('OUTCOME_UNKNOWN: a create without a key whose connection dropped after sending says to look before creating again', async () => {
     await harness.control.addFault({ route: 'POST /v2/customerinvoice', kind: 'reset' });
     const error = firstError(await harness.post(CREATE, { input: NEW_INVOICE }));
-    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
-    expect(error.message).toContain('The change may or may not have been applied');
+    expect(error.extensions).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryAfterSeconds: null });
+    expect(error.message).toContain('Look for the invoice before creating it again');
   });
 
   it('UPSTREAM_TIMEOUT: Visma is slower than the request deadline', async () => {

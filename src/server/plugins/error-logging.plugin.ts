@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../../graphql/context';
-import { classifyError } from '../../graphql/errors';
+import { classifyError, type ErrorClass } from '../../graphql/errors';
+import { isVismaError, type VismaError } from '../../visma/errors';
 
 /**
  * Logs what `formatGatewayError` hides or summarises, with the request id, and stamps the
@@ -18,10 +19,12 @@ export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
             const path = error.path?.join('.');
             if (kind.kind === 'unexpected') {
               contextValue.logger.error({ err: kind.original, path }, 'unexpected error, answered as INTERNAL_SERVER_ERROR');
-            } else if (kind.kind === 'visma') {
-              const { kind: vismaKind, status, operation, vismaId, faultCode, outcome } = kind.error;
+            } else {
+              const visma = vismaFailureOf(kind);
+              if (visma === undefined) continue;
+              const { kind: vismaKind, status, operation, vismaId, faultCode, outcome } = visma;
               contextValue.logger.warn(
-                { path, visma: { kind: vismaKind, status, operation, vismaId, faultCode, outcome }, detail: kind.error.message },
+                { path, visma: { kind: vismaKind, status, operation, vismaId, faultCode, outcome }, detail: visma.message },
                 'Visma call failed',
               );
             }
@@ -41,4 +44,14 @@ export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
       });
     },
   };
+}
+
+/**
+ * The Visma failure behind an answer: the error itself, or the cause of an answer built on one
+ * (a create whose outcome is unknown, a failed read-back after a write).
+ */
+function vismaFailureOf(kind: ErrorClass): VismaError | undefined {
+  if (kind.kind === 'visma') return kind.error;
+  if (kind.kind === 'idempotency' || kind.kind === 'invoices') return isVismaError(kind.error.cause) ? kind.error.cause : undefined;
+  return undefined;
 }
