@@ -265,7 +265,7 @@ function upstreamCache(
     ...config.upstreamCache,
     bus: shared?.invalidations,
     auth: scope === null ? { mode: 'passthrough' } : { mode: 'client_credentials', scope },
-    onEvent: upstreamCacheMetrics(metrics.registry),
+    ...upstreamCacheMetrics(metrics.registry),
     warn: (fields, message) => logger.warn({ component: 'upstream-cache', ...fields }, message),
   });
 }

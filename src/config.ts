@@ -134,6 +134,8 @@ export interface Config {
     freshnessMs: number;
     /** CACHE_MAX_ENTRIES: invoices, customers and list pages held, all credentials together. */
     maxEntries: number;
+    /** CACHE_MAX_BYTES: the heap they hold, estimated per entry; an answer over a quarter of it is not kept. */
+    maxBytes: number;
     /** CACHE_MAX_AGE_MS: an entry is read again after this long whatever the polls say (they cannot see deletions). */
     maxAgeMs: number;
   };
@@ -191,6 +193,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   // Issue 7 asks for 30 s or better; two polls fit in it, so one failed poll does not stop serving.
   CACHE_FRESHNESS_MS: '10000',
   CACHE_MAX_ENTRIES: '10000',
+  // 64 MiB: a sixth of the deployment's 384 MiB heap cap, beside the gateway's own heap and its reads in flight (docs/operations.md, "Memory").
+  CACHE_MAX_BYTES: '67108864',
   CACHE_MAX_AGE_MS: '300000',
 } as const);
 
@@ -242,6 +246,7 @@ export const CONFIG_VARIABLES = [
   'CACHE_ENABLED',
   'CACHE_FRESHNESS_MS',
   'CACHE_MAX_ENTRIES',
+  'CACHE_MAX_BYTES',
   'CACHE_MAX_AGE_MS',
 ] as const;
 
@@ -311,6 +316,7 @@ export function loadConfig(env: Environment): Config {
     enabled: read.boolean('CACHE_ENABLED', CONFIG_DEFAULTS.CACHE_ENABLED === 'true'),
     freshnessMs: read.integer('CACHE_FRESHNESS_MS', 1_000, 3_600_000),
     maxEntries: read.integer('CACHE_MAX_ENTRIES', 1, 10_000_000),
+    maxBytes: read.integer('CACHE_MAX_BYTES', 1_048_576, 17_179_869_184),
     maxAgeMs: read.integer('CACHE_MAX_AGE_MS', 1_000, 86_400_000),
   };
 

@@ -4,8 +4,9 @@ import { credentialScope } from '../visma/credential-scope';
 import { FULL_EXPANSION, isFullyExpanded } from '../visma/expansion';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from '../visma/model';
 import { Coalescer, type Timers } from './coalescer';
+import { freezeAndWeigh, stringBytes } from './footprint';
 import type { FleetPoll, Invalidation, InvalidationBus } from './invalidation-bus';
-import { LruStore } from './lru-store';
+import { LruStore, type Footprint, type RemovalReason } from './lru-store';
 
 /** Client credentials: their one credential scope (`credentialScope`). Passthrough: each caller's token is its own. */
 export type UpstreamAuth = { mode: 'client_credentials'; scope: string } | { mode: 'passthrough' };
@@ -23,6 +24,13 @@ export type CacheEvent =
   /** Another replica's poll arrived and was applied here. */
   | 'poll_shared';
 
+/**
+ * Why entries left the cache or were never kept, apart from writes and polls: `bytes` and
+ * `entries` are the two bounds, `age` an entry past what it may be served for, `too_large` an
+ * answer bigger than the per-entry bound, not kept.
+ */
+export type EvictionReason = 'bytes' | 'entries' | 'age' | 'too_large';
+
 export interface UpstreamCacheOptions {
   /** Serve answers from the cache. False leaves coalescing alone, which never serves an old answer. */
   enabled: boolean;
@@ -30,6 +38,18 @@ export interface UpstreamCacheOptions {
   freshnessMs: number;
   /** The bound on cached invoices, customers and list pages, all credentials together. */
   maxEntries: number;
+  /**
+   * The bound on the bytes they hold on the heap, estimated from their structure (`footprint.ts`),
+   * an invoice counted once however many entries hold it. The least recently used go first.
+   */
+  maxBytes: number;
+  /** An answer bigger than this alone is not kept. Defaults to a quarter of maxBytes. */
+  maxEntryBytes?: number;
+  /**
+   * How often entries past their age are dropped when nothing reads them. Defaults to the smaller
+   * of freshnessMs and maxAgeMs, so memory returns within one of them after an entry's last use.
+   */
+  sweepIntervalMs?: number;
   /** An entry is dropped this long after it was read, whatever the polls say: they cannot see deletions. */
   maxAgeMs: number;
   /** One credential scope (client credentials: polled), or each caller's own token (passthrough: expiry only). */
@@ -47,6 +67,9 @@ export interface UpstreamCacheOptions {
    */
   bus?: InvalidationBus;
   onEvent?: (event: CacheEvent) => void;
+  onEviction?: (reason: EvictionReason) => void;
+  /** Told the bytes and entries held after every change. */
+  onHeld?: (bytes: number, entries: number) => void;
   warn?: (fields: Record<string, unknown>, message: string) => void;
 }
 
@@ -61,6 +84,21 @@ interface Entry {
 }
 
 const TOUCHED_LIMIT = 10_000;
+
+/**
+ * What one entry costs beside its key and value: the entry and the store's slot and footprint
+ * objects, the store's map entry and the scope's key sets (Node's 64-bit layout, as in
+ * footprint.ts). Measured: 20,000 invoice entries of one tiny shared value held 418 bytes an
+ * entry, keys included; this and the key count 464.
+ */
+const ENTRY_BYTES = 320;
+/** Each shared part an entry points to: its reference in the footprint, and the store's count of it. */
+const SHARED_REFERENCE_BYTES = 48;
+/** A part's own record in the store, once however many entries hold it. */
+const PART_BYTES = 80;
+
+/** The bytes of a cached invoice or customer, measured once: cached values never change. */
+const weights = new WeakMap<object, number>();
 
 /**
  * Everything known about one credential: its generation counter (bumped by every write, own or
@@ -161,6 +199,8 @@ export class CachingVismaApi implements VismaApi {
   private readonly pollIntervalMs: number;
   private readonly pollMarginMs: number;
   private readonly pollPageSize: number;
+  private readonly sweepIntervalMs: number;
+  private cancelSweep: (() => void) | undefined;
   private closed = false;
 
   constructor(
@@ -168,7 +208,15 @@ export class CachingVismaApi implements VismaApi {
     private readonly options: UpstreamCacheOptions,
   ) {
     this.timers = options.timers ?? realTimers;
-    this.store = new LruStore<Entry>(options.maxEntries, (key, entry) => this.forget(key, entry));
+    this.store = new LruStore<Entry>(
+      {
+        maxEntries: options.maxEntries,
+        maxBytes: options.maxBytes,
+        maxEntryBytes: options.maxEntryBytes ?? Math.max(1, Math.floor(options.maxBytes / 4)),
+      },
+      (key, entry, reason) => this.forget(key, entry, reason),
+    );
+    this.sweepIntervalMs = options.sweepIntervalMs ?? Math.min(options.freshnessMs, options.maxAgeMs);
     this.coalescer = new Coalescer(this.timers);
     this.polling = options.enabled && options.auth.mode === 'client_credentials';
     this.pollIntervalMs = options.pollIntervalMs ?? Math.max(1, Math.floor(options.freshnessMs / 2));
@@ -183,6 +231,11 @@ export class CachingVismaApi implements VismaApi {
   /** Entries held, all credentials together. */
   get size(): number {
     return this.store.size;
+  }
+
+  /** Bytes the entries hold on the heap (estimated; each invoice once), all credentials together. */
+  get bytes(): number {
+    return this.store.bytes;
   }
 
   getInvoice(referenceNumber: string, options: CallOptions = {}): Promise<CustomerInvoice> {
@@ -210,7 +263,8 @@ export class CachingVismaApi implements VismaApi {
         for (const item of page.unreadable ?? []) {
           if (item.referenceNumber !== null) this.store.delete(keyOf(scope, 'invoice', item.referenceNumber));
         }
-        this.keep(scope, key, 'list', page, fetchedAt);
+        // Too big to keep: its invoices would push out as much, one by one.
+        if (this.keep(scope, key, 'list', page, fetchedAt) === 'too_large') return;
         // A list item is a whole invoice only when every part was expanded: the single GET
         // expands them all (CONTRACT §2, §4; the simulator renders both from one function).
         if (!isFullyExpanded(query.expand)) return;
@@ -256,9 +310,11 @@ export class CachingVismaApi implements VismaApi {
     return this.upstream.rateLimit();
   }
 
-  /** Stops every poll; reads and writes still pass through. */
+  /** Stops every poll and the sweep; reads and writes still pass through. */
   close(): void {
     this.closed = true;
+    this.cancelSweep?.();
+    this.cancelSweep = undefined;
     for (const scope of this.scopes.values()) this.stopWatching(scope);
   }
 
@@ -284,7 +340,7 @@ export class CachingVismaApi implements VismaApi {
           this.emit('hit');
           return Promise.resolve(entry.value as T);
         }
-        this.store.delete(key);
+        this.expire(key);
       }
     }
     const generation = scope.generation;
@@ -440,24 +496,75 @@ export class CachingVismaApi implements VismaApi {
     return now - asOf <= this.options.freshnessMs;
   }
 
-  private keep(scope: Scope, key: string, kind: Kind, value: unknown, fetchedAt: number): void {
-    if (this.polling && kind !== 'customer' && scope.missedByPoll(fetchedAt)) return;
+  /** An entry is dropped past this age, read or not; it could never be served again. */
+  private expired(entry: Entry, now: number): boolean {
+    const polled = this.polling && entry.kind !== 'customer';
+    // A polled entry may be served again after the next successful poll, until the max age.
+    const lifetime = polled ? this.options.maxAgeMs : Math.min(this.options.freshnessMs, this.options.maxAgeMs);
+    return now - entry.fetchedAt > lifetime;
+  }
+
+  private expire(key: string): void {
+    if (this.store.delete(key)) this.options.onEviction?.('age');
+  }
+
+  private keep(scope: Scope, key: string, kind: Kind, value: unknown, fetchedAt: number): 'kept' | 'older' | 'too_large' {
+    if (this.polling && kind !== 'customer' && scope.missedByPoll(fetchedAt)) return 'older';
     const existing = this.store.peek(key);
-    if (existing !== undefined && existing.fetchedAt > fetchedAt) return;
-    this.store.set(key, { scope, kind, value: deepFreeze(value), fetchedAt });
-    if (existing !== undefined) return;
+    if (existing !== undefined && existing.fetchedAt > fetchedAt) return 'older';
+    if (!this.put(key, { scope, kind, value, fetchedAt })) return 'too_large';
+    if (existing !== undefined) return 'kept';
     scope.total += 1;
-    if (kind === 'customer') return;
+    if (kind === 'customer') return 'kept';
     scope.polledKeys.add(key);
     if (kind === 'list') scope.listKeys.add(key);
     scope.since = Math.min(scope.since ?? fetchedAt, fetchedAt);
     if (this.polling && scope.cancelPoll === undefined && scope.pollController === undefined) {
       this.schedulePoll(scope, this.pollIntervalMs);
     }
+    return 'kept';
+  }
+
+  /** Into the store with its footprint; false (and any older value gone) when it is too big to keep. */
+  private put(key: string, entry: Entry): boolean {
+    const kept = this.store.set(key, entry, footprintOf(key, entry));
+    if (!kept) this.options.onEviction?.('too_large');
+    this.held();
+    this.scheduleSweep();
+    return kept;
+  }
+
+  private held(): void {
+    this.options.onHeld?.(this.store.bytes, this.store.size);
+  }
+
+  private scheduleSweep(): void {
+    if (this.cancelSweep !== undefined || this.closed || this.store.size === 0) return;
+    this.cancelSweep = this.timers.schedule(() => {
+      this.cancelSweep = undefined;
+      this.sweep();
+    }, this.sweepIntervalMs);
+  }
+
+  /**
+   * Drops every entry past its age, least recently used first: without it an entry nobody reads
+   * again stays until it is pushed out, holding its bytes. One pass over the entries per
+   * interval (10,000 at the default bound: well under a millisecond); none while the cache is empty.
+   */
+  private sweep(): void {
+    const now = this.timers.now();
+    const expired: string[] = [];
+    for (const [key, entry] of this.store.entries()) {
+      if (this.expired(entry, now)) expired.push(key);
+    }
+    for (const key of expired) this.expire(key);
+    this.scheduleSweep();
   }
 
   /** Bookkeeping for an entry that left the store (evicted, expired, invalidated). */
-  private forget(key: string, entry: Entry): void {
+  private forget(key: string, entry: Entry, reason: RemovalReason): void {
+    if (reason !== 'deleted') this.options.onEviction?.(reason);
+    this.held();
     const scope = entry.scope;
     scope.total -= 1;
     if (scope.polledKeys.delete(key)) {
@@ -623,7 +730,7 @@ export class CachingVismaApi implements VismaApi {
         // Which copy is newer cannot be told: neither is kept.
         this.store.delete(key);
       } else {
-        this.store.set(key, { scope, kind: 'invoice', value: deepFreeze(invoice), fetchedAt: startedAt });
+        this.put(key, { scope, kind: 'invoice', value: invoice, fetchedAt: startedAt });
       }
     }
     if (unreadable.some((item) => item.referenceNumber === null)) {
@@ -663,14 +770,28 @@ function keyOf(scope: Scope, kind: Kind, argument: string): string {
 }
 
 /**
- * Cached values are shared by every request that reads them: frozen, so code that would change
- * one fails loudly in tests instead of corrupting another request's answer.
+ * What an entry holds: its key and bookkeeping, and its invoice or customer as a part the store
+ * counts once however many entries hold it (a list page shares its invoices with their own
+ * entries). Weighing also freezes the value (`freezeAndWeigh`).
  */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const item of Object.values(value)) deepFreeze(item);
-  return value;
+function footprintOf(key: string, entry: Entry): Footprint {
+  const own = ENTRY_BYTES + stringBytes(key);
+  if (entry.kind !== 'list') return { own: own + SHARED_REFERENCE_BYTES, shared: [part(entry.value as object)] };
+  const page = entry.value as InvoicePage;
+  const shell = freezeAndWeigh(page, new Set<object>(page.invoices));
+  return {
+    own: own + shell + SHARED_REFERENCE_BYTES * page.invoices.length,
+    shared: page.invoices.map((invoice) => part(invoice)),
+  };
+}
+
+function part(value: object): { part: object; bytes: number } {
+  let bytes = weights.get(value);
+  if (bytes === undefined) {
+    bytes = freezeAndWeigh(value) + PART_BYTES;
+    weights.set(value, bytes);
+  }
+  return { part: value, bytes };
 }
 
 const realTimers: Timers = {

@@ -169,6 +169,7 @@ describe('the upstream cache against the simulator', () => {
         enabled: true,
         freshnessMs: 600_000,
         maxEntries: 100,
+        maxBytes: 64 * 1024 * 1024,
         maxAgeMs: 600_000,
         pollIntervalMs: 200,
         auth: { mode: 'client_credentials', scope: 'cc:demo' },

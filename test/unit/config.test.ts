@@ -54,15 +54,20 @@ describe('loadConfig', () => {
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,
         scale: { redisUrl: null, fleetCallsPerHour: 14_000 },
-        upstreamCache: { enabled: true, freshnessMs: 10_000, maxEntries: 10_000, maxAgeMs: 300_000 },
+        upstreamCache: { enabled: true, freshnessMs: 10_000, maxEntries: 10_000, maxBytes: 67_108_864, maxAgeMs: 300_000 },
       });
     });
 
     it('reads the upstream cache settings, CACHE_ENABLED=false turning the cache off', () => {
       expect(
-        loadConfig({ CACHE_ENABLED: 'false', CACHE_FRESHNESS_MS: '30000', CACHE_MAX_ENTRIES: '50', CACHE_MAX_AGE_MS: '60000' })
-          .upstreamCache,
-      ).toEqual({ enabled: false, freshnessMs: 30_000, maxEntries: 50, maxAgeMs: 60_000 });
+        loadConfig({
+          CACHE_ENABLED: 'false',
+          CACHE_FRESHNESS_MS: '30000',
+          CACHE_MAX_ENTRIES: '50',
+          CACHE_MAX_BYTES: '16777216',
+          CACHE_MAX_AGE_MS: '60000',
+        }).upstreamCache,
+      ).toEqual({ enabled: false, freshnessMs: 30_000, maxEntries: 50, maxBytes: 16_777_216, maxAgeMs: 60_000 });
     });
 
     it("has no setting that turns coalescing off: that is the benchmark's measuring device, not a user's choice", () => {
@@ -296,6 +301,8 @@ describe('loadConfig', () => {
       [{ CACHE_ENABLED: 'off' }, 'CACHE_ENABLED must be "true" or "false"; received "off".'],
       [{ CACHE_FRESHNESS_MS: '500' }, 'CACHE_FRESHNESS_MS must be an integer from 1000 to 3600000; received "500".'],
       [{ CACHE_MAX_ENTRIES: '0' }, 'CACHE_MAX_ENTRIES must be an integer from 1 to 10000000; received "0".'],
+      [{ CACHE_MAX_BYTES: '64MiB' }, 'CACHE_MAX_BYTES must be an integer from 1048576 to 17179869184; received "64MiB".'],
+      [{ CACHE_MAX_BYTES: '65536' }, 'CACHE_MAX_BYTES must be an integer from 1048576 to 17179869184; received "65536".'],
       [{ CACHE_MAX_AGE_MS: '10m' }, 'CACHE_MAX_AGE_MS must be an integer from 1000 to 86400000; received "10m".'],
     ])('explains %j', (env, message) => {
       expect(problemsOf(env)).toEqual([message]);

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { CachingVismaApi, LocalInvalidationHub, type CacheEvent, type UpstreamCacheOptions } from '../../../src/upstream-cache';
+import {
+  CachingVismaApi,
+  LocalInvalidationHub,
+  type CacheEvent,
+  type CacheStore,
+  type UpstreamCacheOptions,
+} from '../../../src/upstream-cache';
 import { VismaTimeoutError, VismaUnavailableError } from '../../../src/visma/errors';
 import type { InvoiceListQuery } from '../../../src/visma/model';
 import { FakeClock, FakeVisma, invoice, settle } from './fakes';
@@ -15,6 +21,7 @@ function setUp(overrides: Partial<UpstreamCacheOptions> = {}, clock = new FakeCl
     enabled: true,
     freshnessMs: 10_000,
     maxEntries: 100,
+    maxBytes: 64 * 1024 * 1024,
     maxAgeMs: 300_000,
     auth: { mode: 'client_credentials', scope: 'cc:tenant-1' },
     timers: clock,
@@ -350,7 +357,7 @@ describe('CachingVismaApi', () => {
     it('never keeps a token in its keys, only its SHA-256 digest', async () => {
       const { api } = setUp(passthrough);
       await api.getInvoice('000001', { accessToken: 'secret-token-value' });
-      const keys = [...(api as unknown as { store: { entries: Map<string, unknown> } }).store.entries.keys()];
+      const keys = [...(api as unknown as { store: CacheStore<unknown> }).store.entries()].map(([key]) => key);
       expect(keys).toHaveLength(1);
       expect(keys[0]).not.toContain('secret-token-value');
       expect(keys[0]).toContain(createHash('sha256').update('secret-token-value').digest('hex'));
@@ -678,6 +685,158 @@ describe('CachingVismaApi', () => {
       await b.api.listInvoices(LIST);
       await b.api.getInvoice('000002');
       expect(b.visma.reads().map((call) => call.argument)).toEqual(['000001', LIST, '000002', '000001', LIST, '000002']);
+    });
+  });
+  describe('bounded in bytes', () => {
+    /** An invoice whose text makes it weigh about 5 kB. */
+    const big = (referenceNumber: string) => invoice(referenceNumber, 'v1', { invoiceText: 'x'.repeat(5_000) });
+
+    /** What one big invoice costs the cache on its own, from a cache of its own. */
+    async function weightOfOne(): Promise<number> {
+      const { visma, api } = setUp();
+      visma.invoices.set('000001', big('000001'));
+      await api.getInvoice('000001');
+      return api.bytes;
+    }
+
+    it('reports the bytes and entries it holds after every change', async () => {
+      const held: Array<[number, number]> = [];
+      const { visma, api } = setUp({ onHeld: (bytes, entries) => held.push([bytes, entries]) });
+      visma.invoices.set('000001', big('000001'));
+      await api.getInvoice('000001');
+      expect(api.bytes).toBeGreaterThan(5_000);
+      expect(held.at(-1)).toEqual([api.bytes, 1]);
+      await api.updateInvoice('000001', { lineChanges: [] });
+      expect(held.at(-1)).toEqual([0, 0]);
+      expect(api.bytes).toBe(0);
+    });
+
+    it('counts an invoice once when a list page and its own entry both hold it', async () => {
+      const alone = setUp();
+      const seeded = setUp();
+      for (const { visma } of [alone, seeded]) {
+        for (const number of ['000001', '000002', '000003']) visma.invoices.set(number, big(number));
+      }
+      // Not every part expanded: the page alone, no invoice entries.
+      await alone.api.listInvoices({ ...LIST, expand: { ...FULL, dunningInformation: false } });
+      await seeded.api.listInvoices(LIST);
+      expect([alone.api.size, seeded.api.size]).toEqual([1, 4]);
+      expect(alone.api.bytes).toBeGreaterThan(15_000);
+      // Three more entries, each only its key and bookkeeping: under a kilobyte apiece.
+      expect(seeded.api.bytes - alone.api.bytes).toBeGreaterThan(0);
+      expect(seeded.api.bytes - alone.api.bytes).toBeLessThan(3 * 1_000);
+    });
+
+    it('evicts the least recently used until it is within maxBytes, and says why', async () => {
+      const one = await weightOfOne();
+      const evictions: string[] = [];
+      const { visma, api } = setUp({
+        maxBytes: Math.floor(one * 3.5),
+        maxEntryBytes: one * 2,
+        onEviction: (reason) => evictions.push(reason),
+      });
+      for (const number of ['000001', '000002', '000003', '000004']) visma.invoices.set(number, big(number));
+      await api.getInvoice('000001');
+      await api.getInvoice('000002');
+      await api.getInvoice('000003');
+      await api.getInvoice('000001');
+      await api.getInvoice('000004');
+      expect(evictions).toEqual(['bytes']);
+      expect(api.bytes).toBeLessThanOrEqual(Math.floor(one * 3.5));
+      await api.getInvoice('000001');
+      await api.getInvoice('000002');
+      expect(visma.calls.map((call) => call.argument)).toEqual(['000001', '000002', '000003', '000004', '000002']);
+    });
+
+    it('does not keep an answer bigger than a quarter of maxBytes, nor the invoices of such a list', async () => {
+      const one = await weightOfOne();
+      const evictions: string[] = [];
+      // A quarter of the bound holds one invoice, not a page of three.
+      const { visma, api } = setUp({ maxBytes: one * 5, onEviction: (reason) => evictions.push(reason) });
+      for (const number of ['000001', '000002', '000003']) visma.invoices.set(number, big(number));
+      await api.listInvoices(LIST);
+      await api.listInvoices(LIST);
+      await api.getInvoice('000002');
+      await api.getInvoice('000002');
+      expect([visma.count('listInvoices'), visma.count('getInvoice')]).toEqual([2, 1]);
+      expect(evictions).toEqual(['too_large', 'too_large']);
+      expect(api.size).toBe(1);
+    });
+
+    it('counts a polled copy in place of the one it replaces', async () => {
+      const { clock, visma, api } = setUp();
+      visma.invoices.set('000001', big('000001'));
+      await api.getInvoice('000001');
+      const before = api.bytes;
+      visma.changes = {
+        invoices: [invoice('000001', 'v2', { lastModifiedDateTime: '2026-11-25T12:00:01Z', invoiceText: 'x'.repeat(10_000) })],
+        totalCount: 1,
+        maxPageSize: 1000,
+      };
+      await clock.advance(5_000);
+      expect((await api.getInvoice('000001')).version).toBe('v2');
+      expect(api.size).toBe(1);
+      expect(api.bytes - before).toBeGreaterThan(4_900);
+      expect(api.bytes - before).toBeLessThan(5_100);
+    });
+  });
+
+  describe('the sweep', () => {
+    it('drops a customer once past the freshness bound, though nothing reads it again', async () => {
+      const evictions: string[] = [];
+      const { clock, api } = setUp({ onEviction: (reason) => evictions.push(reason) });
+      await api.getCustomer('10000');
+      await clock.advance(10_000);
+      expect(api.size).toBe(1);
+      await clock.advance(10_000);
+      expect([api.size, api.bytes]).toEqual([0, 0]);
+      expect(evictions).toEqual(['age']);
+    });
+
+    it('keeps a polled invoice past the freshness bound while polls succeed, and drops it within a sweep of the max age', async () => {
+      const { clock, visma, api, events } = setUp({ maxAgeMs: 30_000 });
+      await api.getInvoice('000001');
+      await clock.advance(25_000);
+      expect(api.size).toBe(1);
+      await api.getInvoice('000001');
+      expect(events).toEqual(['miss', 'poll', 'poll', 'poll', 'poll', 'poll', 'hit']);
+      // Sweeps every 10 s (the freshness bound): the one at 30 s finds it exactly at the max age, the next drops it.
+      await clock.advance(5_000);
+      expect(api.size).toBe(1);
+      await clock.advance(10_000);
+      expect(api.size).toBe(0);
+      expect(visma.count('getInvoice')).toBe(1);
+    });
+
+    it('stops polling and sweeping once it has dropped the last entry', async () => {
+      const { clock, visma, api } = setUp({ maxAgeMs: 30_000 });
+      await api.getInvoice('000001');
+      await clock.advance(40_000);
+      const polls = visma.polls().length;
+      await clock.advance(60_000);
+      expect(visma.polls()).toHaveLength(polls);
+      expect(clock.pending).toBe(0);
+    });
+
+    it('drops passthrough entries once past the freshness bound', async () => {
+      const { clock, api } = setUp({ auth: { mode: 'passthrough' } });
+      await api.getInvoice('000001', { accessToken: 'token-a' });
+      await api.listInvoices(LIST, { accessToken: 'token-b' });
+      expect(api.size).toBe(2);
+      await clock.advance(20_001);
+      expect(api.size).toBe(0);
+    });
+
+    it('runs at the interval it is given, and not after close', async () => {
+      const { clock, api } = setUp({ sweepIntervalMs: 60_000 });
+      await api.getCustomer('10000');
+      await clock.advance(59_999);
+      expect(api.size).toBe(1);
+      await clock.advance(1);
+      expect(api.size).toBe(0);
+      await api.getCustomer('10000');
+      api.close();
+      expect(clock.pending).toBe(0);
     });
   });
 });
