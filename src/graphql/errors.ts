@@ -9,7 +9,7 @@ import {
   isInvoicesError,
   type InvoicesError,
 } from '../invoices';
-import { VismaInputError, VismaRateLimitedError, isVismaError, type VismaError } from '../visma/errors';
+import { VismaInputError, VismaRateLimitedError, VismaUnreadableRecordError, isVismaError, type VismaError } from '../visma/errors';
 
 /**
  * The codes clients can rely on, in `errors[].extensions.code`. Everything the gateway raises on
@@ -28,6 +28,8 @@ export enum ErrorCode {
   UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
   /** Visma failed (5xx), could not be reached, or answered something unreadable. */
   UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
+  /** One invoice Visma holds cannot be read (a value the gateway cannot represent); only it fails. `referenceNumber`. */
+  UPSTREAM_RECORD_UNREADABLE = 'UPSTREAM_RECORD_UNREADABLE',
   /** Visma did not accept the credentials (or the caller's token in passthrough mode). */
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   /** Visma refused access: missing role, licence or company. */
@@ -69,6 +71,7 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.RATE_LIMITED,
   ErrorCode.UPSTREAM_TIMEOUT,
   ErrorCode.UPSTREAM_UNAVAILABLE,
+  ErrorCode.UPSTREAM_RECORD_UNREADABLE,
   ErrorCode.UNAUTHENTICATED,
   ErrorCode.FORBIDDEN,
   ErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -139,6 +142,7 @@ export function fromVismaError(error: VismaError): GraphQLError {
       return coded(ErrorCode.UPSTREAM_TIMEOUT, `Visma did not answer in time.${maybeApplied}`, {});
     case 'unavailable':
     case 'protocol':
+      if (error instanceof VismaUnreadableRecordError) return unreadableRecord(error.referenceNumber);
       return coded(ErrorCode.UPSTREAM_UNAVAILABLE, `Visma is unavailable or gave an unreadable answer.${maybeApplied}`, {});
     case 'unauthenticated':
       return coded(ErrorCode.UNAUTHENTICATED, 'Visma did not accept the credentials used for this request.', {});
@@ -149,6 +153,19 @@ export function fromVismaError(error: VismaError): GraphQLError {
         vismaId,
       );
   }
+}
+
+/**
+ * One record that cannot be read, at its own path: what is wrong with it (Visma's field and
+ * value) is logged under the requestId, not told to the caller.
+ */
+function unreadableRecord(referenceNumber: string | null): GraphQLError {
+  const which = referenceNumber === null ? 'This invoice' : `Invoice "${referenceNumber}"`;
+  return coded(
+    ErrorCode.UPSTREAM_RECORD_UNREADABLE,
+    `${which} cannot be read: Visma holds a value in it that the gateway cannot represent. Other invoices are not affected; quote the requestId to support.`,
+    { referenceNumber },
+  );
 }
 
 const IDEMPOTENCY_CODES = {

@@ -356,7 +356,7 @@ export type ListInvoicesQueryVariables = Exact<{
 }>;
 
 
-export type ListInvoicesQuery = { customerInvoices: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ referenceNumber: string, status: InvoiceStatus | null, documentDate: string | null, documentDueDate: string | null, amount: string | null, balance: string | null, currencyId: string | null, customer: { number: string, name: string | null } | null }> } };
+export type ListInvoicesQuery = { customerInvoices: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ referenceNumber: string, status: InvoiceStatus | null, documentDate: string | null, documentDueDate: string | null, amount: string | null, balance: string | null, currencyId: string | null, customer: { number: string, name: string | null } | null } | null> } };
 
 export type UpdateInvoiceLinesMutationVariables = Exact<{
   referenceNumber: string | number;

@@ -1,5 +1,5 @@
 import { FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import type { CustomerInvoice as DomainInvoice } from '../../visma/model';
+import type { InvoiceWindow } from '../../invoices';
 import { encodeCursor } from '../paging/cursor';
 import type { ConnectionWindow } from '../paging/list-customer-invoices';
 import { CustomerInvoiceConnection } from '../types/customer-invoice-connection.type';
@@ -7,21 +7,34 @@ import { CustomerInvoiceEdge } from '../types/customer-invoice-edge.type';
 import { CustomerInvoice } from '../types/customer-invoice.type';
 import { PageInfo } from '../types/page-info.type';
 
+/**
+ * A row of the page: the invoice, or the error of one that cannot be read. GraphQL answers an
+ * error value with an error at that item's path and null there, so the rest of the page stands.
+ */
+type Row = InvoiceWindow['rows'][number];
+
 @Resolver(() => CustomerInvoiceConnection)
 export class CustomerInvoiceConnectionResolver {
-  @FieldResolver(() => [CustomerInvoiceEdge], { description: 'The invoices of this page with their cursors.' })
-  edges(@Root() window: ConnectionWindow): Array<{ cursor: string; node: DomainInvoice }> {
-    return window.invoices.map((node, index) => ({ cursor: encodeCursor(window.offset + index, window.filterKey), node }));
+  @FieldResolver(() => [CustomerInvoiceEdge], {
+    description:
+      'The invoices of this page with their cursors. An invoice that cannot be read keeps its edge and cursor; its node is null.',
+  })
+  edges(@Root() window: ConnectionWindow): Array<{ cursor: string; node: Row }> {
+    return window.rows.map((node, index) => ({ cursor: encodeCursor(window.offset + index, window.filterKey), node }));
   }
 
-  @FieldResolver(() => [CustomerInvoice], { description: 'The invoices of this page, without cursors.' })
-  nodes(@Root() window: ConnectionWindow): DomainInvoice[] {
-    return window.invoices;
+  @FieldResolver(() => [CustomerInvoice], {
+    nullable: 'items',
+    description:
+      'The invoices of this page, without cursors. An invoice that cannot be read is null here, with an UPSTREAM_RECORD_UNREADABLE error at its path; the others are unaffected.',
+  })
+  nodes(@Root() window: ConnectionWindow): Row[] {
+    return window.rows;
   }
 
   @FieldResolver(() => PageInfo, { description: 'Where this page sits in the whole list.' })
   async pageInfo(@Root() window: ConnectionWindow): Promise<PageInfo> {
-    const size = window.invoices.length;
+    const size = window.rows.length;
     return {
       hasNextPage: await hasNextPage(window),
       hasPreviousPage: window.offset > 0,
@@ -43,7 +56,7 @@ async function hasNextPage(window: ConnectionWindow): Promise<boolean> {
   if (window.exhausted) {
     return false;
   }
-  const end = window.offset + window.invoices.length;
+  const end = window.offset + window.rows.length;
   if (window.knownTotal !== null) {
     return end < window.knownTotal;
   }

@@ -6,6 +6,10 @@ export class CustomerInvoiceEdge {
   @Field(() => String, { description: 'An opaque cursor: pass it as after to continue after this invoice.' })
   cursor!: string;
 
-  @Field(() => CustomerInvoice, { description: 'The invoice.' })
-  node!: CustomerInvoice;
+  // Nullable so an invoice that cannot be read fails only its own node: its edge and cursor stay.
+  @Field(() => CustomerInvoice, {
+    nullable: true,
+    description: 'The invoice; null when it cannot be read, with an UPSTREAM_RECORD_UNREADABLE error at this path.',
+  })
+  node!: CustomerInvoice | null;
 }
