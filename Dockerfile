@@ -19,6 +19,9 @@ COPY package.json package-lock.json ./
 # No install scripts: no production dependency needs one, and none then runs at build time.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The heap cap the defaults are sized for (CACHE_MAX_BYTES is a sixth of it): give the container
+# at least 640 MiB, as deploy/kubernetes/deployment.yaml does (docs/operations.md, "Memory").
+ENV NODE_OPTIONS=--max-old-space-size=384
 # The playground's example tabs (the same documents codegen types for the tests).
 COPY operations ./operations
 # The official image's unprivileged user (uid 1000); the app files stay root-owned and read-only to it.

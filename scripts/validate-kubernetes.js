@@ -31,6 +31,51 @@ function configVariables() {
   return new Set([...list[1].matchAll(/'([A-Z0-9_]+)'/g)].map((match) => match[1]));
 }
 
+/** CACHE_MAX_BYTES's default, for a ConfigMap that does not set it. */
+function defaultCacheMaxBytes() {
+  const source = fs.readFileSync(path.join(ROOT, 'src', 'config.ts'), 'utf8');
+  return Number(/CACHE_MAX_BYTES: '(\d+)'/.exec(source)?.[1]);
+}
+
+const MIB = 1024 * 1024;
+/** V8's young generation beside --max-old-space-size on 64-bit: three 16 MiB semi-spaces. */
+const YOUNG_GENERATION_MIB = 48;
+/** What Node holds outside the heap (code, buffers, sockets): up to 112 MB measured under load (docs/operations.md, "Memory"). */
+const OUTSIDE_HEAP_MIB = 128;
+
+function quantityBytes(quantity) {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(String(quantity));
+  if (match === null) return Number.NaN;
+  const unit = { Ki: 1024, Mi: MIB, Gi: 1024 * MIB, k: 1e3, M: 1e6, G: 1e9 }[match[2]] ?? 1;
+  return Number(match[1]) * unit;
+}
+
+/**
+ * The memory settings agree (docs/operations.md, "Memory"): the heap cap, V8's young generation
+ * and what Node holds outside the heap fit under the container's limit, so V8 collects before the
+ * kernel kills; the upstream cache's bytes are at most a quarter of the heap cap.
+ */
+function checkMemory(name, container, cacheMaxBytes, problems) {
+  const where = `${name}: container ${container.name}`;
+  const options = (container.env ?? []).find((variable) => variable.name === 'NODE_OPTIONS')?.value ?? '';
+  const cap = /--max-old-space-size=(\d+)/.exec(options);
+  if (cap === null) {
+    problems.push(`${where}: NODE_OPTIONS must cap the heap with --max-old-space-size below limits.memory`);
+    return;
+  }
+  const capMiB = Number(cap[1]);
+  const needMiB = capMiB + YOUNG_GENERATION_MIB + OUTSIDE_HEAP_MIB;
+  const limitMiB = quantityBytes(container.resources?.limits?.memory) / MIB;
+  if (!(limitMiB >= needMiB)) {
+    problems.push(
+      `${where}: a heap cap of ${capMiB} MiB needs limits.memory of at least ${needMiB} MiB (${YOUNG_GENERATION_MIB} MiB young generation, ${OUTSIDE_HEAP_MIB} MiB outside the heap); it is ${container.resources?.limits?.memory}`,
+    );
+  }
+  if (!(cacheMaxBytes <= (capMiB * MIB) / 4)) {
+    problems.push(`${where}: CACHE_MAX_BYTES (${cacheMaxBytes}) must be at most a quarter of the heap cap (${(capMiB * MIB) / 4})`);
+  }
+}
+
 function checkDeployment(name, deployment, problems) {
   const pod = deployment.spec?.template?.spec ?? {};
   if (pod.securityContext?.runAsNonRoot !== true) problems.push(`${name}: pod securityContext.runAsNonRoot must be true`);
@@ -54,6 +99,8 @@ function validate(directory) {
     .filter((file) => /\.ya?ml$/.test(file))
     .sort();
   let objects = 0;
+  let cacheMaxBytes = defaultCacheMaxBytes();
+  const gateways = [];
   for (const file of files) {
     const documents = YAML.parseAllDocuments(fs.readFileSync(path.join(directory, file), 'utf8'));
     for (const document of documents) {
@@ -76,12 +123,17 @@ function validate(directory) {
         problems.push(`${name}: ${error.message}`);
       }
       if (object.kind === 'Deployment') checkDeployment(name, object, problems);
+      if (object.kind === 'Deployment' && object.metadata?.name === 'invoice-gateway') gateways.push({ name, object });
       if ((object.kind === 'ConfigMap' || object.kind === 'Secret') && object.metadata?.name === 'invoice-gateway') {
+        if (object.data?.CACHE_MAX_BYTES !== undefined) cacheMaxBytes = Number(object.data.CACHE_MAX_BYTES);
         for (const key of Object.keys({ ...object.data, ...object.stringData })) {
           if (!variables.has(key)) problems.push(`${name}: ${key} is not a variable the gateway reads (src/config.ts)`);
         }
       }
     }
+  }
+  for (const { name, object } of gateways) {
+    for (const container of object.spec?.template?.spec?.containers ?? []) checkMemory(name, container, cacheMaxBytes, problems);
   }
   return { problems, objects, files: files.length };
 }

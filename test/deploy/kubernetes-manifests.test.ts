@@ -41,4 +41,33 @@ describe('deploy/kubernetes', () => {
       rmSync(directory, { recursive: true, force: true });
     }
   });
+
+  it('holds the memory settings to agree: heap cap under the limit with room outside the heap, the cache well inside the heap', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'k8s-'));
+    try {
+      const manifests = (file: string): string => readFileSync(path.join(ROOT, 'deploy/kubernetes', file), 'utf8');
+      // The settings issue 13 found: a 384 MB heap cap in a 512 Mi container, and a cache as big as the heap.
+      writeFileSync(path.join(directory, 'deployment.yaml'), manifests('deployment.yaml').replace(/memory: 640Mi/, 'memory: 512Mi'));
+      writeFileSync(
+        path.join(directory, 'configmap.yaml'),
+        manifests('configmap.yaml').replace(/CACHE_MAX_BYTES: '\d+'/, "CACHE_MAX_BYTES: '402653184'"),
+      );
+      const { status, output } = validate(directory);
+      expect(status).toBe(1);
+      expect(output.trim().split('\n')).toEqual([
+        'deployment.yaml Deployment/invoice-gateway: container gateway: a heap cap of 384 MiB needs limits.memory of at least 560 MiB (48 MiB young generation, 128 MiB outside the heap); it is 512Mi',
+        'deployment.yaml Deployment/invoice-gateway: container gateway: CACHE_MAX_BYTES (402653184) must be at most a quarter of the heap cap (100663296)',
+      ]);
+      writeFileSync(
+        path.join(directory, 'deployment.yaml'),
+        manifests('deployment.yaml').replace(/--max-old-space-size=\d+/, '--enable-source-maps'),
+      );
+      writeFileSync(path.join(directory, 'configmap.yaml'), manifests('configmap.yaml'));
+      expect(validate(directory).output.trim()).toBe(
+        'deployment.yaml Deployment/invoice-gateway: container gateway: NODE_OPTIONS must cap the heap with --max-old-space-size below limits.memory',
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });
