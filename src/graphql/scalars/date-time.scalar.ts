@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { isOffsetDateTime } from './calendar';
+import { DATE_INPUT_RANGE, isOffsetDateTime } from './calendar';
 
 const EXPECTED = 'an ISO 8601 date-time with an explicit offset, such as "2025-01-27T13:45:12+01:00" or "2025-01-27T12:45:12Z"';
 
@@ -11,7 +11,8 @@ const EXPECTED = 'an ISO 8601 date-time with an explicit offset, such as "2025-0
 export const DateTimeScalar = new GraphQLScalarType<string, string>({
   name: 'DateTime',
   description:
-    'An instant as an ISO 8601 date-time with an explicit offset (for example "2025-01-27T13:45:12.347+01:00"). Visma sends many date-times without a zone; the gateway reads those in the Visma company\'s time zone (VISMA_TIME_ZONE, Europe/Oslo by default) and always states the offset.',
+    'An instant as an ISO 8601 date-time with an explicit offset (for example "2025-01-27T13:45:12.347+01:00"). Visma sends many date-times without a zone; the gateway reads those in the Visma company\'s time zone (VISMA_TIME_ZONE, Europe/Oslo by default) and always states the offset.' +
+    ` A DateTime input must be dated (as written) from ${DATE_INPUT_RANGE.from} to ${DATE_INPUT_RANGE.to}; outside it is BAD_USER_INPUT naming the field.`,
   specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6',
   serialize(value: unknown): string {
     if (typeof value !== 'string' || !isOffsetDateTime(value)) {

@@ -13,6 +13,7 @@ import type { CreateInvoiceInput } from '../inputs/create-invoice.input';
 import type { InvoiceContactInput } from '../inputs/invoice-contact.input';
 import type { InvoiceLineChangeInput } from '../inputs/invoice-line-change.input';
 import type { InvoiceLineInput } from '../inputs/invoice-line.input';
+import { DATE_INPUT_RANGE } from '../scalars/calendar';
 import { TEXT_LIMITS } from './input-limits';
 import { Problems } from './problems';
 
@@ -44,12 +45,12 @@ export function toInvoiceDraft(input: CreateInvoiceInput, path = 'input'): Invoi
     // A supplied number replaces the company's number series (CONTRACT §3, overrideNumberSeries).
     overrideNumberSeries: referenceNumber === undefined ? undefined : true,
     childCustomerNumber: text(problems, `${path}.childCustomerNumber`, input.childCustomerNumber, TEXT_LIMITS.childCustomerNumber),
-    documentDate: present(input.documentDate),
-    documentDueDate: present(input.documentDueDate),
-    cashDiscountDate: present(input.cashDiscountDate),
-    origInvoiceDate: present(input.origInvoiceDate),
-    startDate: present(input.startDate),
-    endDate: present(input.endDate),
+    documentDate: inputDate(problems, `${path}.documentDate`, input.documentDate),
+    documentDueDate: inputDate(problems, `${path}.documentDueDate`, input.documentDueDate),
+    cashDiscountDate: inputDate(problems, `${path}.cashDiscountDate`, input.cashDiscountDate),
+    origInvoiceDate: inputDate(problems, `${path}.origInvoiceDate`, input.origInvoiceDate),
+    startDate: inputDate(problems, `${path}.startDate`, input.startDate),
+    endDate: inputDate(problems, `${path}.endDate`, input.endDate),
     financialPeriod: period(problems, `${path}.financialPeriod`, input.financialPeriod),
     currencyId: text(problems, `${path}.currencyId`, input.currencyId, TEXT_LIMITS.currencyId),
     exchangeRate: positiveDecimal(problems, `${path}.exchangeRate`, input.exchangeRate),
@@ -202,10 +203,10 @@ function toLineInput(problems: Problems, path: string, line: InvoiceLineInput): 
     salesperson: text(problems, `${path}.salesperson`, line.salesperson, TEXT_LIMITS.salesperson),
     itemType: itemType(problems, `${path}.itemType`, line.itemType),
     isRotRutDeductible: present(line.isRotRutDeductible),
-    startDate: present(line.startDate),
-    endDate: present(line.endDate),
-    termStartDate: present(line.termStartDate),
-    termEndDate: present(line.termEndDate),
+    startDate: inputDate(problems, `${path}.startDate`, line.startDate),
+    endDate: inputDate(problems, `${path}.endDate`, line.endDate),
+    termStartDate: inputDate(problems, `${path}.termStartDate`, line.termStartDate),
+    termEndDate: inputDate(problems, `${path}.termEndDate`, line.termEndDate),
     deferralSchedule: positiveInteger(problems, `${path}.deferralSchedule`, line.deferralSchedule),
     deferralCode: text(problems, `${path}.deferralCode`, line.deferralCode, TEXT_LIMITS.deferralCode),
     note: text(problems, `${path}.note`, line.note, TEXT_LIMITS.note),
@@ -319,6 +320,19 @@ function itemType(problems: Problems, field: string, value: ItemType | null | un
   if (value === ItemType.UNKNOWN) {
     problems.add(field, 'UNKNOWN cannot be written; choose SERVICE, MATERIAL_COST or OTHER_COST.');
     return undefined;
+  }
+  return value;
+}
+
+/** A date (the scalar has checked it is a real one) within the range a user could mean (`DATE_INPUT_RANGE`). */
+export function inputDate(problems: Problems, field: string, value: string | null | undefined): string | undefined {
+  if (value == null) {
+    return undefined;
+  }
+  // The day as written: YYYY-MM-DD compares correctly as text, and a DateTime starts with it.
+  const day = value.slice(0, 10);
+  if (day < DATE_INPUT_RANGE.from || day > DATE_INPUT_RANGE.to) {
+    problems.add(field, `must be a date from ${DATE_INPUT_RANGE.from} to ${DATE_INPUT_RANGE.to}; received ${JSON.stringify(value)}.`);
   }
   return value;
 }

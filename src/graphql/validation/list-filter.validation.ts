@@ -10,6 +10,7 @@ import type { CustomerInvoiceFilter } from '../inputs/customer-invoice-filter.in
 import type { DateConditionInput } from '../inputs/date-condition.input';
 import type { DateTimeConditionInput } from '../inputs/date-time-condition.input';
 import { TEXT_LIMITS } from './input-limits';
+import { inputDate } from './invoice-input.validation';
 import { Problems } from './problems';
 
 /**
@@ -74,11 +75,11 @@ export function toListFilter(filter: CustomerInvoiceFilter | null | undefined, p
     }
     result.dunningLevel = filter.dunningLevel;
   }
-  setDate(result, 'documentDate', filter.documentDate);
-  setDate(result, 'documentDueDate', filter.documentDueDate);
-  setDate(result, 'dunningLetterDateTime', filter.dunningLetterDate);
-  setDate(result, 'createdDateTime', filter.createdDateTime);
-  setDate(result, 'lastModifiedDateTime', filter.lastModifiedDateTime);
+  setDate(problems, `${path}.documentDate`, result, 'documentDate', filter.documentDate);
+  setDate(problems, `${path}.documentDueDate`, result, 'documentDueDate', filter.documentDueDate);
+  setDate(problems, `${path}.dunningLetterDate`, result, 'dunningLetterDateTime', filter.dunningLetterDate);
+  setDate(problems, `${path}.createdDateTime`, result, 'createdDateTime', filter.createdDateTime);
+  setDate(problems, `${path}.lastModifiedDateTime`, result, 'lastModifiedDateTime', filter.lastModifiedDateTime);
   problems.throwIfAny();
   return result;
 }
@@ -86,11 +87,16 @@ export function toListFilter(filter: CustomerInvoiceFilter | null | undefined, p
 type DateFilterName = 'documentDate' | 'documentDueDate' | 'dunningLetterDateTime' | 'createdDateTime' | 'lastModifiedDateTime';
 
 function setDate(
+  problems: Problems,
+  field: string,
   result: InvoiceListFilter,
   name: DateFilterName,
   condition: DateConditionInput | DateTimeConditionInput | null | undefined,
 ): void {
   if (condition != null) {
+    // The same range as written dates: Visma compares with what it stores, so a value outside it
+    // could only match everything or nothing (and an unreadable year is refused as input anywhere).
+    inputDate(problems, `${field}.value`, condition.value);
     result[name] = { operator: condition.operator, value: condition.value } satisfies DateCondition;
   }
 }

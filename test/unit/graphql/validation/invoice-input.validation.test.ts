@@ -171,6 +171,40 @@ describe('toInvoiceDraft', () => {
   });
 });
 
+describe('dates a user could mean (1900-01-01 to 2199-12-31)', () => {
+  const header = ['documentDate', 'documentDueDate', 'cashDiscountDate', 'origInvoiceDate', 'startDate', 'endDate'] as const;
+  const line = ['startDate', 'endDate', 'termStartDate', 'termEndDate'] as const;
+
+  it.each(header)('refuses input.%s of 9999-12-31, whose derived due date Visma would store in year 10000', (field) => {
+    expect(problemsOf(() => toInvoiceDraft(input({ [field]: '9999-12-31' })))).toEqual([
+      { field: `input.${field}`, message: 'must be a date from 1900-01-01 to 2199-12-31; received "9999-12-31".' },
+    ]);
+  });
+
+  it.each(line)('refuses a line %s outside the range, on create and on a line change', (field) => {
+    const bad = { description: 'Consulting', quantity: '1', [field]: '0001-01-01' };
+    expect(problemsOf(() => toInvoiceDraft(input({ lines: [bad] })))).toEqual([
+      { field: `input.lines[0].${field}`, message: 'must be a date from 1900-01-01 to 2199-12-31; received "0001-01-01".' },
+    ]);
+    expect(problemsOf(() => toLineChanges([{ operation: LineOperation.INSERT, line: bad }]))).toEqual([
+      { field: `lines[0].line.${field}`, message: 'must be a date from 1900-01-01 to 2199-12-31; received "0001-01-01".' },
+    ]);
+  });
+
+  it('accepts the first and the last day of the range', () => {
+    expect(toInvoiceDraft(input({ documentDate: '1900-01-01', documentDueDate: '2199-12-31' }))).toMatchObject({
+      documentDate: '1900-01-01',
+      documentDueDate: '2199-12-31',
+    });
+  });
+
+  it.each(['1899-12-31', '2200-01-01'])('refuses the day just outside, %s', (day) => {
+    expect(problemsOf(() => toInvoiceDraft(input({ documentDate: day })))).toEqual([
+      { field: 'input.documentDate', message: `must be a date from 1900-01-01 to 2199-12-31; received "${day}".` },
+    ]);
+  });
+});
+
 describe('toLineChanges', () => {
   const change = (value: Partial<InvoiceLineChangeInput>): InvoiceLineChangeInput => value as InvoiceLineChangeInput;
 

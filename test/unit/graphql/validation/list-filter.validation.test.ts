@@ -91,6 +91,41 @@ describe('toListFilter', () => {
       [{ field: 'filter.financialPeriod', message: 'must be a period as YYYYMM, such as "202501"; received "202513".' }],
     ],
     ['a negative dunning level', { dunningLevel: -1 }, [{ field: 'filter.dunningLevel', message: 'must be 0 or more; received -1.' }]],
+    [
+      'a document date in year 9999',
+      { documentDate: { operator: DateOperator.GTE, value: '9999-12-31' } },
+      [{ field: 'filter.documentDate.value', message: 'must be a date from 1900-01-01 to 2199-12-31; received "9999-12-31".' }],
+    ],
+    [
+      'a due date before 1900',
+      { documentDueDate: { operator: DateOperator.LT, value: '1899-12-31' } },
+      [{ field: 'filter.documentDueDate.value', message: 'must be a date from 1900-01-01 to 2199-12-31; received "1899-12-31".' }],
+    ],
+    [
+      'a dunning letter date in year 2200',
+      { dunningLetterDate: { operator: DateOperator.LTE, value: '2200-01-01' } },
+      [{ field: 'filter.dunningLetterDate.value', message: 'must be a date from 1900-01-01 to 2199-12-31; received "2200-01-01".' }],
+    ],
+    [
+      'an instant dated in year 9999',
+      { lastModifiedDateTime: { operator: DateOperator.GTE, value: '9999-12-31T23:59:59Z' } },
+      [
+        {
+          field: 'filter.lastModifiedDateTime.value',
+          message: 'must be a date from 1900-01-01 to 2199-12-31; received "9999-12-31T23:59:59Z".',
+        },
+      ],
+    ],
+    [
+      'a creation instant dated in year 1',
+      { createdDateTime: { operator: DateOperator.GT, value: '0001-01-01T00:00:00+01:00' } },
+      [
+        {
+          field: 'filter.createdDateTime.value',
+          message: 'must be a date from 1900-01-01 to 2199-12-31; received "0001-01-01T00:00:00+01:00".',
+        },
+      ],
+    ],
   ])('refuses %s', (_name, value, problems) => {
     expect(problemsOf(() => toListFilter(filter(value)))).toEqual(problems);
   });
