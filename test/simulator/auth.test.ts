@@ -14,16 +14,16 @@ function basic(id: string, secret: string): string {
 
 describe('auth', () => {
   let now = Date.UTC(2026, 0, 15, 12);
-  let t: TestSimulator;
+  let simulator: TestSimulator;
 
   beforeAll(async () => {
-    t = await startTestSimulator({ tokenLifetimeSeconds: 600, now: () => now });
+    simulator = await startTestSimulator({ tokenLifetimeSeconds: 600, now: () => now });
   });
-  afterAll(() => t.close());
+  afterAll(() => simulator.close());
 
   describe('POST /connect/token', () => {
     it('issues a bearer token for form credentials', async () => {
-      const response = await t.raw('POST', '/connect/token', { headers: FORM, body: tokenForm(base) });
+      const response = await simulator.raw('POST', '/connect/token', { headers: FORM, body: tokenForm(base) });
       expect(response.status).toBe(200);
       expect(response.headers['cache-control']).toBe('no-store');
       const body = parse<Record<string, unknown>>(response);
@@ -40,7 +40,7 @@ describe('auth', () => {
 
     it('accepts client credentials in HTTP basic auth', async () => {
       const { client_id: _id, client_secret: _secret, ...rest } = base;
-      const response = await t.raw('POST', '/connect/token', {
+      const response = await simulator.raw('POST', '/connect/token', {
         headers: { ...FORM, Authorization: basic(DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret) },
         body: tokenForm(rest),
       });
@@ -48,7 +48,7 @@ describe('auth', () => {
     });
 
     it('grants only the requested scopes', async () => {
-      const response = await t.raw('POST', '/connect/token', {
+      const response = await simulator.raw('POST', '/connect/token', {
         headers: FORM,
         body: tokenForm({ ...base, scope: 'vismanet_erp_service_api:read' }),
       });
@@ -64,14 +64,14 @@ describe('auth', () => {
       ['a tenant of someone else', { ...base, tenant_id: '99999999-0000-0000-0000-000000000000' }, 400, 'invalid_grant'],
       ['an unknown scope', { ...base, scope: 'vismanet_erp_interactive_api:read' }, 400, 'invalid_scope'],
     ])('refuses %s', async (_label, form, status, error) => {
-      const response = await t.raw('POST', '/connect/token', { headers: FORM, body: tokenForm(form) });
+      const response = await simulator.raw('POST', '/connect/token', { headers: FORM, body: tokenForm(form) });
       expect(response.status).toBe(status);
       expect(parse<{ error: string }>(response).error).toBe(error);
       expect(response.text).not.toContain(DEMO_CLIENT.clientSecret);
     });
 
     it('challenges a wrong basic secret with WWW-Authenticate', async () => {
-      const response = await t.raw('POST', '/connect/token', {
+      const response = await simulator.raw('POST', '/connect/token', {
         headers: { ...FORM, Authorization: basic(DEMO_CLIENT.clientId, 'wrong') },
         body: tokenForm({ grant_type: 'client_credentials', tenant_id: DEMO_CLIENT.tenantId }),
       });
@@ -80,7 +80,7 @@ describe('auth', () => {
     });
 
     it('refuses credentials sent both in the header and in the form', async () => {
-      const response = await t.raw('POST', '/connect/token', {
+      const response = await simulator.raw('POST', '/connect/token', {
         headers: { ...FORM, Authorization: basic(DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret) },
         body: tokenForm(base),
       });
@@ -89,7 +89,7 @@ describe('auth', () => {
     });
 
     it('refuses a JSON body', async () => {
-      const response = await t.raw('POST', '/connect/token', { body: base });
+      const response = await simulator.raw('POST', '/connect/token', { body: base });
       expect(response.status).toBe(400);
       expect(parse<{ error: string }>(response).error).toBe('invalid_request');
     });
@@ -97,29 +97,29 @@ describe('auth', () => {
 
   describe('bearer tokens on API calls', () => {
     it('answers 401 with an empty body without a token', async () => {
-      const response = await t.raw('GET', '/v1/customerinvoice/003547');
+      const response = await simulator.raw('GET', '/v1/customerinvoice/003547');
       expect(response.status).toBe(401);
       expect(response.text).toBe('');
     });
 
     it('answers 401 for an unknown token', async () => {
-      const response = await t.raw('GET', '/v1/customerinvoice/003547', { headers: { Authorization: 'Bearer made-up' } });
+      const response = await simulator.raw('GET', '/v1/customerinvoice/003547', { headers: { Authorization: 'Bearer made-up' } });
       expect(response.status).toBe(401);
       expect(response.text).toBe('');
     });
 
     it('expires a token after its lifetime on the injected clock', async () => {
-      const token = await t.token();
+      const token = await simulator.token();
       const headers = { Authorization: `Bearer ${token}` };
       now += 599_000;
-      expect((await t.raw('GET', '/v1/customerinvoice/003547', { headers })).status).toBe(200);
+      expect((await simulator.raw('GET', '/v1/customerinvoice/003547', { headers })).status).toBe(200);
       now += 1_000;
-      expect((await t.raw('GET', '/v1/customerinvoice/003547', { headers })).status).toBe(401);
+      expect((await simulator.raw('GET', '/v1/customerinvoice/003547', { headers })).status).toBe(401);
     });
 
     it('answers 403 with the IPP envelope when the token lacks the scope', async () => {
-      const token = await t.token(['vismanet_erp_service_api:read']);
-      const response = await t.raw('PUT', '/v1/customerinvoice/003547', {
+      const token = await simulator.token(['vismanet_erp_service_api:read']);
+      const response = await simulator.raw('PUT', '/v1/customerinvoice/003547', {
         headers: { Authorization: `Bearer ${token}` },
         body: { invoiceText: { value: 'x' } },
       });
@@ -128,16 +128,16 @@ describe('auth', () => {
     });
 
     it('ignores the old ipp-company-id and ipp-application-type headers', async () => {
-      const response = await t.api('GET', '/v1/customerinvoice/003547', {
+      const response = await simulator.api('GET', '/v1/customerinvoice/003547', {
         headers: { 'ipp-company-id': '12345', 'ipp-application-type': 'Visma.net Financials' },
       });
       expect(response.status).toBe(200);
     });
 
     it('revokes every token through the controls', async () => {
-      const token = await t.token();
-      t.sim.controls.revokeTokens();
-      const response = await t.raw('GET', '/v1/customerinvoice/003547', { headers: { Authorization: `Bearer ${token}` } });
+      const token = await simulator.token();
+      simulator.sim.controls.revokeTokens();
+      const response = await simulator.raw('GET', '/v1/customerinvoice/003547', { headers: { Authorization: `Bearer ${token}` } });
       expect(response.status).toBe(401);
     });
   });

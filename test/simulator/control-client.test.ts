@@ -2,25 +2,25 @@ import { SimulatorControlClient } from '../../src/simulator/control-client';
 import { parse, startTestSimulator, type TestSimulator } from './support/harness';
 
 describe('SimulatorControlClient', () => {
-  let t: TestSimulator;
+  let simulator: TestSimulator;
   let control: SimulatorControlClient;
 
   beforeAll(async () => {
-    t = await startTestSimulator({ tokenLifetimeSeconds: 120 });
-    control = new SimulatorControlClient(`${t.sim.url}/`);
+    simulator = await startTestSimulator({ tokenLifetimeSeconds: 120 });
+    control = new SimulatorControlClient(`${simulator.sim.url}/`);
   });
   beforeEach(() => control.reset());
-  afterAll(() => t.close());
+  afterAll(() => simulator.close());
 
   it('reports health', async () => {
-    expect(await control.health()).toEqual({ ok: true, url: t.sim.url, invoices: 500 });
+    expect(await control.health()).toEqual({ ok: true, url: simulator.sim.url, invoices: 500 });
   });
 
   it('counts calls per route template and status, and resets the counts', async () => {
-    await t.api('GET', '/v1/customerinvoice/003547');
-    await t.api('GET', '/v1/customerinvoice/003548');
-    await t.api('GET', '/v1/customerinvoice/000001');
-    await t.api('GET', '/v1/customerinvoice?pageSize=1');
+    await simulator.api('GET', '/v1/customerinvoice/003547');
+    await simulator.api('GET', '/v1/customerinvoice/003548');
+    await simulator.api('GET', '/v1/customerinvoice/000001');
+    await simulator.api('GET', '/v1/customerinvoice?pageSize=1');
     expect(await control.counters()).toEqual({
       'POST /connect/token': { total: 1, byStatus: { 200: 1 } },
       'GET /v1/customerinvoice/{referenceNumber}': { total: 3, byStatus: { 200: 2, 404: 1 } },
@@ -40,9 +40,9 @@ describe('SimulatorControlClient', () => {
   });
 
   it('edits an invoice as a Visma user would: new ETag and lastModifiedDateTime', async () => {
-    const before = await t.api('GET', '/v1/customerinvoice/003547');
+    const before = await simulator.api('GET', '/v1/customerinvoice/003547');
     const etag = await control.editInvoice('003547', { invoiceText: 'Changed in the UI', status: 'Hold' });
-    const after = await t.api('GET', '/v1/customerinvoice/003547');
+    const after = await simulator.api('GET', '/v1/customerinvoice/003547');
     expect(after.headers.etag).toBe(etag);
     expect(etag).not.toBe(before.headers.etag);
     expect(parse<{ invoiceText: string; status: string; hold: boolean }>(after)).toMatchObject({
@@ -55,35 +55,35 @@ describe('SimulatorControlClient', () => {
   });
 
   it('resets to the seed', async () => {
-    const seeded = (await t.api('GET', '/v1/customerinvoice/003547')).text;
+    const seeded = (await simulator.api('GET', '/v1/customerinvoice/003547')).text;
     await control.editInvoice('003547', { note: 'x' });
-    await t.api('POST', '/v2/customerinvoice', { body: { customerNumber: { value: '10000' } } });
+    await simulator.api('POST', '/v2/customerinvoice', { body: { customerNumber: { value: '10000' } } });
     await control.reset();
-    expect((await t.api('GET', '/v1/customerinvoice/003547')).text).toBe(seeded);
-    expect((await t.api('GET', '/v1/customerinvoice/003597')).status).toBe(404);
+    expect((await simulator.api('GET', '/v1/customerinvoice/003547')).text).toBe(seeded);
+    expect((await simulator.api('GET', '/v1/customerinvoice/003597')).status).toBe(404);
   });
 
   it('moves the clock so tokens expire without waiting', async () => {
-    const token = await t.token();
+    const token = await simulator.token();
     const headers = { Authorization: `Bearer ${token}` };
-    expect((await t.raw('GET', '/v1/customer/10000', { headers })).status).toBe(200);
+    expect((await simulator.raw('GET', '/v1/customer/10000', { headers })).status).toBe(200);
     await control.advanceClock(121);
-    expect((await t.raw('GET', '/v1/customer/10000', { headers })).status).toBe(401);
+    expect((await simulator.raw('GET', '/v1/customer/10000', { headers })).status).toBe(401);
   });
 
   it('adds, lists and clears faults', async () => {
     const fault = await control.addFault({ route: 'GET /v1/customer/{customerNumber}', kind: 'status', times: 2, status: 500 });
     expect(fault).toMatchObject({ id: expect.any(Number), remaining: 2, fired: 0 });
     expect(await control.faults()).toHaveLength(1);
-    expect((await t.api('GET', '/v1/customer/10000')).status).toBe(500);
+    expect((await simulator.api('GET', '/v1/customer/10000')).status).toBe(500);
     await control.clearFaults();
     expect(await control.faults()).toEqual([]);
-    expect((await t.api('GET', '/v1/customer/10000')).status).toBe(200);
+    expect((await simulator.api('GET', '/v1/customer/10000')).status).toBe(200);
   });
 
   it('revokes tokens', async () => {
-    const token = await t.token();
+    const token = await simulator.token();
     await control.revokeTokens();
-    expect((await t.raw('GET', '/v1/customer/10000', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect((await simulator.raw('GET', '/v1/customer/10000', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 });

@@ -7,7 +7,7 @@ const SOURCE = join(__dirname, '../../src/simulator');
 describe('simulator package', () => {
   it('imports only its own files and Node built-ins, so it stays a separate program', () => {
     const offending: string[] = [];
-    for (const file of readdirSync(SOURCE).filter((f) => f.endsWith('.ts'))) {
+    for (const file of readdirSync(SOURCE).filter((name) => name.endsWith('.ts'))) {
       const text = readFileSync(join(SOURCE, file), 'utf8');
       for (const match of text.matchAll(/from '([^']+)'/g)) {
         const target = match[1] ?? '';

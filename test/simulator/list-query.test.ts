@@ -29,26 +29,26 @@ const ALL_EXPANDED =
 const ms = (stamp: string): number => Date.parse(`${stamp}Z`);
 
 describe('GET /v1/customerinvoice', () => {
-  let t: TestSimulator;
+  let simulator: TestSimulator;
   let all: Item[];
 
   const list = async (query: string): Promise<Item[]> => {
-    const response = await t.api('GET', `/v1/customerinvoice?${query}`);
+    const response = await simulator.api('GET', `/v1/customerinvoice?${query}`);
     if (response.status !== 200) throw new Error(`${response.status} ${response.text}`);
     return parse<Item[]>(response);
   };
-  const numbers = (items: Item[]): string[] => items.map((i) => i.referenceNumber);
-  const expectFilter = async (query: string, keep: (i: Item) => boolean): Promise<void> => {
+  const numbers = (items: Item[]): string[] => items.map((invoice) => invoice.referenceNumber);
+  const expectFilter = async (query: string, keep: (invoice: Item) => boolean): Promise<void> => {
     const expected = numbers(all.filter(keep));
     expect(expected.length).toBeGreaterThan(0);
     expect(numbers(await list(`pageSize=1000&${query}`))).toEqual(expected);
   };
 
   beforeAll(async () => {
-    t = await startTestSimulator();
+    simulator = await startTestSimulator();
     all = await list(`pageSize=1000&${ALL_EXPANDED}`);
   });
-  afterAll(() => t.close());
+  afterAll(() => simulator.close());
 
   describe('paging', () => {
     it('answers a bare array sorted by referenceNumber', () => {
@@ -68,7 +68,7 @@ describe('GET /v1/customerinvoice', () => {
     });
 
     it('returns an empty array past the last page', async () => {
-      const response = await t.api('GET', '/v1/customerinvoice?pageSize=100&pageNumber=6');
+      const response = await simulator.api('GET', '/v1/customerinvoice?pageSize=100&pageNumber=6');
       expect(response.status).toBe(200);
       expect(response.text).toBe('[]');
     });
@@ -82,7 +82,7 @@ describe('GET /v1/customerinvoice', () => {
     });
 
     it('matches the path case-insensitively', async () => {
-      const response = await t.api('GET', '/V1/CustomerInvoice?pageSize=1');
+      const response = await simulator.api('GET', '/V1/CustomerInvoice?pageSize=1');
       expect(response.status).toBe(200);
     });
 
@@ -103,7 +103,7 @@ describe('GET /v1/customerinvoice', () => {
       ['pageSize=0', 'pageSize'],
       ['pageSize=ten', 'pageSize'],
     ])('refuses %s with 400', async (query, mention) => {
-      const response = await t.api('GET', `/v1/customerinvoice?${query}`);
+      const response = await simulator.api('GET', `/v1/customerinvoice?${query}`);
       expect(response.status).toBe(400);
       expect(parse<{ message: string }>(response).message).toMatch(new RegExp(`^VismaId: [0-9a-f-]{36}\\. .*${mention}`));
     });
@@ -111,42 +111,42 @@ describe('GET /v1/customerinvoice', () => {
 
   describe('exact filters', () => {
     it.each(['Open', 'Closed', 'Balanced', 'Hold', 'Voided'])('filters status=%s', async (status) => {
-      await expectFilter(`status=${status}`, (i) => i.status === status);
+      await expectFilter(`status=${status}`, (invoice) => invoice.status === status);
     });
 
     it('filters customer', async () => {
-      await expectFilter('customer=10000', (i) => i.customer.number === '10000');
+      await expectFilter('customer=10000', (invoice) => invoice.customer.number === '10000');
     });
 
     it('filters financialPeriod', async () => {
-      await expectFilter('financialPeriod=202503', (i) => i.financialPeriod === '202503');
+      await expectFilter('financialPeriod=202503', (invoice) => invoice.financialPeriod === '202503');
     });
 
     it('filters closedFinancialPeriod', async () => {
-      const period = all.find((i) => i.closedFinancialPeriod !== null)?.closedFinancialPeriod ?? '';
-      await expectFilter(`closedFinancialPeriod=${period}`, (i) => i.closedFinancialPeriod === period);
+      const period = all.find((invoice) => invoice.closedFinancialPeriod !== null)?.closedFinancialPeriod ?? '';
+      await expectFilter(`closedFinancialPeriod=${period}`, (invoice) => invoice.closedFinancialPeriod === period);
     });
 
     it.each([
-      ['1', (i: Item) => ['Open', 'Closed', 'Voided', 'Reserved'].includes(i.status)],
-      ['0', (i: Item) => !['Open', 'Closed', 'Voided', 'Reserved'].includes(i.status)],
+      ['1', (invoice: Item) => ['Open', 'Closed', 'Voided', 'Reserved'].includes(invoice.status)],
+      ['0', (invoice: Item) => !['Open', 'Closed', 'Voided', 'Reserved'].includes(invoice.status)],
     ])('filters released=%s', async (value, keep) => {
       await expectFilter(`released=${value}`, keep);
     });
 
     it('filters dunningLevel', async () => {
-      await expectFilter('dunningLevel=1', (i) => i.dunningLetterLevel === 1);
+      await expectFilter('dunningLevel=1', (invoice) => invoice.dunningLetterLevel === 1);
     });
 
     it.each([
-      ['externalReference', (i: Item) => i.externalReference],
-      ['paymentReference', (i: Item) => i.paymentReference],
-      ['customerRefNumber', (i: Item) => i.customerRefNumber],
-      ['branch', (i: Item) => i.branchNumber?.number ?? null],
-      ['project', (i: Item) => i.project?.id ?? null],
+      ['externalReference', (invoice: Item) => invoice.externalReference],
+      ['paymentReference', (invoice: Item) => invoice.paymentReference],
+      ['customerRefNumber', (invoice: Item) => invoice.customerRefNumber],
+      ['branch', (invoice: Item) => invoice.branchNumber?.number ?? null],
+      ['project', (invoice: Item) => invoice.project?.id ?? null],
     ])('filters %s', async (name, field) => {
-      const value = all.map(field).find((v) => v !== null && v !== '1') ?? '';
-      await expectFilter(`${name}=${encodeURIComponent(value)}`, (i) => field(i) === value);
+      const value = all.map(field).find((candidate) => candidate !== null && candidate !== '1') ?? '';
+      await expectFilter(`${name}=${encodeURIComponent(value)}`, (invoice) => field(invoice) === value);
     });
 
     it('filters documentType=Invoice to everything and other types to nothing', async () => {
@@ -162,25 +162,25 @@ describe('GET /v1/customerinvoice', () => {
       ['dunningLevel=high', 'dunningLevel'],
       ['financialPeriod=2025-03', 'financialPeriod'],
     ])('refuses %s with 400', async (query, mention) => {
-      const response = await t.api('GET', `/v1/customerinvoice?${query}`);
+      const response = await simulator.api('GET', `/v1/customerinvoice?${query}`);
       expect(response.status).toBe(400);
       expect(parse<{ message: string }>(response).message).toContain(mention);
     });
   });
 
   describe('date filters', () => {
-    const fields: [string, (i: Item) => number | null][] = [
-      ['lastModifiedDateTime', (i) => ms(i.lastModifiedDateTime)],
-      ['createdDateTime', (i) => ms(i.createdDateTime)],
-      ['documentDate', (i) => ms(i.documentDate)],
-      ['documentDueDate', (i) => ms(i.documentDueDate)],
-      ['dunningLetterDateTime', (i) => (i.dunningLetterDate === null ? null : ms(i.dunningLetterDate))],
+    const fields: [string, (invoice: Item) => number | null][] = [
+      ['lastModifiedDateTime', (invoice) => ms(invoice.lastModifiedDateTime)],
+      ['createdDateTime', (invoice) => ms(invoice.createdDateTime)],
+      ['documentDate', (invoice) => ms(invoice.documentDate)],
+      ['documentDueDate', (invoice) => ms(invoice.documentDueDate)],
+      ['dunningLetterDateTime', (invoice) => (invoice.dunningLetterDate === null ? null : ms(invoice.dunningLetterDate))],
     ];
-    const operators: [string, (a: number, b: number) => boolean][] = [
-      ['>', (a, b) => a > b],
-      ['<', (a, b) => a < b],
-      ['>=', (a, b) => a >= b],
-      ['<=', (a, b) => a <= b],
+    const operators: [string, (value: number, bound: number) => boolean][] = [
+      ['>', (value, bound) => value > bound],
+      ['<', (value, bound) => value < bound],
+      ['>=', (value, bound) => value >= bound],
+      ['<=', (value, bound) => value <= bound],
     ];
 
     describe.each(fields)('%s', (name, valueOf) => {
@@ -188,8 +188,8 @@ describe('GET /v1/customerinvoice', () => {
       const bound = (): number => {
         const values = all
           .map(valueOf)
-          .filter((v): v is number => v !== null)
-          .sort((a, b) => a - b);
+          .filter((value): value is number => value !== null)
+          .sort((left, right) => left - right);
         return values[Math.floor(values.length / 2)] ?? 0;
       };
       const isoDate = (value: number): string => new Date(value).toISOString().slice(0, 10);
@@ -197,18 +197,18 @@ describe('GET /v1/customerinvoice', () => {
       it.each(operators)('applies %s sent raw', async (operator, holds) => {
         const day = isoDate(bound());
         const at = Date.parse(`${day}T00:00:00Z`);
-        await expectFilter(`${name}=${day}&${name}Condition=${operator}`, (i) => {
-          const v = valueOf(i);
-          return v !== null && holds(v, at);
+        await expectFilter(`${name}=${day}&${name}Condition=${operator}`, (invoice) => {
+          const value = valueOf(invoice);
+          return value !== null && holds(value, at);
         });
       });
 
       it.each(operators)('applies %s sent percent-encoded', async (operator, holds) => {
         const day = isoDate(bound());
         const at = Date.parse(`${day}T00:00:00Z`);
-        await expectFilter(`${name}=${day}&${name}Condition=${encodeURIComponent(operator)}`, (i) => {
-          const v = valueOf(i);
-          return v !== null && holds(v, at);
+        await expectFilter(`${name}=${day}&${name}Condition=${encodeURIComponent(operator)}`, (invoice) => {
+          const value = valueOf(invoice);
+          return value !== null && holds(value, at);
         });
       });
     });
@@ -223,14 +223,14 @@ describe('GET /v1/customerinvoice', () => {
       const at = Date.parse(instant);
       await expectFilter(
         `lastModifiedDateTime=${text.replace(/ /g, '%20')}&lastModifiedDateTimeCondition=%3E%3D`,
-        (i) => ms(i.lastModifiedDateTime) >= at,
+        (invoice) => ms(invoice.lastModifiedDateTime) >= at,
       );
     });
 
     it('combines a date filter with exact filters', async () => {
       await expectFilter(
         'customer=10000&status=Closed&documentDate=2025-01-01&documentDateCondition=>=',
-        (i) => i.customer.number === '10000' && i.status === 'Closed' && ms(i.documentDate) >= Date.UTC(2025, 0, 1),
+        (invoice) => invoice.customer.number === '10000' && invoice.status === 'Closed' && ms(invoice.documentDate) >= Date.UTC(2025, 0, 1),
       );
     });
 
@@ -244,7 +244,7 @@ describe('GET /v1/customerinvoice', () => {
       ['lastModifiedDateTime=2025-01-01T10:00:00Z&lastModifiedDateTimeCondition=%3E', 'not a valid date'],
       ['documentDate=2025-02-30&documentDateCondition=%3E', 'not a valid date'],
     ])('refuses %s with 400', async (query, mention) => {
-      const response = await t.api('GET', `/v1/customerinvoice?${query}`);
+      const response = await simulator.api('GET', `/v1/customerinvoice?${query}`);
       expect(response.status).toBe(400);
       expect(parse<{ message: string }>(response).message).toContain(mention);
     });
@@ -252,7 +252,7 @@ describe('GET /v1/customerinvoice', () => {
 
   describe('expand flags', () => {
     it('leaves taxDetails, applications, attachments, invoiceAddress and dunning data null by default', async () => {
-      const dunned = all.find((i) => i.dunningLetterLevel !== null);
+      const dunned = all.find((invoice) => invoice.dunningLetterLevel !== null);
       const page = await list('pageSize=1000');
       for (const item of page) {
         expect(item.taxDetails).toBeNull();
@@ -275,7 +275,7 @@ describe('GET /v1/customerinvoice', () => {
     });
 
     it('refuses a flag that is not a boolean', async () => {
-      const response = await t.api('GET', '/v1/customerinvoice?expandTaxDetails=1');
+      const response = await simulator.api('GET', '/v1/customerinvoice?expandTaxDetails=1');
       expect(response.status).toBe(400);
     });
   });

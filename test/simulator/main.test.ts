@@ -74,7 +74,7 @@ describe('main', () => {
       child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       const message = await new Promise<{ type: string; url: string }>((resolve) =>
-        child.once('message', (m) => resolve(m as { type: string; url: string })),
+        child.once('message', (received) => resolve(received as { type: string; url: string })),
       );
       expect(message.type).toBe('listening');
       expect(message.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -93,7 +93,7 @@ describe('main', () => {
       });
       const stderr: string[] = [];
       child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
       expect(code).toBe(2);
       expect(stderr.join('')).toContain('SIMULATOR_PORT must be an integer');
     });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, startTestSimulator, type RawResponse, type TestSimulator } from './support/harness';
+import { parse, startTestSimulator, type Json, type RawResponse, type TestSimulator } from './support/harness';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8')) as unknown;
 const POST_FIXTURE = fixture('post-customerinvoice-minimal.request.json');
@@ -8,37 +8,34 @@ const PUT_FIXTURE = fixture('put-customerinvoice-line.request.json');
 // 09:30:15.250 UTC is 10:30:15.250 in the default company zone (Europe/Oslo, UTC+1 in January).
 const NOW = Date.UTC(2026, 0, 15, 9, 30, 15, 250);
 
-// `any`: the tests read response JSON loosely and let the assertions do the checking.
-type Json = Record<string, any>;
-
 const VISMA_MESSAGE = /^VismaId: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\. /;
 
 describe('writes', () => {
-  let t: TestSimulator;
+  let simulator: TestSimulator;
 
   const get = async (number: string): Promise<{ response: RawResponse; body: Json }> => {
-    const response = await t.api('GET', `/v1/customerinvoice/${number}`);
+    const response = await simulator.api('GET', `/v1/customerinvoice/${number}`);
     return { response, body: parse<Json>(response) };
   };
   const post = (body: unknown, path = '/v2/customerinvoice', headers: Record<string, string> = {}): Promise<RawResponse> =>
-    t.api('POST', path, { body, headers });
+    simulator.api('POST', path, { body, headers });
   const put = (number: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> =>
-    t.api('PUT', `/v1/customerinvoice/${number}`, { body, headers });
+    simulator.api('PUT', `/v1/customerinvoice/${number}`, { body, headers });
   const createdNumber = (response: RawResponse): string => String(response.headers.location).split('/').pop() ?? '';
   const message = (response: RawResponse): string => parse<{ message: string }>(response).message;
 
   beforeAll(async () => {
-    t = await startTestSimulator({ now: () => NOW });
+    simulator = await startTestSimulator({ now: () => NOW });
   });
-  beforeEach(() => t.sim.controls.reset());
-  afterAll(() => t.close());
+  beforeEach(() => simulator.sim.controls.reset());
+  afterAll(() => simulator.close());
 
   describe('POST /v2/customerinvoice', () => {
     it('accepts the documented minimal body: 201, empty body, absolute Location and an ETag', async () => {
       const response = await post(POST_FIXTURE);
       expect(response.status).toBe(201);
       expect(response.text).toBe('');
-      expect(response.headers.location).toBe(`${t.sim.url}/v1/customerinvoice/003597`);
+      expect(response.headers.location).toBe(`${simulator.sim.url}/v1/customerinvoice/003597`);
       const { response: got, body } = await get('003597');
       expect(response.headers.etag).toBe(`"${body.timeStamp}"`);
       expect(got.headers.etag).toBe(response.headers.etag);
@@ -119,13 +116,13 @@ describe('writes', () => {
       });
       expect(response.status).toBe(201);
       const { body } = await get(createdNumber(response));
-      expect(body.invoiceLines.map((l: Json) => [l.amount, l.discountAmount, l.discountPercent])).toEqual([
+      expect(body.invoiceLines.map((line: Json) => [line.amount, line.discountAmount, line.discountPercent])).toEqual([
         [3750, 0, 0],
         [427.27, 47.48, 10],
         [999.99, 0, 0],
         [385, 15, 3.75],
       ]);
-      expect(body.taxDetails.map((x: Json) => [x.taxId, x.taxableAmount, x.vatAmount])).toEqual([
+      expect(body.taxDetails.map((tax: Json) => [tax.taxId, tax.taxableAmount, tax.vatAmount])).toEqual([
         ['3', 3750, 937.5],
         ['31', 427.27, 64.09],
         ['5', 1384.99, 0],
@@ -180,10 +177,10 @@ describe('writes', () => {
     });
 
     it('requires and uses the supplied referenceNumber under manual numbering, and refuses a duplicate', async () => {
-      t.sim.controls.updateSettings({ numbering: 'manual' });
+      simulator.sim.controls.updateSettings({ numbering: 'manual' });
       const first = await post(POST_FIXTURE);
       expect(first.status).toBe(201);
-      expect(first.headers.location).toBe(`${t.sim.url}/v1/customerinvoice/156589`);
+      expect(first.headers.location).toBe(`${simulator.sim.url}/v1/customerinvoice/156589`);
       const duplicate = await post(POST_FIXTURE);
       expect(duplicate.status).toBe(400);
       expect(message(duplicate)).toMatch(/Another document with the number '156589' already exists/);
@@ -194,7 +191,7 @@ describe('writes', () => {
     });
 
     it('creates on Hold when the company holds documents on entry', async () => {
-      t.sim.controls.updateSettings({ statusOnCreate: 'Hold' });
+      simulator.sim.controls.updateSettings({ statusOnCreate: 'Hold' });
       const { body } = await get(createdNumber(await post(POST_FIXTURE)));
       expect(body).toMatchObject({ status: 'Hold', hold: true });
     });
@@ -288,7 +285,7 @@ describe('writes', () => {
     });
 
     it('accepts a misspelt field silently when unknown fields are ignored', async () => {
-      t.sim.controls.updateSettings({ unknownFields: 'ignore' });
+      simulator.sim.controls.updateSettings({ unknownFields: 'ignore' });
       expect((await post({ ...(POST_FIXTURE as Json), customer: { value: 'x' } })).status).toBe(201);
     });
 
@@ -321,7 +318,7 @@ describe('writes', () => {
       expect(response.headers.etag).not.toBe(before.response.headers.etag);
       const after = await get('003547');
       expect(after.response.headers.etag).toBe(response.headers.etag);
-      expect(after.body.invoiceLines.map((l: Json) => l.lineNumber)).toEqual([1, 2, 3]);
+      expect(after.body.invoiceLines.map((line: Json) => line.lineNumber)).toEqual([1, 2, 3]);
       expect(after.body.invoiceLines[2]).toMatchObject({
         inventoryNumber: '6',
         description: 'Consulting hour',
@@ -361,7 +358,7 @@ describe('writes', () => {
     it('deletes a line by lineNumber', async () => {
       await put('003547', { invoiceLines: [{ operation: 'Delete', lineNumber: { value: 1 } }] });
       const { body } = await get('003547');
-      expect(body.invoiceLines.map((l: Json) => l.lineNumber)).toEqual([2]);
+      expect(body.invoiceLines.map((line: Json) => line.lineNumber)).toEqual([2]);
       expect(body.detailTotal).toBe(body.invoiceLines[0].amount);
     });
 
@@ -398,7 +395,7 @@ describe('writes', () => {
 
     it('refuses to edit a released invoice', async () => {
       const released = String(
-        (await t.api('GET', '/v1/customerinvoice?status=Open&pageSize=1')).text.match(/"referenceNumber":"(\d+)"/)?.[1],
+        (await simulator.api('GET', '/v1/customerinvoice?status=Open&pageSize=1')).text.match(/"referenceNumber":"(\d+)"/)?.[1],
       );
       const response = await put(released, { invoiceText: { value: 'x' } });
       expect(response.status).toBe(400);
@@ -440,7 +437,7 @@ describe('writes', () => {
 
   describe('POST /v1/customerinvoice/{referenceNumber}/action/release', () => {
     const release = (number: string, headers: Record<string, string> = {}): Promise<RawResponse> =>
-      t.api('POST', `/v1/customerinvoice/${number}/action/release`, { headers });
+      simulator.api('POST', `/v1/customerinvoice/${number}/action/release`, { headers });
 
     it('releases a balanced invoice: 200 with actionId and Done; the invoice becomes Open', async () => {
       const response = await release('003547');
@@ -451,7 +448,7 @@ describe('writes', () => {
       expect(result.actionResult).toBe('Done');
       const { body } = await get('003547');
       expect(body).toMatchObject({ status: 'Open', hold: false, balance: body.amount });
-      const released = parse<Json[]>(await t.api('GET', '/v1/customerinvoice?released=1&pageSize=1000'));
+      const released = parse<Json[]>(await simulator.api('GET', '/v1/customerinvoice?released=1&pageSize=1000'));
       expect(released.map((i) => i.referenceNumber)).toContain('003547');
       expect((await put('003547', { note: { value: 'x' } })).status).toBe(400);
     });

@@ -23,13 +23,13 @@ export function call(baseUrl: string, method: string, path: string, options: Cal
   let payload: string | undefined;
   if (options.body !== undefined) {
     payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
     headers['Content-Length'] = String(Buffer.byteLength(payload));
   }
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
@@ -38,6 +38,13 @@ export function call(baseUrl: string, method: string, path: string, options: Cal
     req.end();
   });
 }
+
+/**
+ * Response JSON as the tests read it: loosely, letting the assertions do the checking. Typing the
+ * simulator's DTOs here would repeat what the contract test holds against the spec.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type Json = Record<string, any>;
 
 export function parse<T = unknown>(response: RawResponse): T {
   return JSON.parse(response.text) as T;
@@ -59,7 +66,7 @@ export function tokenForm(fields: Record<string, string>): string {
 
 export async function startTestSimulator(options: SimulatorOptions = {}): Promise<TestSimulator> {
   const sim = await startSimulator(options);
-  const raw = (method: string, path: string, o?: CallOptions): Promise<RawResponse> => call(sim.url, method, path, o);
+  const raw = (method: string, path: string, callOptions?: CallOptions): Promise<RawResponse> => call(sim.url, method, path, callOptions);
   const token = async (scopes?: string[]): Promise<string> => {
     const fields: Record<string, string> = {
       grant_type: 'client_credentials',
@@ -76,9 +83,9 @@ export async function startTestSimulator(options: SimulatorOptions = {}): Promis
     return parse<{ access_token: string }>(response).access_token;
   };
   let cached: string | null = null;
-  const api = async (method: string, path: string, o: CallOptions = {}): Promise<RawResponse> => {
+  const api = async (method: string, path: string, callOptions: CallOptions = {}): Promise<RawResponse> => {
     cached ??= await token();
-    return raw(method, path, { ...o, headers: { Authorization: `Bearer ${cached}`, ...o.headers } });
+    return raw(method, path, { ...callOptions, headers: { Authorization: `Bearer ${cached}`, ...callOptions.headers } });
   };
   return { sim, token, api, raw, close: () => sim.close() };
 }
