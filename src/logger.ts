@@ -49,3 +49,26 @@ export function toVismaLogger(logger: Logger): VismaLogger {
     warn: (message, fields) => logger.warn(fields ?? {}, message),
   };
 }
+
+/**
+ * Node's process warnings (a listener leak, a deprecation, an experimental feature) as JSON log
+ * lines at warn, instead of the text Node prints to stderr, which log collectors reading JSON
+ * lines would drop or mangle. Node's own printer is the listener it installs at start-up: it is
+ * taken off while this is in place. Returns the undo, which puts the previous listeners back.
+ */
+export function logProcessWarnings(logger: Logger, target: NodeJS.EventEmitter = process): () => void {
+  const previous = target.listeners('warning') as Array<(warning: Error) => void>;
+  const onWarning = (warning: Error): void => {
+    const { code } = warning as Error & { code?: unknown };
+    logger.warn(
+      { warning: { name: warning.name, message: warning.message, ...(typeof code === 'string' ? { code } : {}), stack: warning.stack } },
+      'process warning',
+    );
+  };
+  for (const listener of previous) target.off('warning', listener);
+  target.on('warning', onWarning);
+  return () => {
+    target.off('warning', onWarning);
+    for (const listener of previous) target.on('warning', listener);
+  };
+}

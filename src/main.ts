@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { composeGateway, type ComposedGateway } from './compose';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger, type Logger } from './logger';
+import { createLogger, logProcessWarnings, type Logger } from './logger';
 
 /**
  * `npm start`: config → compose → listen → signals. NODE_ENV defaults to production so Express
@@ -16,6 +16,7 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
+  logProcessWarnings(logger);
 
   let gateway: ComposedGateway | undefined = undefined;
   let stopping = false;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
@@ -58,6 +59,7 @@ export function createRequestContext(deps: ContextDeps, request: RequestFacts): 
 export function createContextFunction(deps: ContextDeps) {
   return ({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> => {
     const controller = new AbortController();
+    setMaxListeners(abortListenerBound(deps.config), controller.signal);
     res.on('close', () => {
       if (!res.writableFinished) {
         controller.abort();
@@ -72,6 +74,20 @@ export function createContextFunction(deps: ContextDeps) {
     );
   };
 }
+
+/**
+ * How many abort listeners a request's signal may hold before Node warns of a leak. Every upstream
+ * call of the request listens on it while it runs (waiting for a coalesced read, a token or a
+ * slot, or in its attempt; one at a time per call), and fifteen aliased lists already run more
+ * calls at once than Node's default of 10. The operation budget caps the calls, so it caps the
+ * listeners: a count past this is a listener left behind, and still warns.
+ */
+export function abortListenerBound(config: Pick<Config, 'operationBudget'>): number {
+  return config.operationBudget.maxUpstreamCalls * ABORT_LISTENERS_PER_CALL;
+}
+
+/** One listener per call in flight, and as many again of headroom for a call that waits on two things at once. */
+const ABORT_LISTENERS_PER_CALL = 2;
 
 /** Passthrough mode forwards the caller's own Visma token; without one there is nothing to forward. */
 function bearerToken(header: string | undefined): string {
