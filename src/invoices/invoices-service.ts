@@ -113,7 +113,8 @@ export class InvoicesService {
       this.budget.returnInvoices(count);
       throw error;
     }
-    this.budget.returnInvoices(count - window.invoices.length);
+    // Every row the window holds is answered, an unreadable one as an error in its place.
+    this.budget.returnInvoices(count - window.rows.length);
     for (const invoice of window.invoices) {
       this.prime(invoice);
     }
