@@ -147,7 +147,7 @@ async function startSimulator(config: Config, seams: CompositionSeams): Promise<
   });
 }
 
-/** With REDIS_URL, replicas share idempotency keys, the call budget, the token and cache invalidations (docs/operations.md, "Scaling out"). */
+/** With REDIS_URL, replicas share idempotency keys, the call budget, the token and cache invalidations (docs/scaling.md). */
 async function connectShared(
   config: Config,
   simulator: EmbeddedSimulator | undefined,
@@ -179,7 +179,7 @@ function clientCredentialScope(config: Config, simulator: EmbeddedSimulator | un
 
 /**
  * The Visma client with its resilience around every attempt: breaker, retry budget, rate pacing,
- * the concurrency cap and, with Redis, the fleet's call budget (docs/visma-client.md, "Resilience").
+ * the concurrency cap and, with Redis, the fleet's call budget (docs/resilience.md).
  */
 function vismaClient(
   config: Config,
@@ -249,7 +249,7 @@ function clientConfig(config: Config, simulator: EmbeddedSimulator | undefined):
 
 /**
  * Coalescing and the cross-request cache between the client and everything above it; with
- * REDIS_URL, replicas tell each other about their writes (docs/operations.md, "Upstream cache").
+ * REDIS_URL, replicas tell each other about their writes (docs/upstream-cache.md).
  * With CACHE_ENABLED=false it still coalesces identical reads in flight.
  */
 function upstreamCache(
