@@ -22,7 +22,7 @@ export interface SharedPieces {
   fleetBudget: FleetBudget | undefined;
   /** The fleet's Visma token; undefined in passthrough mode (each caller brings its own). */
   tokens: SharedTokenStore | undefined;
-  /** The upstream cache's invalidations between replicas (README, "Upstream cache"). */
+  /** The upstream cache's invalidations between replicas (docs/upstream-cache.md). */
   invalidations: InvalidationBus;
   close(): Promise<void>;
 }
@@ -32,7 +32,7 @@ interface ScaleLogger extends RedisLogger {
 }
 
 /**
- * What replicas share when REDIS_URL is set (README "Scaling out"): the idempotency key store,
+ * What replicas share when REDIS_URL is set (docs/scaling.md): the idempotency key store,
  * the Visma call budget, the Visma token, and the upstream cache's invalidations. The per-request pieces
  * stay per request.
  */

@@ -34,7 +34,7 @@ export type EvictionReason = 'bytes' | 'entries' | 'age' | 'too_large';
 export interface UpstreamCacheOptions {
   /** Serve answers from the cache. False leaves coalescing alone, which never serves an old answer. */
   enabled: boolean;
-  /** No answer older than this is served (README, "Upstream cache"). */
+  /** No answer older than this is served (docs/upstream-cache.md). */
   freshnessMs: number;
   /** The bound on cached invoices, customers and list pages, all credentials together. */
   maxEntries: number;
@@ -63,7 +63,7 @@ export interface UpstreamCacheOptions {
   timers?: Timers;
   /**
    * Shares the gateway's own writes with the caches of other replicas, and, when it hands out
-   * poll leases, one replica's change poll with all of them (README, "Scaling out").
+   * poll leases, one replica's change poll with all of them (docs/scaling.md).
    */
   bus?: InvalidationBus;
   onEvent?: (event: CacheEvent) => void;

@@ -22,7 +22,7 @@ const SEED = 20_261_124;
 const CONCURRENCY = 16;
 const API_KEY = 'fuzz-suite-api-key-3c7e1a9b5d';
 
-/** Codes clients can rely on (README, "Error codes"), plus Apollo's codes for malformed requests. */
+/** Codes clients can rely on (docs/api.md, "Error codes"), plus Apollo's codes for malformed requests. */
 const DOCUMENTED_CODES = new Set<string>([
   ...Object.values(ErrorCode),
   'GRAPHQL_PARSE_FAILED',
