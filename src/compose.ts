@@ -213,7 +213,7 @@ function vismaClient(
 }
 
 /** The Visma client's settings: the embedded simulator in demo mode, Visma.net (or VISMA_API_URL) otherwise. */
-function clientConfig(config: Config, simulator: EmbeddedSimulator | undefined): VismaClientConfig {
+export function clientConfig(config: Config, simulator: EmbeddedSimulator | undefined): VismaClientConfig {
   const common = {
     timeZone: config.visma.timeZone,
     attemptTimeoutMs: config.visma.attemptTimeoutMs,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_DEFAULTS, CONFIG_VARIABLES, ConfigError, loadConfig, type Environment } from '../../src/config';
 import { DEFAULT_VISMA_OPTIONS, getValidVismaClientOptions } from '../../src/visma/options';
+import { clientConfig } from '../../src/compose';
 
 function problemsOf(env: Environment): readonly string[] {
   try {
@@ -85,21 +86,23 @@ describe('loadConfig', () => {
     });
 
     it('gives the Visma client, on the defaults, exactly what the client would choose for itself', () => {
-      const config = loadConfig({});
+      const credentials = { VISMA_CLIENT_ID: 'c', VISMA_CLIENT_SECRET: 'secret', VISMA_TENANT_ID: 't' };
+      const config = loadConfig({ ...credentials, AUTH_API_KEY_SHA256: 'a'.repeat(64) });
       const own = getValidVismaClientOptions({
         auth: { mode: 'client_credentials', clientId: 'c', clientSecret: 'secret', tenantId: 't' },
       });
-      // What main passes the client, setting by setting.
+      // What the composition root passes the client, setting by setting.
+      const passed = getValidVismaClientOptions(clientConfig(config, undefined));
       const given = {
-        baseUrl: config.visma.apiUrl,
-        tokenUrl: config.visma.tokenUrl,
-        scopes: config.visma.scopes,
-        timeZone: config.visma.timeZone,
-        attemptTimeoutMs: config.visma.attemptTimeoutMs,
-        deadlineMs: config.requestDeadlineMs,
-        maxSockets: config.visma.maxConcurrency,
-        transport: config.visma.transport,
-        maxInvoicesInFlight: config.visma.maxInvoicesInFlight,
+        baseUrl: passed.baseUrl,
+        tokenUrl: passed.auth.mode === 'client_credentials' ? passed.auth.tokenUrl : null,
+        scopes: passed.auth.mode === 'client_credentials' ? passed.auth.scopes : null,
+        timeZone: passed.timeZone,
+        attemptTimeoutMs: passed.attemptTimeoutMs,
+        deadlineMs: passed.deadlineMs,
+        maxSockets: passed.maxSockets,
+        transport: passed.transport,
+        maxInvoicesInFlight: passed.maxInvoicesInFlight,
       };
       expect(given).toEqual({
         baseUrl: own.baseUrl,
