@@ -11,6 +11,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config, HttpTimeouts } from '../config';
 import { buildGatewaySchema } from '../graphql/build-schema';
@@ -32,7 +33,7 @@ import { metricsPlugin } from './plugins/metrics.plugin';
 import { errorLoggingPlugin } from './plugins/error-logging.plugin';
 import { federationTracesPlugins } from './plugins/federation-traces.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
-import { requestIdMiddleware, requestIdOf } from './request-id';
+import { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
 import { currentRequestId, requestScopeMiddleware } from './request-scope';
 import { routerSecretMiddleware } from './router-secret.middleware';
 import { guardEntityRepresentations } from './security/entity-representations';
@@ -86,7 +87,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   let shuttingDown = false;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createHttpServer(app, deps.config.http);
+  const httpServer = createHttpServer(app, deps.config.http, deps.logger);
   // Served as an Apollo Federation 2 subgraph (docs/federation.md); the API is the same.
   const schema = guardEntityRepresentations(buildSubgraphSchemaFrom(await buildGatewaySchema()));
   // Learned by the requests' invoices services, read by the operation budget to count list calls.
@@ -196,7 +197,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
  * headers and requests on a timer (30 s by default), so the timer runs at a tenth of the shorter
  * timeout: a slow client is cut off within 10 % of it, not up to 30 s late.
  */
-function createHttpServer(app: Express, timeouts: HttpTimeouts): http.Server {
+function createHttpServer(app: Express, timeouts: HttpTimeouts, logger: Logger): http.Server {
   const httpServer = http.createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,
@@ -206,7 +207,35 @@ function createHttpServer(app: Express, timeouts: HttpTimeouts): http.Server {
     app,
   );
   httpServer.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, logger));
   return httpServer;
+}
+
+/** Node's parser errors, answered before any route runs: its own answers have no body. */
+const CLIENT_ERRORS: Readonly<Record<string, { status: number; message: string }>> = {
+  HPE_HEADER_OVERFLOW: { status: 431, message: 'The request headers are larger than the server accepts (16 kB).' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },
+};
+
+/**
+ * What Node would answer to a request it could not parse (headers too large, a malformed
+ * request line, a request that did not arrive in time), as JSON with a code and a request id
+ * like every other refusal. A socket that can no longer be written to is only closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, logger: Logger): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const { status, message } = CLIENT_ERRORS[error.code ?? ''] ?? { status: 400, message: 'The request is not valid HTTP.' };
+  const requestId = randomUUID();
+  logger.debug({ requestId, code: error.code, status }, 'HTTP request refused by the parser');
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST', requestId } }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Bad Request'}\r\n` +
+      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `${REQUEST_ID_HEADER}: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
