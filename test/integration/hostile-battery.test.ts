@@ -188,6 +188,20 @@ describe('the hostile battery: issue 13’s attacks at the gateway process with 
     return exchange;
   }
 
+  /** What the gateway answers on a raw socket to `request`, which fetch would not send; kept like any other answer. */
+  function sendRaw(attack: string, request: string): Promise<Exchange> {
+    const exchange = rawClient(gateway.port, (socket) => socket.write(request), 10_000).then(
+      ({ received }) => ({ attack, request: JSON.stringify(request.slice(0, 60)), ...parseRaw(received) }),
+      (error: unknown) => ({ attack, request, status: 0, body: null, failure: `no answer: ${String(error)}` }),
+    );
+    inFlight.add(exchange);
+    void exchange.then((answer) => {
+      exchanges.push(answer);
+      inFlight.delete(exchange);
+    });
+    return exchange;
+  }
+
   function graphql(
     attack: string,
     query: string,
@@ -500,7 +514,7 @@ describe('the hostile battery: issue 13’s attacks at the gateway process with 
     });
   }, 120_000);
 
-  it('refuses the batch, CSRF, empty body, wrong method, unknown path, wrong charset, oversize bodies and bad keys with JSON, a code and the request id', async () => {
+  it('refuses the batch, CSRF, empty body, wrong method, unknown path, wrong charset, oversize bodies and headers, broken HTTP and bad keys with JSON, a code and the request id', async () => {
     const one = JSON.stringify({ query: '{ customerInvoice(referenceNumber: "003547") { referenceNumber } }' });
     const json = { 'content-type': 'application/json', ...CALLER };
     const cases: Array<[string, string, RequestInit, number, string]> = [
@@ -567,6 +581,14 @@ describe('the hostile battery: issue 13’s attacks at the gateway process with 
         400,
         'BAD_REQUEST',
       ],
+      [
+        'headers over 16 kB',
+        '/graphql',
+        { method: 'POST', headers: { ...json, 'x-pad': 'x'.repeat(20_000) }, body: one },
+        431,
+        'BAD_REQUEST',
+      ],
+      ['a URL over 16 kB', `/graphql?query=${'x'.repeat(20_000)}`, { headers: CALLER }, 431, 'BAD_REQUEST'],
       ['no API key', '/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: one }, 401, 'UNAUTHENTICATED'],
       [
         'a wrong API key',
@@ -576,15 +598,26 @@ describe('the hostile battery: issue 13’s attacks at the gateway process with 
         'UNAUTHENTICATED',
       ],
     ];
+    const garbage: Array<[string, string]> = [
+      ['a malformed request line', 'NOT HTTP AT ALL\r\n\r\n'],
+      ['a header line without a colon', `POST /graphql HTTP/1.1\r\nHost: x\r\nnonsense\r\n\r\n`],
+      ['a negative Content-Length', `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n`],
+    ];
     await attack('HTTP-level refusals: 4 concurrent copies of each', () =>
-      Promise.all(
-        cases.flatMap(([name, route, init, status, code]) =>
+      Promise.all([
+        ...cases.flatMap(([name, route, init, status, code]) =>
           Array.from({ length: 4 }, async () => {
             const answer = await send(name, name, route, init);
             expect({ name, status: answer.status, codes: codesOf(answer) }).toEqual({ name, status, codes: [code] });
           }),
         ),
-      ),
+        ...garbage.flatMap(([name, request]) =>
+          Array.from({ length: 4 }, async () => {
+            const answer = await sendRaw(name, request);
+            expect({ name, status: answer.status, codes: codesOf(answer) }).toEqual({ name, status: 400, codes: ['BAD_REQUEST'] });
+          }),
+        ),
+      ]),
     );
   });
 
@@ -649,11 +682,17 @@ describe('the hostile battery: issue 13’s attacks at the gateway process with 
   });
 
   it(
-    'cuts every slow client (headers a byte a second, silent sockets, unfinished and dripped bodies) with 408 within its timeout, not Node’s minutes',
+    'cuts every slow client (headers a byte a second, silent sockets, unfinished and dripped bodies) with a coded 408 within its timeout, not Node’s minutes',
     async () => {
       const cut = await Promise.all(slowClients.map(async (client) => ({ ...client, ...(await client.closed) })));
       for (const client of cut) {
-        expect({ kind: client.kind, status: client.received.slice(0, 12) }).toEqual({ kind: client.kind, status: 'HTTP/1.1 408' });
+        const answer = parseRaw(client.received);
+        expect({ kind: client.kind, status: answer.status, codes: codesOf({ ...answer, attack: '', request: '' }) }).toEqual({
+          kind: client.kind,
+          status: 408,
+          codes: ['BAD_REQUEST'],
+        });
+        expect(answer.body?.errors?.[0]?.extensions?.['requestId']).toEqual(expect.any(String));
         expect(client.elapsedMs).toBeGreaterThanOrEqual(client.timeoutMs - 100);
         expect(client.elapsedMs).toBeLessThan(client.timeoutMs + CUT_MARGIN_MS);
       }
@@ -708,6 +747,17 @@ function NESTED_INVOICES(first: string): string {
 /** Invoice representations numbered from 000001: most do not exist, which cost a Visma GET each all the same. */
 function representations(count: number): Array<{ __typename: string; referenceNumber: string }> {
   return Array.from({ length: count }, (_, i) => ({ __typename: 'CustomerInvoice', referenceNumber: String(1 + i).padStart(6, '0') }));
+}
+
+/** Status and JSON body of a raw HTTP/1.1 answer (the gateway sends these with a Content-Length, then closes). */
+function parseRaw(received: string): Pick<Exchange, 'status' | 'body' | 'failure'> {
+  const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(received)?.[1] ?? 0);
+  const text = received.slice(received.indexOf('\r\n\r\n') + 4);
+  try {
+    return { status, body: JSON.parse(text) as Body };
+  } catch {
+    return { status, body: null, failure: `not JSON: ${JSON.stringify(received.slice(0, 200))}` };
+  }
 }
 
 function padded(bytes: number): string {
