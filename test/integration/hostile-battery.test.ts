@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CONFIG_DEFAULTS } from '../../src/config';
@@ -10,6 +10,7 @@ import { createVismaClient, isUnreadable, pageItems, type VismaClient } from '..
 import { DeployedGateway, deploymentMemory, type DeploymentMemory } from './helpers/deployed-gateway';
 import { FULL_INVOICE_SELECTION } from './helpers/gateway-harness';
 import { ensureBuilt } from './helpers/gateway-process';
+import { drip, rawClient } from './helpers/raw-client';
 
 /**
  * The hostile battery of issue 13: the attacks that crashed the gateway or emptied the Visma
@@ -838,41 +839,4 @@ function openSlowClients(port: number): SlowClient[] {
     });
   }
   return clients;
-}
-
-/** A raw socket: `script` writes as it likes; settles when the server closes it, fails after `giveUpMs`. */
-function rawClient(port: number, script: (socket: net.Socket) => void, giveUpMs: number): Promise<{ received: string; elapsedMs: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let received = '';
-    const started = Date.now();
-    const giveUp = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the server still held the connection after ${giveUpMs} ms; it sent ${JSON.stringify(received)}`));
-    }, giveUpMs);
-    socket.on('connect', () => script(socket));
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-    });
-    // A write after the server hung up; the close reports the outcome.
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(giveUp);
-      resolve({ received, elapsedMs: Date.now() - started });
-    });
-  });
-}
-
-/** Writes `text` one character every `everyMs` while the socket is open. */
-function drip(socket: net.Socket, text: string, everyMs: number): void {
-  let at = 0;
-  const timer = setInterval(() => {
-    if (socket.destroyed || at >= text.length) {
-      clearInterval(timer);
-      return;
-    }
-    socket.write(text[at]!);
-    at += 1;
-  }, everyMs);
-  socket.on('close', () => clearInterval(timer));
 }
