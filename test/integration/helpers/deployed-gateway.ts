@@ -1,11 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseAllDocuments } from 'yaml';
+import { spawnGateway } from './gateway-process';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const MAIN = path.join(ROOT, 'dist', 'main.js');
 const MIB = 1024 * 1024;
 
 /** The gateway container's memory settings, as deploy/kubernetes/deployment.yaml gives them. */
@@ -59,7 +58,8 @@ export interface ProcessMemory {
 /**
  * `node dist/main.js` in a process of its own, as the container runs it: the environment given
  * and nothing of the test runner's (PATH aside). Unlike GatewayProcess it exposes its pid, for
- * memory, and whether it has exited, for a battery that must prove it never did.
+ * memory, and whether it has exited, for a battery that must prove it never did. Both start through
+ * `spawnGateway`.
  */
 export class DeployedGateway {
   private constructor(
@@ -71,30 +71,13 @@ export class DeployedGateway {
   ) {}
 
   static async start(env: Record<string, string>): Promise<DeployedGateway> {
-    const child = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const logs: Array<Record<string, unknown>> = [];
-    const stderr = { text: '' };
     const ended: { how: string | null } = { how: null };
-    child.stderr?.on('data', (chunk: Buffer) => (stderr.text += chunk.toString()));
-    child.once('exit', (code, signal) => {
+    const { child, url, logs, stderr } = await spawnGateway(env);
+    const record = (code: number | null, signal: NodeJS.Signals | null): void => {
       ended.how = `code ${code}, signal ${signal}; stderr: ${stderr.text.slice(-2_000)}`;
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          if (typeof entry['url'] === 'string' && String(entry['msg']).startsWith('GraphQL gateway ready')) resolve(entry['url']);
-        } catch {
-          logs.push({ msg: line });
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`gateway exited with ${code} before it was ready: ${stderr.text}`)));
-    });
+    };
+    if (child.exitCode !== null || child.signalCode !== null) record(child.exitCode, child.signalCode);
+    else child.once('exit', record);
     return new DeployedGateway(child, url, logs, ended);
   }
 

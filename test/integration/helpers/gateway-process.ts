@@ -6,6 +6,44 @@ import { createInterface } from 'node:readline';
 const ROOT = path.resolve(__dirname, '../../..');
 const MAIN = path.join(ROOT, 'dist', 'main.js');
 
+export interface SpawnedGateway {
+  child: ChildProcess;
+  /** The GraphQL endpoint, from the process's "ready" log line. */
+  url: string;
+  /** Every JSON line the process has written so far (it keeps growing). */
+  logs: Array<Record<string, unknown>>;
+  /** What the process has written to stderr so far. */
+  stderr: { text: string };
+}
+
+/**
+ * Starts `node dist/main.js` with `env` and nothing of the test runner's environment (PATH
+ * aside) on an ephemeral loopback port, and resolves once it logs that it is ready.
+ */
+export async function spawnGateway(env: Record<string, string>): Promise<SpawnedGateway> {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const stderr = { text: '' };
+  child.stderr?.on('data', (chunk: Buffer) => (stderr.text += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (typeof entry['url'] === 'string' && String(entry['msg']).startsWith('GraphQL gateway ready')) resolve(entry['url']);
+      } catch {
+        logs.push({ msg: line });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited with ${code} before it was ready: ${stderr.text}`)));
+  });
+  return { child, url, logs, stderr };
+}
+
 /**
  * The gateway as production runs it: `node dist/main.js` in its own process, configured by
  * environment only. Its JSON log lines are kept for assertions.
@@ -19,26 +57,7 @@ export class GatewayProcess {
   ) {}
 
   static async start(env: Record<string, string>): Promise<GatewayProcess> {
-    const child = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const logs: Array<Record<string, unknown>> = [];
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          if (typeof entry['url'] === 'string' && String(entry['msg']).startsWith('GraphQL gateway ready')) resolve(entry['url']);
-        } catch {
-          logs.push({ msg: line });
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`gateway exited with ${code} before it was ready: ${stderr}`)));
-    });
+    const { child, url, logs } = await spawnGateway(env);
     return new GatewayProcess(child, url, logs);
   }
 
