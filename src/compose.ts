@@ -222,6 +222,8 @@ export function clientConfig(config: Config, simulator: EmbeddedSimulator | unde
     maxSockets: config.visma.maxConcurrency,
     transport: config.visma.transport,
     maxInvoicesInFlight: config.visma.maxInvoicesInFlight,
+    maxResponseBytes: config.visma.maxResponseBytes,
+    maxBytesInFlight: config.visma.maxBytesInFlight,
   };
   if (simulator !== undefined) {
     return {

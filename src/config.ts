@@ -96,6 +96,8 @@ export interface Config {
     maxEntityRepresentations: number;
     /** MAX_INVOICES_PER_OPERATION: invoices one operation may read and answer with. */
     maxInvoices: number;
+    /** MAX_INVOICE_LINES_PER_OPERATION: lines of the invoices one operation reads (what makes an invoice large). */
+    maxInvoiceLines: number;
   };
   /** Apollo Federation: the router's shared secret. */
   federation: FederationConfig;
@@ -115,6 +117,10 @@ export interface Config {
     transport: VismaTransport;
     /** Invoices read from Visma at once, a page weighing its size (VISMA_MAX_INVOICES_IN_FLIGHT): bounds peak memory. */
     maxInvoicesInFlight: number;
+    /** The largest body one Visma answer may have, in bytes (VISMA_MAX_RESPONSE_BYTES). */
+    maxResponseBytes: number;
+    /** Bytes of Visma answers received at once (VISMA_MAX_BYTES_IN_FLIGHT); at least maxResponseBytes. */
+    maxBytesInFlight: number;
   };
   security: SecurityConfig;
   /** Serve the GraphiQL playground to browsers at the GraphQL path (PLAYGROUND; on in demo mode by default). */
@@ -171,6 +177,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   MAX_ENTITY_REPRESENTATIONS: '100',
   // Two full pages at MAX_PAGE_SIZE: about 10 MB of invoices as read (fully expanded, ~10 kB each) for one operation.
   MAX_INVOICES_PER_OPERATION: '1000',
+  // About 19 MB of invoice lines as the gateway holds them (~0.9 kB a line): one invoice of 15,000 lines still fits.
+  MAX_INVOICE_LINES_PER_OPERATION: '20000',
   ROUTER_SECRET_HEADER: 'x-router-secret',
   // Trace data times every field: only the router, which proves itself with ROUTER_SECRET, gets it unless asked.
   FEDERATION_TRACES: 'router',
@@ -184,6 +192,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   VISMA_MAX_CONCURRENCY: String(VISMA.maxSockets),
   VISMA_TRANSPORT: VISMA.transport,
   VISMA_MAX_INVOICES_IN_FLIGHT: String(VISMA.maxInvoicesInFlight),
+  VISMA_MAX_RESPONSE_BYTES: String(VISMA.maxResponseBytes),
+  VISMA_MAX_BYTES_IN_FLIGHT: String(VISMA.maxBytesInFlight),
   IDEMPOTENCY_SETTLE_MS: '30000',
   IDEMPOTENCY_RETENTION_HOURS: '24',
   AUTH_JWT_ALGORITHMS: 'RS256,ES256',
@@ -215,6 +225,7 @@ export const CONFIG_VARIABLES = [
   'MAX_UPSTREAM_CALLS_PER_OPERATION',
   'MAX_ENTITY_REPRESENTATIONS',
   'MAX_INVOICES_PER_OPERATION',
+  'MAX_INVOICE_LINES_PER_OPERATION',
   'VISMA_API_URL',
   'VISMA_TOKEN_URL',
   'VISMA_AUTH_MODE',
@@ -227,6 +238,8 @@ export const CONFIG_VARIABLES = [
   'VISMA_MAX_CONCURRENCY',
   'VISMA_TRANSPORT',
   'VISMA_MAX_INVOICES_IN_FLIGHT',
+  'VISMA_MAX_RESPONSE_BYTES',
+  'VISMA_MAX_BYTES_IN_FLIGHT',
   'IDEMPOTENCY_SETTLE_MS',
   'IDEMPOTENCY_RETENTION_HOURS',
   'ROUTER_SECRET',
@@ -289,6 +302,7 @@ export function loadConfig(env: Environment): Config {
     maxUpstreamCalls: read.integer('MAX_UPSTREAM_CALLS_PER_OPERATION', 1, 100_000),
     maxEntityRepresentations: read.integer('MAX_ENTITY_REPRESENTATIONS', 1, 100_000),
     maxInvoices: read.integer('MAX_INVOICES_PER_OPERATION', 1, 10_000_000),
+    maxInvoiceLines: read.integer('MAX_INVOICE_LINES_PER_OPERATION', 1, 100_000_000),
   };
   const federation = { ...readFederation(env, problems), traces: read.oneOf('FEDERATION_TRACES', FEDERATION_TRACE_MODES) };
   const apiUrl = read.url('VISMA_API_URL');
@@ -300,6 +314,13 @@ export function loadConfig(env: Environment): Config {
   const maxConcurrency = read.integer('VISMA_MAX_CONCURRENCY', 1, 256);
   const transport = read.oneOf('VISMA_TRANSPORT', HTTP_TRANSPORTS);
   const maxInvoicesInFlight = read.integer('VISMA_MAX_INVOICES_IN_FLIGHT', 1, 10_000_000);
+  const maxResponseBytes = read.integer('VISMA_MAX_RESPONSE_BYTES', 1_024, 1_073_741_824);
+  const maxBytesInFlight = read.integer('VISMA_MAX_BYTES_IN_FLIGHT', 1_024, 1_099_511_627_776);
+  if (maxBytesInFlight < maxResponseBytes) {
+    problems.push(
+      `VISMA_MAX_BYTES_IN_FLIGHT must be at least VISMA_MAX_RESPONSE_BYTES (${maxResponseBytes}), or an answer of the largest size could never be read; received ${maxBytesInFlight}.`,
+    );
+  }
   const idempotency = {
     settleMs: read.integer('IDEMPOTENCY_SETTLE_MS', 0, 3_600_000),
     retentionMs: read.integer('IDEMPOTENCY_RETENTION_HOURS', 24, 8_760) * 3_600_000,
@@ -336,7 +357,20 @@ export function loadConfig(env: Environment): Config {
     invoiceLookupConcurrency,
     operationBudget,
     federation,
-    visma: { apiUrl, tokenUrl, authMode, credentials, scopes, attemptTimeoutMs, timeZone, maxConcurrency, transport, maxInvoicesInFlight },
+    visma: {
+      apiUrl,
+      tokenUrl,
+      authMode,
+      credentials,
+      scopes,
+      attemptTimeoutMs,
+      timeZone,
+      maxConcurrency,
+      transport,
+      maxInvoicesInFlight,
+      maxResponseBytes,
+      maxBytesInFlight,
+    },
     security,
     playground,
     scale,

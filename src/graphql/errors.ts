@@ -5,11 +5,19 @@ import {
   InvalidRequestError,
   InvoiceLimitExceededError,
   InvoiceNotFoundError,
+  LineLimitExceededError,
   UpstreamBudgetExceededError,
   isInvoicesError,
   type InvoicesError,
 } from '../invoices';
-import { VismaInputError, VismaRateLimitedError, VismaUnreadableRecordError, isVismaError, type VismaError } from '../visma/errors';
+import {
+  VismaInputError,
+  VismaRateLimitedError,
+  VismaResponseTooLargeError,
+  VismaUnreadableRecordError,
+  isVismaError,
+  type VismaError,
+} from '../visma/errors';
 
 /**
  * The codes clients can rely on, in `errors[].extensions.code`. Everything the gateway raises on
@@ -54,8 +62,13 @@ export enum ErrorCode {
   UPSTREAM_BUDGET_EXCEEDED = 'UPSTREAM_BUDGET_EXCEEDED',
   /** `_entities` got more representations than MAX_ENTITY_REPRESENTATIONS; none was resolved. `representations`, `limit`. */
   ENTITY_LIMIT_EXCEEDED = 'ENTITY_LIMIT_EXCEEDED',
-  /** The operation would read more invoices than MAX_INVOICES_PER_OPERATION; `invoices`, `limit`. */
+  /**
+   * The operation would read more invoices than MAX_INVOICES_PER_OPERATION (`invoices`, `limit`), or
+   * the invoices it read hold more lines than MAX_INVOICE_LINES_PER_OPERATION (`lines`, `limit`).
+   */
   RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE',
+  /** Visma's answer for this part is over VISMA_MAX_RESPONSE_BYTES and was not read; ask for smaller pages. `limitBytes`. */
+  UPSTREAM_RESPONSE_TOO_LARGE = 'UPSTREAM_RESPONSE_TOO_LARGE',
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside the gateway. Quote the requestId in this error to support.';
@@ -82,6 +95,7 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
   ErrorCode.ENTITY_LIMIT_EXCEEDED,
   ErrorCode.RESPONSE_TOO_LARGE,
+  ErrorCode.UPSTREAM_RESPONSE_TOO_LARGE,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -143,6 +157,13 @@ export function fromVismaError(error: VismaError): GraphQLError {
     case 'unavailable':
     case 'protocol':
       if (error instanceof VismaUnreadableRecordError) return unreadableRecord(error.referenceNumber);
+      if (error instanceof VismaResponseTooLargeError) {
+        return coded(
+          ErrorCode.UPSTREAM_RESPONSE_TOO_LARGE,
+          `Visma's answer for this part is larger than ${error.limitBytes} bytes (VISMA_MAX_RESPONSE_BYTES), so it was not read.${maybeApplied} Ask for fewer invoices at once (a smaller first).`,
+          { limitBytes: error.limitBytes },
+        );
+      }
       return coded(ErrorCode.UPSTREAM_UNAVAILABLE, `Visma is unavailable or gave an unreadable answer.${maybeApplied}`, {});
     case 'unauthenticated':
       return coded(ErrorCode.UNAUTHENTICATED, 'Visma did not accept the credentials used for this request.', {});
@@ -205,6 +226,13 @@ export function fromInvoicesError(error: InvoicesError): GraphQLError {
       ErrorCode.RESPONSE_TOO_LARGE,
       `This part would take the operation to ${error.invoices} invoices; one operation may read at most ${error.limit} (MAX_INVOICES_PER_OPERATION). Ask for smaller pages or fewer nested lists.`,
       { invoices: error.invoices, limit: error.limit },
+    );
+  }
+  if (error instanceof LineLimitExceededError) {
+    return coded(
+      ErrorCode.RESPONSE_TOO_LARGE,
+      `The invoices this operation read hold ${error.lines} lines; one operation may read at most ${error.limit} (MAX_INVOICE_LINES_PER_OPERATION). Ask for fewer invoices at once.`,
+      { lines: error.lines, limit: error.limit },
     );
   }
   const read = fromVismaError(error.cause);

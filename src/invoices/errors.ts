@@ -80,9 +80,29 @@ export class InvoiceLimitExceededError extends Error {
   }
 }
 
+/**
+ * The invoices an operation has read hold more lines than it may read (MAX_INVOICE_LINES_PER_OPERATION).
+ * Lines are known only once read, so the read that crossed the limit fails and its answer is
+ * dropped before anything of it is answered.
+ */
+export class LineLimitExceededError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly lines: number,
+  ) {
+    super(`This read took the operation to ${lines} invoice lines; one operation may read at most ${limit}.`);
+    this.name = 'LineLimitExceededError';
+  }
+}
+
 /** The errors the service raises itself, as opposed to the ones it lets through. */
 export type InvoicesError =
-  InvalidRequestError | InvoiceNotFoundError | ReadBackError | UpstreamBudgetExceededError | InvoiceLimitExceededError;
+  | InvalidRequestError
+  | InvoiceNotFoundError
+  | ReadBackError
+  | UpstreamBudgetExceededError
+  | InvoiceLimitExceededError
+  | LineLimitExceededError;
 
 export function isInvoicesError(error: unknown): error is InvoicesError {
   return (
@@ -90,6 +110,7 @@ export function isInvoicesError(error: unknown): error is InvoicesError {
     error instanceof InvoiceNotFoundError ||
     error instanceof ReadBackError ||
     error instanceof UpstreamBudgetExceededError ||
-    error instanceof InvoiceLimitExceededError
+    error instanceof InvoiceLimitExceededError ||
+    error instanceof LineLimitExceededError
   );
 }

@@ -9,6 +9,7 @@ export {
 export {
   InvalidRequestError,
   InvoiceLimitExceededError,
+  LineLimitExceededError,
   InvoiceNotFoundError,
   ReadBackError,
   UpstreamBudgetExceededError,

@@ -18,6 +18,8 @@ export interface InvoicesSettings {
   maxUpstreamCalls: number;
   /** Invoices one request may read (MAX_INVOICES_PER_OPERATION). */
   maxInvoices: number;
+  /** Lines of the invoices one request may read (MAX_INVOICE_LINES_PER_OPERATION). */
+  maxInvoiceLines: number;
 }
 
 /** What every request's service shares: made once per server. */
@@ -70,7 +72,11 @@ export class InvoicesService {
     private readonly deps: InvoicesDeps,
     private readonly call: CallOptions,
   ) {
-    this.budget = new RequestBudget({ maxUpstreamCalls: deps.settings.maxUpstreamCalls, maxInvoices: deps.settings.maxInvoices });
+    this.budget = new RequestBudget({
+      maxUpstreamCalls: deps.settings.maxUpstreamCalls,
+      maxInvoices: deps.settings.maxInvoices,
+      maxInvoiceLines: deps.settings.maxInvoiceLines,
+    });
     this.upstream = budgetedUpstream(deps.upstream, this.budget);
     this.loaders = createRequestLoaders(this.upstream, call, {
       invoiceConcurrency: deps.settings.invoiceLookupConcurrency,
@@ -166,6 +172,7 @@ export class InvoicesService {
     this.budget.recordInvoices(1);
     try {
       invoice = await this.deps.upstream.getInvoice(referenceNumber, this.call);
+      this.budget.recordLines(invoice.lines.length);
     } catch (error) {
       if (isVismaError(error)) {
         throw new ReadBackError(referenceNumber, write, error);

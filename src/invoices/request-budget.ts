@@ -1,6 +1,6 @@
 import type { CallOptions, VismaApi, WriteOptions } from '../visma/api';
 import type { InvoiceDraft, InvoiceListQuery, InvoicePatch } from '../visma/model';
-import { InvoiceLimitExceededError, UpstreamBudgetExceededError } from './errors';
+import { InvoiceLimitExceededError, LineLimitExceededError, UpstreamBudgetExceededError } from './errors';
 
 /** What one operation may spend (docs/security.md, "Operation budget"). */
 export interface RequestLimits {
@@ -8,6 +8,8 @@ export interface RequestLimits {
   maxUpstreamCalls: number;
   /** MAX_INVOICES_PER_OPERATION. */
   maxInvoices: number;
+  /** MAX_INVOICE_LINES_PER_OPERATION. */
+  maxInvoiceLines: number;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface RequestLimits {
 export class RequestBudget {
   private calls = 0;
   private invoices = 0;
+  private lines = 0;
 
   constructor(private readonly limits: RequestLimits) {}
 
@@ -64,6 +67,34 @@ export class RequestBudget {
   recordInvoices(count: number): void {
     this.invoices += count;
   }
+
+  /** Invoice lines read so far. */
+  get linesRead(): number {
+    return this.lines;
+  }
+
+  /**
+   * Counts the lines of what a read brought back, or throws LineLimitExceededError when they take
+   * the operation over its limit: how large an invoice is shows only once it is read.
+   */
+  takeLines(count: number): void {
+    this.lines += count;
+    if (this.lines > this.limits.maxInvoiceLines) {
+      throw new LineLimitExceededError(this.limits.maxInvoiceLines, this.lines);
+    }
+  }
+
+  /** Throws LineLimitExceededError once a read has taken the operation past its lines: later reads are not sent. */
+  assertLinesLeft(): void {
+    if (this.lines > this.limits.maxInvoiceLines) {
+      throw new LineLimitExceededError(this.limits.maxInvoiceLines, this.lines);
+    }
+  }
+
+  /** Counts lines the budget must not refuse: a write's read-back. */
+  recordLines(count: number): void {
+    this.lines += count;
+  }
 }
 
 /**
@@ -78,8 +109,18 @@ export function budgetedUpstream(upstream: VismaApi, budget: RequestBudget): Vis
     return await call();
   };
   return {
-    getInvoice: (referenceNumber: string, options?: CallOptions) => draw(() => upstream.getInvoice(referenceNumber, options)),
-    listInvoices: (query: InvoiceListQuery, options?: CallOptions) => draw(() => upstream.listInvoices(query, options)),
+    getInvoice: async (referenceNumber: string, options?: CallOptions) => {
+      budget.assertLinesLeft();
+      const invoice = await draw(() => upstream.getInvoice(referenceNumber, options));
+      budget.takeLines(invoice.lines.length);
+      return invoice;
+    },
+    listInvoices: async (query: InvoiceListQuery, options?: CallOptions) => {
+      budget.assertLinesLeft();
+      const page = await draw(() => upstream.listInvoices(query, options));
+      budget.takeLines(page.invoices.reduce((lines, invoice) => lines + invoice.lines.length, 0));
+      return page;
+    },
     createInvoice: (draft: InvoiceDraft, options?: CallOptions) => draw(() => upstream.createInvoice(draft, options)),
     updateInvoice: (referenceNumber: string, patch: InvoicePatch, options?: WriteOptions) =>
       draw(() => upstream.updateInvoice(referenceNumber, patch, options)),

@@ -142,6 +142,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
         customerLookupConcurrency: deps.config.customerLookupConcurrency,
         maxUpstreamCalls: deps.config.operationBudget.maxUpstreamCalls,
         maxInvoices: deps.config.operationBudget.maxInvoices,
+        maxInvoiceLines: deps.config.operationBudget.maxInvoiceLines,
       },
     },
     logger: deps.logger,

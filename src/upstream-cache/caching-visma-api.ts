@@ -1,6 +1,7 @@
 import { stableJson } from '../stable-json';
 import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from '../visma/api';
 import { credentialScope } from '../visma/credential-scope';
+import { VismaResponseTooLargeError } from '../visma/errors';
 import { FULL_EXPANSION, isFullyExpanded } from '../visma/expansion';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from '../visma/model';
 import { Coalescer, type Timers } from './coalescer';
@@ -645,7 +646,7 @@ export class CachingVismaApi implements VismaApi {
     scope.lastPollStartedAt = startedAt;
     scope.lastPollWindowFrom = windowFrom;
     const generation = scope.generation;
-    let page: InvoicePage;
+    let page: InvoicePage | 'too_large';
     try {
       page = await this.upstream.listInvoices(
         {
@@ -659,19 +660,23 @@ export class CachingVismaApi implements VismaApi {
       );
     } catch (error) {
       if (epoch !== scope.pollEpoch || this.closed) return;
-      scope.pollController = undefined;
-      this.emit('poll_failed');
-      this.options.warn?.(
-        { error: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : undefined },
-        'upstream cache: the change poll failed; cached entries age out of the freshness bound until one succeeds',
-      );
-      this.schedulePoll(scope, Math.max(0, startedAt + this.pollIntervalMs - this.timers.now()));
-      return;
+      if (error instanceof VismaResponseTooLargeError) {
+        page = 'too_large';
+      } else {
+        scope.pollController = undefined;
+        this.emit('poll_failed');
+        this.options.warn?.(
+          { error: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : undefined },
+          'upstream cache: the change poll failed; cached entries age out of the freshness bound until one succeeds',
+        );
+        this.schedulePoll(scope, Math.max(0, startedAt + this.pollIntervalMs - this.timers.now()));
+        return;
+      }
     }
     if (epoch !== scope.pollEpoch || this.closed) return;
     scope.pollController = undefined;
     this.emit('poll');
-    const found = this.applyChanges(scope, page, startedAt, generation);
+    const found = page === 'too_large' ? this.dropTooLarge(scope) : this.applyChanges(scope, page, startedAt, generation);
     if (sharing) {
       const now = this.timers.now();
       const poll: FleetPoll = {
@@ -688,6 +693,20 @@ export class CachingVismaApi implements VismaApi {
     if (scope.polledKeys.size > 0) {
       this.schedulePoll(scope, Math.max(0, startedAt + this.pollIntervalMs - this.timers.now()));
     }
+  }
+
+  /**
+   * The changes were too large for one answer (VismaResponseTooLargeError: invoices with many
+   * lines): they are treated as more changes than one page, and everything of the credential is
+   * dropped. The poll still succeeded in what matters: it learned that it cannot tell what
+   * changed. An invoice too large for any answer can be in no cached entry, so once its change
+   * leaves the poll's window the polls are as before.
+   */
+  private dropTooLarge(scope: Scope): { overflow: true; reported: [] } {
+    this.emit('poll_overflow');
+    this.options.warn?.({}, 'upstream cache: the changes are too large for one poll answer; dropping the cache of this credential');
+    for (const key of [...scope.polledKeys]) this.store.delete(key);
+    return { overflow: true, reported: [] };
   }
 
   /**

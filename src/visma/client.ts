@@ -56,6 +56,15 @@ export class VismaClient implements VismaApi {
       now: options.now,
       setTimer: realTimer,
     });
+    const bodies = {
+      maxBytes: options.maxResponseBytes,
+      inFlight: new WeightedSemaphore({
+        capacity: options.maxBytesInFlight,
+        what: `room among ${options.maxBytesInFlight} bytes of answers in flight from Visma`,
+        now: options.now,
+        setTimer: realTimer,
+      }),
+    };
     let fetch = options.fetch;
     if (fetch === undefined) {
       const pooled = createHttpTransport(options.transport, options.maxSockets);
@@ -76,6 +85,7 @@ export class VismaClient implements VismaApi {
       logger: options.logger,
       onEvent: options.onEvent,
       closeSignal: this.closeController.signal,
+      bodies,
     };
     this.exchanger = new Exchanger({ ...shared, service: 'api', guard: options.attemptGuard, budget: options.retryBudget });
     if (options.auth.mode === 'client_credentials') {

@@ -140,6 +140,22 @@ export class VismaUnreadableRecordError extends VismaProtocolError {
   }
 }
 
+/**
+ * Visma answered with a body over the client's byte bound (`maxResponseBytes`); the body was cut
+ * off where it crossed it, or not read at all when its `Content-Length` said so. Asking for less
+ * (a smaller page) is the way around it; repeating the same request is not.
+ */
+export class VismaResponseTooLargeError extends VismaProtocolError {
+  constructor(
+    message: string,
+    /** The bound, in bytes. */
+    readonly limitBytes: number,
+    details: VismaErrorDetails = {},
+  ) {
+    super(message, details);
+  }
+}
+
 export function isVismaError(error: unknown): error is VismaError {
   return error instanceof VismaError;
 }

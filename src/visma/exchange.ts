@@ -1,5 +1,20 @@
-import { VismaTimeoutError, VismaUnavailableError, isVismaError, type VismaError, type VismaOutcome } from './errors';
-import { AttemptFailure, sendAttempt, type FailureReason, type FetchLike, type HttpRequest, type HttpResponse } from './http';
+import {
+  VismaResponseTooLargeError,
+  VismaTimeoutError,
+  VismaUnavailableError,
+  isVismaError,
+  type VismaError,
+  type VismaOutcome,
+} from './errors';
+import {
+  AttemptFailure,
+  sendAttempt,
+  type BodyLimits,
+  type FailureReason,
+  type FetchLike,
+  type HttpRequest,
+  type HttpResponse,
+} from './http';
 import type { Now, Random, Sleep } from './options';
 import { fullJitterDelay, isRetryableStatus, parseRetryAfter } from './retry';
 import type { AttemptGuard, AttemptInfo, RetryBudget, VismaEvent, VismaLogger, VismaObserver, VismaService } from './seams';
@@ -36,6 +51,7 @@ export interface ExchangeSettings {
   guard: AttemptGuard;
   budget: RetryBudget;
   closeSignal: AbortSignal;
+  bodies: BodyLimits;
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -149,7 +165,7 @@ export class Exchanger {
   }
 
   private async attempt(request: HttpRequest, call: CallContext, meta: ExchangeMeta): Promise<HttpResponse> {
-    const { fetch, now, attemptTimeoutMs, closeSignal } = this.settings;
+    const { fetch, now, attemptTimeoutMs, closeSignal, bodies } = this.settings;
     try {
       return await sendAttempt(fetch, request, {
         attemptEndsAt: now() + attemptTimeoutMs,
@@ -157,6 +173,7 @@ export class Exchanger {
         callerSignal: call.callerSignal,
         closeSignal,
         now,
+        bodies,
       });
     } catch (error) {
       if (error instanceof AttemptFailure) throw this.toVismaError(error, meta);
@@ -191,6 +208,15 @@ export class Exchanger {
       case 'lost':
         error = new VismaUnavailableError(`The connection to Visma failed during ${operation}${code}${unknown}`, details);
         break;
+      case 'too_large': {
+        const limitBytes = failure.limitBytes ?? 0;
+        error = new VismaResponseTooLargeError(
+          `Visma's answer to ${operation} is larger than ${limitBytes} bytes, the most one answer may have; it was not read${unknown}`,
+          limitBytes,
+          details,
+        );
+        break;
+      }
     }
     failureReasons.set(error, failure.reason);
     return error;

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type NodeFetch from 'node-fetch';
 import type { RequestInit as NodeFetchInit } from 'node-fetch';
 import type * as Undici from 'undici';
+import type { Release, WeightedSemaphore } from './resilience/weighted-semaphore';
 
 // Each transport's library is required when that transport is made, not at start: a process
 // uses one of them (bench/README.md, Levers: cold start). The transport is made synchronously,
@@ -13,11 +14,15 @@ const loadNodeFetch = (): typeof NodeFetch => (require('node-fetch') as { defaul
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load (above)
 const loadUndici = (): typeof Undici => require('undici') as typeof Undici;
 
-/** The slice of a fetch Response the client reads. node-fetch 2's Response satisfies it. */
+/**
+ * The slice of a fetch Response the client reads. node-fetch 2's Response satisfies it. The body
+ * is read as a stream of chunks, so an answer over the byte bound is cut off where it crosses it
+ * rather than held whole first; null when there is no body.
+ */
 export interface FetchResponseLike {
   status: number;
   headers: { get(name: string): string | null };
-  text(): Promise<string>;
+  body: AsyncIterable<Uint8Array | string> | null;
 }
 
 export interface FetchInit {
@@ -53,8 +58,9 @@ export interface HttpResponse {
  * - `closed`: the client was closed.
  * - `refused`: the connection was never made (refused, DNS); nothing was sent.
  * - `lost`: the connection failed after it was made (reset, hang-up).
+ * - `too_large`: Visma answered, with a body over the byte bound; it was not read past it.
  */
-export type FailureReason = 'attempt_timeout' | 'deadline' | 'aborted' | 'closed' | 'refused' | 'lost';
+export type FailureReason = 'attempt_timeout' | 'deadline' | 'aborted' | 'closed' | 'refused' | 'lost' | 'too_large';
 
 export class AttemptFailure extends Error {
   constructor(
@@ -63,6 +69,8 @@ export class AttemptFailure extends Error {
     readonly sent: boolean,
     readonly code: string | undefined,
     cause: unknown,
+    /** For `too_large`: the bound the body crossed, in bytes. */
+    readonly limitBytes?: number,
   ) {
     super(`attempt failed: ${reason}${code === undefined ? '' : ` (${code})`}`, { cause });
     this.name = 'AttemptFailure';
@@ -80,6 +88,19 @@ export interface AttemptLimits {
   callerSignal: AbortSignal | undefined;
   closeSignal: AbortSignal;
   now: () => number;
+  bodies: BodyLimits;
+}
+
+/** What answers' bodies may hold (docs/visma-client.md, "Answer size"). */
+export interface BodyLimits {
+  /** The largest body one answer may have, in bytes; past it the answer is cut off and fails as `too_large`. */
+  maxBytes: number;
+  /**
+   * Bytes of bodies being received at once, shared by every attempt of the client. An answer
+   * takes its `Content-Length` (or `maxBytes` when it declares none) before its body is read and
+   * gives it back once the body is text; the rest wait, their sockets paused, in arrival order.
+   */
+  inFlight: WeightedSemaphore;
 }
 
 /**
@@ -113,7 +134,7 @@ export async function sendAttempt(fetch: FetchLike, request: HttpRequest, limits
       ...(request.body === undefined ? {} : { body: request.body }),
       signal: controller.signal,
     });
-    const body = await response.text();
+    const body = await readBody(response, limits.bodies, controller.signal, abort);
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     if (error instanceof AttemptFailure) throw error;
@@ -126,6 +147,53 @@ export async function sendAttempt(fetch: FetchLike, request: HttpRequest, limits
     limits.callerSignal?.removeEventListener('abort', onCaller);
     limits.closeSignal.removeEventListener('abort', onClose);
   }
+}
+
+/**
+ * The body as text, read chunk by chunk under the byte bound and holding its bytes of the
+ * in-flight budget meanwhile. The reservation waits on the attempt's own signal, so the
+ * attempt's timer and the caller's abort end the wait as they end the read. A UTF-8 byte order
+ * mark is dropped, as `Response.text()` drops it.
+ */
+async function readBody(
+  response: FetchResponseLike,
+  limits: BodyLimits,
+  signal: AbortSignal,
+  abort: (why: FailureReason) => void,
+): Promise<string> {
+  if (response.body === null) return '';
+  // A compressed body's Content-Length counts what came over the wire, not what it inflates to.
+  const encoded = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+  const declared = encoded ? undefined : contentLength(response.headers.get('content-length'));
+  const bound = Math.min(declared ?? limits.maxBytes, limits.maxBytes);
+  const tooLarge = (): AttemptFailure => {
+    abort('too_large');
+    return new AttemptFailure('too_large', true, undefined, undefined, limits.maxBytes);
+  };
+  if (declared !== undefined && declared > limits.maxBytes) throw tooLarge();
+  let release: Release | undefined;
+  try {
+    release = limits.inFlight.tryAcquire(bound) ?? (await limits.inFlight.acquire(bound, { operation: 'read the answer', signal }));
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    for await (const piece of response.body) {
+      const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+      received += chunk.byteLength;
+      if (received > limits.maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+    const bytes = Buffer.concat(chunks, received);
+    const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    return bytes.toString('utf8', start);
+  } finally {
+    release?.();
+  }
+}
+
+/** A `Content-Length` that is one plain decimal number, else undefined (the body's own length decides). */
+function contentLength(header: string | null): number | undefined {
+  if (header === null || !/^\d{1,15}$/.test(header.trim())) return undefined;
+  return Number(header.trim());
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -197,7 +265,7 @@ export function createUndiciFetch(maxSockets: number): PooledFetch {
           return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
         },
       },
-      text: () => response.body.text(),
+      body: response.body,
     };
   };
   return {

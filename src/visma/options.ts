@@ -74,6 +74,19 @@ export interface VismaClientOptions {
    * set peak memory (docs/visma-client.md, "Read path cost"). Defaults to 2_000.
    */
   maxInvoicesInFlight: number;
+  /**
+   * The largest body one answer may have, in bytes. A larger one is cut off where it crosses the
+   * bound (or not read when its `Content-Length` says so) and fails as VismaResponseTooLargeError,
+   * never retried. Defaults to 33_554_432 (32 MiB: a page of 1000 ordinary invoices is about 8 MB).
+   */
+  maxResponseBytes: number;
+  /**
+   * Bytes of answers' bodies received at once: each takes its `Content-Length` (or
+   * `maxResponseBytes` when it declares none) before its body is read, and gives it back once the
+   * body is text; the rest wait in arrival order. At least `maxResponseBytes`. Defaults to
+   * 67_108_864 (64 MiB).
+   */
+  maxBytesInFlight: number;
   /** A token is renewed this long before it expires (at most half its lifetime). Defaults to 60_000. */
   tokenRefreshMarginMs: number;
   /** Base of the exponential backoff. Defaults to 200. */
@@ -122,6 +135,8 @@ export const DEFAULT_VISMA_OPTIONS = Object.freeze({
   maxAttempts: 3,
   maxSockets: 8,
   maxInvoicesInFlight: 2_000,
+  maxResponseBytes: 32 * 1024 * 1024,
+  maxBytesInFlight: 64 * 1024 * 1024,
   tokenRefreshMarginMs: 60_000,
   retryBaseDelayMs: 200,
   retryMaxDelayMs: 5_000,
@@ -137,6 +152,8 @@ const KNOWN_OPTIONS = new Set([
   'maxAttempts',
   'maxSockets',
   'maxInvoicesInFlight',
+  'maxResponseBytes',
+  'maxBytesInFlight',
   'tokenRefreshMarginMs',
   'retryBaseDelayMs',
   'retryMaxDelayMs',
@@ -179,6 +196,7 @@ function validate(config: unknown): VismaClientOptions {
   }
   rejectUnknown(config, KNOWN_OPTIONS, '');
   const retryBaseDelayMs = getValidInteger(config, 'retryBaseDelayMs', 0, 60_000);
+  const maxResponseBytes = getValidInteger(config, 'maxResponseBytes', 1_024, 2 ** 30);
   return {
     baseUrl: getValidUrl(config, 'baseUrl', DEFAULT_VISMA_OPTIONS.baseUrl),
     auth: getValidAuth(config.auth),
@@ -188,6 +206,8 @@ function validate(config: unknown): VismaClientOptions {
     maxAttempts: getValidInteger(config, 'maxAttempts', 1, 10),
     maxSockets: getValidInteger(config, 'maxSockets', 1, 1_024),
     maxInvoicesInFlight: getValidInteger(config, 'maxInvoicesInFlight', 1, 10_000_000),
+    maxResponseBytes,
+    maxBytesInFlight: getValidInteger(config, 'maxBytesInFlight', maxResponseBytes, 2 ** 40),
     tokenRefreshMarginMs: getValidInteger(config, 'tokenRefreshMarginMs', 0, 3_600_000),
     retryBaseDelayMs,
     retryMaxDelayMs: getValidInteger(config, 'retryMaxDelayMs', retryBaseDelayMs, 600_000),
@@ -298,6 +318,8 @@ type IntegerOption =
   | 'maxAttempts'
   | 'maxSockets'
   | 'maxInvoicesInFlight'
+  | 'maxResponseBytes'
+  | 'maxBytesInFlight'
   | 'tokenRefreshMarginMs'
   | 'retryBaseDelayMs'
   | 'retryMaxDelayMs';

@@ -5,7 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { AttemptFailure, HTTP_TRANSPORTS, createHttpTransport, sendAttempt, type PooledFetch } from '../../src/visma/http';
+import { AttemptFailure, HTTP_TRANSPORTS, createHttpTransport, sendAttempt, type BodyLimits, type PooledFetch } from '../../src/visma/http';
+import { realTimer, WeightedSemaphore } from '../../src/visma/resilience/weighted-semaphore';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -45,13 +46,21 @@ async function upstream(handler: Handler): Promise<Upstream> {
   };
 }
 
-function limits(timeoutMs = 5_000) {
+function bodyLimits(maxBytes = 1_048_576, inFlightBytes = 4 * 1_048_576): BodyLimits {
+  return {
+    maxBytes,
+    inFlight: new WeightedSemaphore({ capacity: inFlightBytes, what: 'room for bodies', now: Date.now, setTimer: realTimer }),
+  };
+}
+
+function limits(timeoutMs = 5_000, bodies: BodyLimits = bodyLimits()) {
   return {
     attemptEndsAt: Date.now() + timeoutMs,
     deadline: Date.now() + 60_000,
     callerSignal: undefined,
     closeSignal: new AbortController().signal,
     now: Date.now,
+    bodies,
   };
 }
 
@@ -188,5 +197,116 @@ describe.each(HTTP_TRANSPORTS)('the %s transport', (transport) => {
     const deadline = Date.now() + 2_000;
     while (server.openSockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(server.openSockets.size).toBe(0);
+  });
+
+  describe('the answer size bound', () => {
+    const KIB = 1024;
+
+    /** An answer of `bytes` bytes, in 16 KiB writes, with or without a Content-Length; how much of it left the server. */
+    function answerOf(bytes: number, declare: boolean): { handler: Handler; sent: () => number } {
+      let sent = 0;
+      const handler: Handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', ...(declare ? { 'content-length': String(bytes) } : {}) });
+        const write = (): void => {
+          while (sent < bytes) {
+            const size = Math.min(16 * KIB, bytes - sent);
+            sent += size;
+            if (!res.write('x'.repeat(size))) {
+              res.once('drain', write);
+              return;
+            }
+          }
+          res.end();
+        };
+        res.on('close', () => res.removeAllListeners('drain'));
+        write();
+      };
+      return { handler, sent: () => sent };
+    }
+
+    it.each([
+      ['declares its length', true],
+      ['is sent without a length (chunked)', false],
+    ])('reads an answer at the bound whole when it %s, and gives its bytes back', async (_how, declare) => {
+      const answer = answerOf(256 * KIB, declare);
+      server = await upstream(answer.handler);
+      const bodies = bodyLimits(256 * KIB, 256 * KIB);
+
+      const response = await sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: {} }, limits(5_000, bodies));
+
+      expect(response.body).toHaveLength(256 * KIB);
+      expect(bodies.inFlight.used).toBe(0);
+    });
+
+    it('refuses an answer whose Content-Length is over the bound without reading its body', async () => {
+      const answer = answerOf(64 * 1024 * KIB, true);
+      server = await upstream(answer.handler);
+      const bodies = bodyLimits(256 * KIB);
+
+      const error = await failure(
+        sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: {} }, limits(5_000, bodies)),
+      );
+
+      expect(error).toMatchObject({ reason: 'too_large', sent: true, limitBytes: 256 * KIB });
+      expect(bodies.inFlight.used).toBe(0);
+      // What the server got out before the connection closed: socket buffers, not the 64 MiB.
+      expect(answer.sent()).toBeLessThan(16 * 1024 * KIB);
+    });
+
+    it('cuts off an answer without a length where it crosses the bound', async () => {
+      const answer = answerOf(64 * 1024 * KIB, false);
+      server = await upstream(answer.handler);
+      const bodies = bodyLimits(256 * KIB);
+
+      const error = await failure(
+        sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: {} }, limits(5_000, bodies)),
+      );
+
+      expect(error).toMatchObject({ reason: 'too_large', sent: true, limitBytes: 256 * KIB });
+      expect(bodies.inFlight.used).toBe(0);
+      expect(answer.sent()).toBeLessThan(16 * 1024 * KIB);
+    });
+
+    it('holds a body back while the bytes in flight are taken, and reads it once they are given back', async () => {
+      server = await upstream(answerOf(200 * KIB, true).handler);
+      const bodies = bodyLimits(256 * KIB, 256 * KIB);
+      const held = bodies.inFlight.tryAcquire(100 * KIB);
+      expect(held).not.toBeNull();
+
+      let settled = false;
+      const reading = sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: {} }, limits(5_000, bodies)).finally(
+        () => (settled = true),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toBe(false);
+      expect(bodies.inFlight.waiting).toBe(1);
+
+      held?.();
+      expect((await reading).body).toHaveLength(200 * KIB);
+      expect(bodies.inFlight.used).toBe(0);
+    });
+
+    it('gives up waiting for room at the attempt timeout, as an attempt timeout', async () => {
+      server = await upstream(answerOf(200 * KIB, true).handler);
+      const bodies = bodyLimits(256 * KIB, 256 * KIB);
+      const held = bodies.inFlight.tryAcquire(100 * KIB);
+
+      const error = await failure(
+        sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: {} }, limits(300, bodies)),
+      );
+
+      expect(error).toMatchObject({ reason: 'attempt_timeout', sent: true });
+      expect(bodies.inFlight.waiting).toBe(0);
+      held?.();
+      expect(bodies.inFlight.used).toBe(0);
+    });
+
+    it('drops a UTF-8 byte order mark, as Response.text() does', async () => {
+      server = await upstream((_req, res) => res.writeHead(200).end(Buffer.from('\ufeff{"a":"æ"}', 'utf8')));
+
+      const response = await sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/v1/x`, headers: {} }, limits());
+
+      expect(JSON.parse(response.body)).toEqual({ a: 'æ' });
+    });
   });
 });

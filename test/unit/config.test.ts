@@ -38,7 +38,13 @@ describe('loadConfig', () => {
         customerLookupConcurrency: 4,
         idempotency: { settleMs: 30_000, retentionMs: 86_400_000 },
         invoiceLookupConcurrency: 8,
-        operationBudget: { maxCost: 100_000, maxUpstreamCalls: 200, maxEntityRepresentations: 100, maxInvoices: 1_000 },
+        operationBudget: {
+          maxCost: 100_000,
+          maxUpstreamCalls: 200,
+          maxEntityRepresentations: 100,
+          maxInvoices: 1_000,
+          maxInvoiceLines: 20_000,
+        },
         federation: { routerSecret: null, routerSecretHeader: 'x-router-secret', traces: 'router' },
         visma: {
           apiUrl: 'https://api.finance.visma.net',
@@ -51,6 +57,8 @@ describe('loadConfig', () => {
           maxConcurrency: 8,
           transport: 'undici',
           maxInvoicesInFlight: 2_000,
+          maxResponseBytes: 33_554_432,
+          maxBytesInFlight: 67_108_864,
         },
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,
@@ -103,6 +111,8 @@ describe('loadConfig', () => {
         maxSockets: passed.maxSockets,
         transport: passed.transport,
         maxInvoicesInFlight: passed.maxInvoicesInFlight,
+        maxResponseBytes: passed.maxResponseBytes,
+        maxBytesInFlight: passed.maxBytesInFlight,
       };
       expect(given).toEqual({
         baseUrl: own.baseUrl,
@@ -114,6 +124,8 @@ describe('loadConfig', () => {
         maxSockets: own.maxSockets,
         transport: own.transport,
         maxInvoicesInFlight: own.maxInvoicesInFlight,
+        maxResponseBytes: own.maxResponseBytes,
+        maxBytesInFlight: own.maxBytesInFlight,
       });
     });
 
@@ -145,6 +157,9 @@ describe('loadConfig', () => {
         VISMA_TIME_ZONE: 'Europe/Stockholm',
         VISMA_TRANSPORT: 'node-fetch',
         VISMA_MAX_INVOICES_IN_FLIGHT: '500',
+        VISMA_MAX_RESPONSE_BYTES: '8388608',
+        VISMA_MAX_BYTES_IN_FLIGHT: '16777216',
+        MAX_INVOICE_LINES_PER_OPERATION: '5000',
         ...CREDENTIALS,
         ...JWT_AUTH,
       });
@@ -156,6 +171,7 @@ describe('loadConfig', () => {
         requestDeadlineMs: 5000,
         maxPageSize: 100,
         customerLookupConcurrency: 2,
+        operationBudget: { maxInvoiceLines: 5_000 },
         visma: {
           apiUrl: 'http://127.0.0.1:4010',
           tokenUrl: 'http://127.0.0.1:4010/connect/token',
@@ -164,6 +180,8 @@ describe('loadConfig', () => {
           timeZone: 'Europe/Stockholm',
           transport: 'node-fetch',
           maxInvoicesInFlight: 500,
+          maxResponseBytes: 8_388_608,
+          maxBytesInFlight: 16_777_216,
           credentials: { clientId: 'client', clientSecret: 's3cr3t-value', tenantId: 'tenant' },
         },
       });
@@ -259,6 +277,12 @@ describe('loadConfig', () => {
       ],
       [{ VISMA_AUTH_MODE: 'oauth' }, 'VISMA_AUTH_MODE must be one of "client_credentials", "passthrough"; received "oauth".'],
       [{ VISMA_MAX_INVOICES_IN_FLIGHT: '0' }, 'VISMA_MAX_INVOICES_IN_FLIGHT must be an integer from 1 to 10000000; received "0".'],
+      [{ VISMA_MAX_RESPONSE_BYTES: '1k' }, 'VISMA_MAX_RESPONSE_BYTES must be an integer from 1024 to 1073741824; received "1k".'],
+      [
+        { VISMA_MAX_RESPONSE_BYTES: '67108864', VISMA_MAX_BYTES_IN_FLIGHT: '33554432' },
+        'VISMA_MAX_BYTES_IN_FLIGHT must be at least VISMA_MAX_RESPONSE_BYTES (67108864), or an answer of the largest size could never be read; received 33554432.',
+      ],
+      [{ MAX_INVOICE_LINES_PER_OPERATION: '0' }, 'MAX_INVOICE_LINES_PER_OPERATION must be an integer from 1 to 100000000; received "0".'],
       [{ VISMA_TRANSPORT: 'fetch' }, 'VISMA_TRANSPORT must be one of "undici", "node-fetch"; received "fetch".'],
       [{ VISMA_ATTEMPT_TIMEOUT_MS: 'ten' }, 'VISMA_ATTEMPT_TIMEOUT_MS must be an integer from 100 to 600000; received "ten".'],
       [

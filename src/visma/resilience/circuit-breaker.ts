@@ -131,7 +131,8 @@ function isServerError(result: unknown): boolean {
 
 /**
  * Undefined when the attempt says nothing about Visma's health (the caller gave up, the client
- * closed, another guard refused it before sending); true for timeouts and failed connections.
+ * closed, another guard refused it before sending); true for timeouts and failed connections;
+ * false for an answer too large to read (Visma answered: it is the request that asked for too much).
  */
 function countsAsFailure(error: unknown): boolean | undefined {
   if (!isVismaError(error)) return undefined;
@@ -142,6 +143,8 @@ function countsAsFailure(error: unknown): boolean | undefined {
     case 'refused':
     case 'lost':
       return true;
+    case 'too_large':
+      return false;
     // The request's own budget, the caller or a shutdown ended the attempt, not Visma.
     case 'deadline':
     case 'aborted':

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -42,6 +42,45 @@ export async function spawnGateway(env: Record<string, string>): Promise<Spawned
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code} before it was ready: ${stderr.text}`)));
   });
   return { child, url, logs, stderr };
+}
+
+export interface SimulatorProcess {
+  /** The simulator's base URL. */
+  url: string;
+  /** SIGTERM; resolves once it has exited. */
+  close(): Promise<void>;
+}
+
+/**
+ * `node dist/simulator/main.js` in a process of its own on an ephemeral loopback port, with `env`
+ * and PATH only. For suites that load Visma as hard as the gateway: the simulator's work (a page
+ * of 200 MB rendered) then blocks its own event loop, as a busy Visma would be slow, and not the
+ * test's timers and sockets.
+ */
+export async function forkSimulator(env: Record<string, string> = {}): Promise<SimulatorProcess> {
+  const child = fork(path.join(ROOT, 'dist', 'simulator', 'main.js'), [], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', SIMULATOR_PORT: '0', ...env },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the simulator exited with ${code} before it listened: ${stderr}`)));
+    child.on('message', (message: { type?: string; url?: string }) => {
+      if (message.type === 'listening' && typeof message.url === 'string') resolve(message.url);
+    });
+  });
+  return {
+    url,
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    },
+  };
 }
 
 /**

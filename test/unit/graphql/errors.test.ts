@@ -8,7 +8,7 @@ import {
   fromInvoicesError,
   fromVismaError,
 } from '../../../src/graphql/errors';
-import { InvalidRequestError, InvoiceNotFoundError, ReadBackError } from '../../../src/invoices';
+import { InvalidRequestError, InvoiceNotFoundError, LineLimitExceededError, ReadBackError } from '../../../src/invoices';
 import {
   VismaConflictError,
   VismaForbiddenError,
@@ -16,6 +16,7 @@ import {
   VismaNotFoundError,
   VismaProtocolError,
   VismaRateLimitedError,
+  VismaResponseTooLargeError,
   VismaTimeoutError,
   VismaUnauthenticatedError,
   VismaUnavailableError,
@@ -96,6 +97,13 @@ describe('fromVismaError', () => {
       {},
     ],
     [
+      'an answer over the byte bound',
+      new VismaResponseTooLargeError('GET /v1/customerinvoice: over 33554432 bytes', 33_554_432),
+      ErrorCode.UPSTREAM_RESPONSE_TOO_LARGE,
+      "Visma's answer for this part is larger than 33554432 bytes (VISMA_MAX_RESPONSE_BYTES), so it was not read. Ask for fewer invoices at once (a smaller first).",
+      { limitBytes: 33_554_432 },
+    ],
+    [
       '401',
       new VismaUnauthenticatedError('invalid_client'),
       ErrorCode.UNAUTHENTICATED,
@@ -139,6 +147,14 @@ describe('fromInvoicesError', () => {
     const mapped = fromInvoicesError(new InvoiceNotFoundError('404'));
     expect(mapped.message).toBe('Customer invoice "404" does not exist.');
     expect(mapped.extensions).toEqual({ code: 'NOT_FOUND' });
+  });
+
+  it('turns lines past the limit into RESPONSE_TOO_LARGE naming the setting, the lines and the limit', () => {
+    const mapped = fromInvoicesError(new LineLimitExceededError(20_000, 30_000));
+    expect(mapped.message).toBe(
+      'The invoices this operation read hold 30000 lines; one operation may read at most 20000 (MAX_INVOICE_LINES_PER_OPERATION). Ask for fewer invoices at once.',
+    );
+    expect(mapped.extensions).toEqual({ code: 'RESPONSE_TOO_LARGE', lines: 30_000, limit: 20_000 });
   });
 
   it("gives a failed read-back the read's code, and says the write happened", () => {

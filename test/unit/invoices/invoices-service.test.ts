@@ -5,6 +5,7 @@ import {
   InvoiceLimitExceededError,
   InvoiceNotFoundError,
   InvoicesService,
+  LineLimitExceededError,
   ReadBackError,
   UpstreamBudgetExceededError,
   UpstreamPageSize,
@@ -12,7 +13,7 @@ import {
 } from '../../../src/invoices';
 import { VismaConflictError, VismaUnavailableError } from '../../../src/visma/errors';
 import { FULL_EXPANSION } from '../../../src/visma/expansion';
-import type { InvoiceDraft } from '../../../src/visma/model';
+import type { CustomerInvoice, InvoiceDraft } from '../../../src/visma/model';
 import { FakeVismaApi, makeCustomer, makeInvoice } from '../graphql/support/fake-visma-api';
 
 const CALL = { requestId: 'req-1', deadline: 5_000 };
@@ -23,6 +24,7 @@ const KEY = 'order-4711-invoice-1';
 const SHIPPED_LIMITS = {
   calls: Number(CONFIG_DEFAULTS.MAX_UPSTREAM_CALLS_PER_OPERATION),
   invoices: Number(CONFIG_DEFAULTS.MAX_INVOICES_PER_OPERATION),
+  lines: Number(CONFIG_DEFAULTS.MAX_INVOICE_LINES_PER_OPERATION),
 };
 
 function depsFor(visma: FakeVismaApi, concurrency = { invoice: 4, customer: 4 }, limits = SHIPPED_LIMITS): InvoicesDeps {
@@ -41,6 +43,7 @@ function depsFor(visma: FakeVismaApi, concurrency = { invoice: 4, customer: 4 },
       customerLookupConcurrency: concurrency.customer,
       maxUpstreamCalls: limits.calls,
       maxInvoices: limits.invoices,
+      maxInvoiceLines: limits.lines,
     },
   };
 }
@@ -308,6 +311,45 @@ describe('InvoicesService', () => {
       expect(visma.calls).toEqual([]);
       await expect(budgeted.listInvoices({ filter: {}, offset: 0, count: 6 })).resolves.toMatchObject({ offset: 0 });
       expect(budgeted.spent().invoices).toBe(10);
+    });
+
+    describe('lines', () => {
+      /** Gives invoice `referenceNumber` `count` lines (copies of one: the budget counts, it does not read them). */
+      const withLines = (referenceNumber: string, count: number): void => {
+        const invoice = visma.invoices.find((candidate) => candidate.referenceNumber === referenceNumber);
+        const line = { lineNumber: 1 } as unknown as CustomerInvoice['lines'][number];
+        if (invoice !== undefined) invoice.lines = Array.from({ length: count }, () => line);
+      };
+
+      it('counts the lines of every invoice read, and fails the read that takes them past maxInvoiceLines', async () => {
+        withLines('1001', 6);
+        withLines('1002', 5);
+        const budgeted = limited({ lines: 10 });
+        await expect(budgeted.getInvoice('1001')).resolves.toMatchObject({ referenceNumber: '1001' });
+        await expect(budgeted.getInvoice('1002')).rejects.toEqual(new LineLimitExceededError(10, 11));
+        // The read that crossed was made (how large it is shows only once read); none after it is sent.
+        await expect(budgeted.getInvoice('1003')).rejects.toEqual(new LineLimitExceededError(10, 11));
+        await expect(budgeted.listInvoices({ filter: {}, offset: 0, count: 2 })).rejects.toEqual(new LineLimitExceededError(10, 11));
+        expect(methods(visma)).toEqual(['getInvoice', 'getInvoice']);
+      });
+
+      it('counts a page by the lines of all its invoices', async () => {
+        withLines('1000', 4);
+        withLines('1004', 4);
+        withLines('1011', 4);
+        await expect(limited({ lines: 12 }).listInvoices({ filter: {}, offset: 0, count: 12 })).resolves.toMatchObject({ offset: 0 });
+        await expect(limited({ lines: 11 }).listInvoices({ filter: {}, offset: 0, count: 12 })).rejects.toEqual(
+          new LineLimitExceededError(11, 12),
+        );
+      });
+
+      it('never refuses the read-back of a write, and counts its lines', async () => {
+        const budgeted = limited({ lines: 1 });
+        withLines('1001', 3);
+        const updated = await budgeted.updateInvoiceLines('1001', [{ operation: 'Delete', lineNumber: 1 }]);
+        expect(updated.lines).toHaveLength(3);
+        await expect(budgeted.getInvoice('1002')).rejects.toEqual(new LineLimitExceededError(1, 3));
+      });
     });
 
     it('counts every invoice a read answers with, and none for an invoice Visma does not have', async () => {

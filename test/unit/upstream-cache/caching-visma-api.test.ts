@@ -6,7 +6,7 @@ import {
   type CacheStore,
   type UpstreamCacheOptions,
 } from '../../../src/upstream-cache';
-import { VismaTimeoutError, VismaUnavailableError } from '../../../src/visma/errors';
+import { VismaResponseTooLargeError, VismaTimeoutError, VismaUnavailableError } from '../../../src/visma/errors';
 import type { InvoiceListQuery } from '../../../src/visma/model';
 import { FakeClock, FakeVisma, invoice, settle } from './fakes';
 
@@ -491,6 +491,26 @@ describe('CachingVismaApi', () => {
       await api.getCustomer('10');
       expect(visma.count('getInvoice')).toBe(2);
       expect(visma.count('getCustomer')).toBe(1);
+    });
+
+    it('drops everything of the credential when the changes are too large for one answer, and polls on (not a failed poll)', async () => {
+      const { clock, visma, api, events, warnings } = setUp();
+      await api.getInvoice('000001');
+      await api.listInvoices(LIST);
+      visma.failPolls = new VismaResponseTooLargeError('too large', 33_554_432);
+      await clock.advance(5_000);
+      expect(events).toContain('poll_overflow');
+      expect(events).not.toContain('poll_failed');
+      expect(warnings.join('\n')).toContain('too large for one poll answer');
+      await api.getInvoice('000001');
+      expect(visma.count('getInvoice')).toBe(2);
+      // Read again, cached again, and polled again: the window has moved past the large change.
+      visma.failPolls = undefined;
+      const polls = visma.polls().length;
+      await clock.advance(5_000);
+      expect(visma.polls().length).toBe(polls + 1);
+      await api.getInvoice('000001');
+      expect(visma.count('getInvoice')).toBe(2);
     });
 
     it('does not keep a read that started before a poll which asked only for later changes', async () => {

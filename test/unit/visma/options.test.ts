@@ -29,6 +29,8 @@ describe('VismaClient options', () => {
         maxAttempts: 3,
         maxSockets: 8,
         maxInvoicesInFlight: 2_000,
+        maxResponseBytes: 33_554_432,
+        maxBytesInFlight: 67_108_864,
         tokenRefreshMarginMs: 60_000,
         retryBaseDelayMs: 200,
         retryMaxDelayMs: 5_000,
@@ -173,6 +175,16 @@ describe('VismaClient options', () => {
         'VismaClient option "maxInvoicesInFlight" must be an integer from 1 to 10000000; received 0.',
       ],
       [
+        'an answer bound under a kilobyte',
+        { auth: credentials, maxResponseBytes: 100 },
+        'VismaClient option "maxResponseBytes" must be an integer from 1024 to 1073741824; received 100.',
+      ],
+      [
+        'less room in flight than one answer may take',
+        { auth: credentials, maxResponseBytes: 8_388_608, maxBytesInFlight: 4_194_304 },
+        'VismaClient option "maxBytesInFlight" must be an integer from 8388608 to 1099511627776; received 4194304.',
+      ],
+      [
         'a backoff cap below its base',
         { auth: credentials, retryBaseDelayMs: 500, retryMaxDelayMs: 100 },
         'VismaClient option "retryMaxDelayMs" must be an integer from 500 to 600000; received 100.',
@@ -201,7 +213,7 @@ describe('VismaClient options', () => {
       [
         'a misspelt option',
         { auth: credentials, baseURL: 'https://x' },
-        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "maxInvoicesInFlight", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "transport", "fetch", "now", "sleep", "random", "logger", "onEvent", "attemptGuard", "retryBudget", "sharedTokens", "rateLimits".',
+        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "maxInvoicesInFlight", "maxResponseBytes", "maxBytesInFlight", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "transport", "fetch", "now", "sleep", "random", "logger", "onEvent", "attemptGuard", "retryBudget", "sharedTokens", "rateLimits".',
       ],
     ])('refuses %s', (_case, config, message) => {
       expect(validate(config)).toThrow(new TypeError(message));

@@ -5,6 +5,7 @@ import {
   VismaNotFoundError,
   VismaProtocolError,
   VismaRateLimitedError,
+  VismaResponseTooLargeError,
   VismaTimeoutError,
   VismaUnauthenticatedError,
   VismaUnavailableError,
@@ -154,6 +155,28 @@ describe('VismaClient', () => {
 
       expect(error).toBeInstanceOf(VismaProtocolError);
       expect(error.message).toContain('empty body');
+    });
+
+    it('reports an answer over maxResponseBytes as too large, sent once and never retried', async () => {
+      const upstream = new FakeUpstream(() => ({ status: 200, body: `[${'"x",'.repeat(2_000)}"x"]` }));
+      const client = clientFor(upstream, new FakeClock(), { maxResponseBytes: 4_096 });
+
+      const error = await caught(client.listInvoices({ pageNumber: 1, pageSize: 100 }));
+
+      expect(error).toBeInstanceOf(VismaResponseTooLargeError);
+      expect(error).toMatchObject({ limitBytes: 4_096, operation: 'GET /v1/customerinvoice' });
+      expect(error.message).toContain('larger than 4096 bytes');
+      expect(upstream.apiRequests).toHaveLength(1);
+    });
+
+    it('reads an answer of exactly maxResponseBytes', async () => {
+      const body = JSON.stringify({ message: 'x'.repeat(4_096 - 14) });
+      expect(Buffer.byteLength(body)).toBe(4_096);
+      const upstream = new FakeUpstream(() => ({ status: 500, body }));
+
+      const error = await caught(clientFor(upstream, new FakeClock(), { maxResponseBytes: 4_096, maxAttempts: 1 }).getInvoice('000123'));
+
+      expect(error).toBeInstanceOf(VismaUnavailableError);
     });
 
     it('reports a 404 as not found', async () => {

@@ -84,7 +84,7 @@ export class FakeUpstream {
     return {
       status: reply.status,
       headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null },
-      text: async () => body,
+      body: chunksOf(body),
     };
   };
 }
@@ -159,4 +159,12 @@ export async function caught(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A body as a fetch response streams it: in chunks of 64 KiB, as a socket would deliver a large one. */
+async function* chunksOf(body: string): AsyncGenerator<Uint8Array> {
+  const bytes = Buffer.from(body, 'utf8');
+  for (let start = 0; start < bytes.length; start += 65_536) {
+    yield bytes.subarray(start, start + 65_536);
+  }
 }

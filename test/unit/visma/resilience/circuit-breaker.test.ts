@@ -51,6 +51,19 @@ describe('CircuitBreaker', () => {
     expect(breaker.currentState).toBe('closed');
   });
 
+  it('counts an answer too large to read as an answer (Visma is up), not as a failure', async () => {
+    await answer(503);
+    await fail('too_large');
+    await fail('too_large');
+    await fail('too_large');
+    // 1 failure of 4: as failures they would have opened it (4 of 4).
+    expect(breaker.currentState).toBe('closed');
+    await answer(503);
+    await answer(503);
+    // 3 of 6 reach one half; not counted at all, 3 calls would still be below the minimum of 4.
+    expect(breaker.currentState).toBe('open');
+  });
+
   it('forgets failures older than the window', async () => {
     await answer(503);
     await answer(503);
