@@ -84,7 +84,8 @@ export interface VismaClientOptions {
    * Bytes of answers' bodies received at once: each takes its `Content-Length` (or
    * `maxResponseBytes` when it declares none) before its body is read, and gives it back once the
    * body is text; the rest wait in arrival order. At least `maxResponseBytes`. Defaults to
-   * 67_108_864 (64 MiB).
+   * 33_554_432 (32 MiB, one answer of the largest size; 64 MiB measured 30 to 80 MB more peak
+   * memory in the hostile battery, docs/operations.md).
    */
   maxBytesInFlight: number;
   /** A token is renewed this long before it expires (at most half its lifetime). Defaults to 60_000. */
@@ -136,7 +137,7 @@ export const DEFAULT_VISMA_OPTIONS = Object.freeze({
   maxSockets: 8,
   maxInvoicesInFlight: 2_000,
   maxResponseBytes: 32 * 1024 * 1024,
-  maxBytesInFlight: 64 * 1024 * 1024,
+  maxBytesInFlight: 32 * 1024 * 1024,
   tokenRefreshMarginMs: 60_000,
   retryBaseDelayMs: 200,
   retryMaxDelayMs: 5_000,

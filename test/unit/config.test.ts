@@ -58,7 +58,7 @@ describe('loadConfig', () => {
           transport: 'undici',
           maxInvoicesInFlight: 2_000,
           maxResponseBytes: 33_554_432,
-          maxBytesInFlight: 67_108_864,
+          maxBytesInFlight: 33_554_432,
         },
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,

@@ -30,7 +30,7 @@ describe('VismaClient options', () => {
         maxSockets: 8,
         maxInvoicesInFlight: 2_000,
         maxResponseBytes: 33_554_432,
-        maxBytesInFlight: 67_108_864,
+        maxBytesInFlight: 33_554_432,
         tokenRefreshMarginMs: 60_000,
         retryBaseDelayMs: 200,
         retryMaxDelayMs: 5_000,
