@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from './api';
 import { errorFromResponse } from './error-response';
-import { VismaInputError, VismaProtocolError, VismaUnavailableError } from './errors';
+import { VismaInputError, VismaProtocolError, VismaUnavailableError, isVismaError } from './errors';
 import { Exchanger, type CallContext } from './exchange';
 import { createHttpTransport, type HttpRequest, type HttpResponse } from './http';
 import { jsonArrayElements } from './json-array';
@@ -20,7 +20,7 @@ import { getValidVismaClientOptions, type VismaClientConfig, type VismaClientOpt
 import { rateLimitFromHeaders } from './rate-limit';
 import { isPlainRequestId } from './request-id';
 import { realTimer, WeightedSemaphore } from './resilience/weighted-semaphore';
-import { PASS_THROUGH_GUARD, UNLIMITED_RETRY_BUDGET } from './seams';
+import { PASS_THROUGH_GUARD, UNLIMITED_RETRY_BUDGET, type TracedCall } from './seams';
 import { redactSecrets } from './redact';
 import { ClientCredentialsTokenProvider, PassthroughTokenProvider, type TokenProvider } from './token-provider';
 
@@ -234,18 +234,39 @@ export class VismaClient implements VismaApi {
     }
   }
 
-  /**
-   * One logical call: a token, the attempts the retry policy allows, and one more attempt with a
-   * fresh token after a 401 (the cached token may have been revoked or expired early). Any
-   * status outside `expected` becomes the typed error for it.
-   */
+  /** One logical call (`send`), in a span of its own when the tracer traces it. */
   private async call(spec: RequestSpec, options: CallOptions, expected: number[]): Promise<HttpResponse> {
     if (this.closeController.signal.aborted) {
       throw new VismaUnavailableError('The Visma client is closed.', { outcome: 'not_applied' });
     }
-    const context: CallContext = { deadline: this.deadlineOf(options), callerSignal: options.signal };
+    const route = `${spec.method} ${spec.route}`;
+    const trace = this.options.tracer?.startCall(route);
+    if (trace === undefined) return this.send(spec, route, options, expected, undefined);
+    try {
+      const response = await this.send(spec, route, options, expected, trace);
+      trace.end({ status: response.status });
+      return response;
+    } catch (error) {
+      trace.end({ status: isVismaError(error) ? error.status : undefined, error: error instanceof Error ? error.name : 'unknown' });
+      throw error;
+    }
+  }
+
+  /**
+   * A token, the attempts the retry policy allows, and one more attempt with a fresh token after
+   * a 401 (the cached token may have been revoked or expired early). Any status outside
+   * `expected` becomes the typed error for it.
+   */
+  private async send(
+    spec: RequestSpec,
+    route: string,
+    options: CallOptions,
+    expected: number[],
+    trace: TracedCall | undefined,
+  ): Promise<HttpResponse> {
+    const context: CallContext = { deadline: this.deadlineOf(options), callerSignal: options.signal, trace };
     const operation = `${spec.method} ${spec.path}`;
-    const meta = { operation, route: `${spec.method} ${spec.route}`, idempotent: spec.method === 'GET' };
+    const meta = { operation, route, idempotent: spec.method === 'GET' };
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
 
     let token = await this.tokens.token(context, options);

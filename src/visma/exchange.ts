@@ -17,13 +17,15 @@ import {
 } from './http';
 import type { Now, Random, Sleep } from './options';
 import { fullJitterDelay, isRetryableStatus, parseRetryAfter } from './retry';
-import type { AttemptGuard, AttemptInfo, RetryBudget, VismaEvent, VismaLogger, VismaObserver, VismaService } from './seams';
+import type { AttemptGuard, AttemptInfo, RetryBudget, TracedCall, VismaEvent, VismaLogger, VismaObserver, VismaService } from './seams';
 
 /** The limits one call runs under, shared by its attempts and its token fetch. */
 export interface CallContext {
   /** Epoch ms; no attempt starts after it and a running one is aborted at it. */
   deadline: number;
   callerSignal: AbortSignal | undefined;
+  /** The call's span, when it is traced: every attempt of it (its token's too) gets a span under it. */
+  trace?: TracedCall | undefined;
 }
 
 export interface ExchangeMeta {
@@ -85,7 +87,7 @@ export class Exchanger {
       let failure: VismaError | undefined;
       const startedAt = now();
       try {
-        response = await this.settings.guard.run(info, () => this.attempt(request, call, meta));
+        response = await this.settings.guard.run(info, () => this.attempt(request, call, meta, attempt));
         const durationMs = now() - startedAt;
         logger.debug('visma attempt answered', { operation: meta.operation, attempt, status: response.status, ms: durationMs });
         this.emit({ type: 'answered', service: this.settings.service, route: meta.route, attempt, status: response.status, durationMs });
@@ -109,6 +111,13 @@ export class Exchanger {
         delayMs: delay,
       });
       this.emit({ type: 'retry', service: this.settings.service, route: meta.route, attempt, delayMs: delay });
+      call.trace?.retrying({
+        service: this.settings.service,
+        route: meta.route,
+        attempt,
+        delayMs: delay,
+        ...(response === undefined ? { reason: failureReasons.get(failure as VismaError) } : { status: response.status }),
+      });
       await this.settings.sleep(delay, anySignal(this.settings.closeSignal, call.callerSignal));
     }
   }
@@ -164,10 +173,12 @@ export class Exchanger {
     }
   }
 
-  private async attempt(request: HttpRequest, call: CallContext, meta: ExchangeMeta): Promise<HttpResponse> {
-    const { fetch, now, attemptTimeoutMs, closeSignal, bodies } = this.settings;
+  private async attempt(request: HttpRequest, call: CallContext, meta: ExchangeMeta, attempt: number): Promise<HttpResponse> {
+    const { fetch, now, attemptTimeoutMs, closeSignal, bodies, service } = this.settings;
+    // Inside the guard: the span times the HTTP exchange, not the wait for a slot or the pacing.
+    const traced = call.trace?.startAttempt(request, { service, route: meta.route, attempt });
     try {
-      return await sendAttempt(fetch, request, {
+      const response = await sendAttempt(fetch, traced?.request ?? request, {
         attemptEndsAt: now() + attemptTimeoutMs,
         deadline: call.deadline,
         callerSignal: call.callerSignal,
@@ -175,7 +186,10 @@ export class Exchanger {
         now,
         bodies,
       });
+      traced?.answered(response.status);
+      return response;
     } catch (error) {
+      traced?.failed(error instanceof AttemptFailure ? error.reason : 'unknown');
       if (error instanceof AttemptFailure) throw this.toVismaError(error, meta);
       throw error;
     }

@@ -5,6 +5,7 @@ import {
   SILENT_LOGGER,
   UNLIMITED_RETRY_BUDGET,
   type AttemptGuard,
+  type CallTracer,
   type RetryBudget,
   type SharedTokenStore,
   type VismaLogger,
@@ -112,6 +113,11 @@ export interface VismaClientOptions {
   sharedTokens: SharedTokenStore | undefined;
   /** Where each answer's `X-RateLimit-*` headers are recorded (and `rateLimit()` reads). Defaults to readings of its own. */
   rateLimits: RateLimitReadings;
+  /**
+   * Spans for calls and their attempts, and the trace context each attempt sends upstream
+   * (`OpenTelemetryCallTracer` in ./tracing.ts). None by default: no span is made.
+   */
+  tracer: CallTracer | undefined;
 }
 
 /** What a caller passes to `createVismaClient`: only `auth` is required (and its credentials). */
@@ -169,6 +175,7 @@ const KNOWN_OPTIONS = new Set([
   'retryBudget',
   'sharedTokens',
   'rateLimits',
+  'tracer',
 ]);
 const KNOWN_AUTH_OPTIONS = new Set(['mode', 'tokenUrl', 'clientId', 'clientSecret', 'tenantId', 'scopes']);
 
@@ -223,6 +230,7 @@ function validate(config: unknown): VismaClientOptions {
     retryBudget: getOptionalObject<RetryBudget>(config, 'retryBudget', ['tryAcquireRetry', 'recordAttempt']) ?? UNLIMITED_RETRY_BUDGET,
     sharedTokens: getOptionalObject<SharedTokenStore>(config, 'sharedTokens', ['get', 'lock', 'put', 'forget']),
     rateLimits: getOptionalObject<RateLimitReadings>(config, 'rateLimits', ['record', 'latest']) ?? new RateLimitReadings(),
+    tracer: getOptionalObject<CallTracer>(config, 'tracer', ['startCall']),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { HttpRequest } from './http';
+
 /**
  * Extension points around each upstream attempt. The client works without them (the defaults do
  * nothing); the gateway plugs in a circuit breaker and a shared retry budget without touching
@@ -90,6 +92,53 @@ export type VismaEvent = AttemptAnsweredEvent | AttemptFailedEvent | RetryEvent;
 export type VismaObserver = (event: VismaEvent) => void;
 
 export const IGNORE_EVENTS: VismaObserver = () => undefined;
+
+/**
+ * Spans for the client's calls (docs/operations.md, "Tracing"). The client knows only these
+ * interfaces; the OpenTelemetry implementation (./tracing.ts) is loaded by whoever turns tracing
+ * on, so a client without a tracer loads no tracing code and makes no span.
+ */
+export interface CallTracer {
+  /**
+   * The trace of one call of `route` (`METHOD /template`), or undefined when this call is not
+   * traced (it belongs to no traced request, like the upstream cache's change poll).
+   */
+  startCall(route: string): TracedCall | undefined;
+}
+
+/** One traced call: a span over its token, its attempts and the waits between them. */
+export interface TracedCall {
+  /** One HTTP attempt, once its guard let it through: the request to send, carrying the attempt's trace context. */
+  startAttempt(request: HttpRequest, attempt: AttemptTrace): TracedAttempt;
+  /** The attempt numbered `attempt` of `route` is followed by another after `delayMs`, because of `status` or `reason`. */
+  retrying(retry: RetryTrace): void;
+  /** The call is over: Visma's last status, and the name of the error the call ends with, if it does. */
+  end(outcome: { status?: number | undefined; error?: string | undefined }): void;
+}
+
+export interface AttemptTrace {
+  service: VismaService;
+  /** `METHOD /template`, as in events. */
+  route: string;
+  /** 1-based, as in `AttemptInfo`. */
+  attempt: number;
+}
+
+export interface RetryTrace extends AttemptTrace {
+  delayMs: number;
+  /** Visma's answer that is retried. */
+  status?: number | undefined;
+  /** Or why the attempt got no answer (`attempt_timeout`, `refused`, `lost`). */
+  reason?: string | undefined;
+}
+
+export interface TracedAttempt {
+  /** The request with this attempt's `traceparent` (and `tracestate`) among its headers. */
+  readonly request: HttpRequest;
+  answered(status: number): void;
+  /** No answer: why (a `FailureReason`, such as `attempt_timeout` or `lost`). */
+  failed(reason: string): void;
+}
 
 /** Structured, secret-free log lines. The default logger drops everything. */
 export interface VismaLogger {

@@ -4,7 +4,7 @@ import { VismaProtocolError, VismaTimeoutError, VismaUnauthenticatedError, isVis
 import { raceCall, type CallContext, type Exchanger } from './exchange';
 import type { ClientCredentialsAuth, Now, Sleep } from './options';
 import { redactSecrets } from './redact';
-import type { SharedTokenStore, VismaLogger } from './seams';
+import type { SharedTokenStore, TracedCall, VismaLogger } from './seams';
 
 /** Where the bearer token of each call comes from. */
 export interface TokenProvider {
@@ -98,7 +98,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       if (this.cached !== null && now() < this.cached.renewAt) {
         return this.cached.token;
       }
-      const fetch = (this.inFlight ??= this.startFetch());
+      // A token request shared by several calls is traced under the call that started it.
+      const fetch = (this.inFlight ??= this.startFetch(call.trace));
       let gaveUp: Error | undefined;
       try {
         const fresh = await raceCall(fetch.token, call, now, (reason) => {
@@ -121,9 +122,9 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     }
   }
 
-  private startFetch(): TokenFetch {
+  private startFetch(trace: TracedCall | undefined): TokenFetch {
     const startedAt = this.settings.now();
-    const token = this.request().finally(() => {
+    const token = this.request(trace).finally(() => {
       this.inFlight = null;
     });
     return { token, startedAt };
@@ -148,9 +149,9 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
    * that fails, or a token that does not arrive in time, means this replica fetches its own, as
    * without a store: sharing saves calls to Visma Connect, it is never needed for a token.
    */
-  private async request(): Promise<CachedToken> {
+  private async request(trace: TracedCall | undefined): Promise<CachedToken> {
     const { shared, now } = this.settings;
-    if (shared === undefined) return this.fetchToken();
+    if (shared === undefined) return this.fetchToken(trace);
     // A token Visma just refused may still be in the store until forget() lands.
     const usable = (token: CachedToken | null): token is CachedToken =>
       token !== null && token.token !== this.refused && now() < token.renewAt;
@@ -173,7 +174,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     } catch (error) {
       this.sharedFailed('read', error);
     }
-    const token = await this.fetchToken();
+    const token = await this.fetchToken(trace);
     shared.put(token).catch((error: unknown) => this.sharedFailed('publish', error));
     return token;
   }
@@ -190,7 +191,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     });
   }
 
-  private async fetchToken(): Promise<CachedToken> {
+  private async fetchToken(trace: TracedCall | undefined): Promise<CachedToken> {
     const { auth, exchanger, now, requestBudgetMs } = this.settings;
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
@@ -207,7 +208,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body,
       },
-      { deadline: now() + requestBudgetMs, callerSignal: undefined },
+      { deadline: now() + requestBudgetMs, callerSignal: undefined, trace },
       // The token URL's path names no one: it is its own route.
       { operation: this.operation, route: this.operation, idempotent: true },
     );

@@ -211,9 +211,14 @@ describe('VismaClient options', () => {
         'VismaClient option "attemptGuard" must be an object with the methods run(); received an object.',
       ],
       [
+        'a tracer without startCall',
+        { auth: credentials, tracer: { startSpan: () => undefined } },
+        'VismaClient option "tracer" must be an object with the methods startCall(); received an object.',
+      ],
+      [
         'a misspelt option',
         { auth: credentials, baseURL: 'https://x' },
-        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "maxInvoicesInFlight", "maxResponseBytes", "maxBytesInFlight", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "transport", "fetch", "now", "sleep", "random", "logger", "onEvent", "attemptGuard", "retryBudget", "sharedTokens", "rateLimits".',
+        'VismaClient received an unknown option "baseURL"; known options are "baseUrl", "auth", "timeZone", "attemptTimeoutMs", "deadlineMs", "maxAttempts", "maxSockets", "maxInvoicesInFlight", "maxResponseBytes", "maxBytesInFlight", "tokenRefreshMarginMs", "retryBaseDelayMs", "retryMaxDelayMs", "transport", "fetch", "now", "sleep", "random", "logger", "onEvent", "attemptGuard", "retryBudget", "sharedTokens", "rateLimits", "tracer".',
       ],
     ])('refuses %s', (_case, config, message) => {
       expect(validate(config)).toThrow(new TypeError(message));
