@@ -125,6 +125,11 @@ export interface Config {
   security: SecurityConfig;
   /** Serve the GraphiQL playground to browsers at the GraphQL path (PLAYGROUND; on in demo mode by default). */
   playground: boolean;
+  /** Browsers on other origins (docs/security.md, "CORS"). */
+  cors: {
+    /** CORS_ORIGINS: exact origins (`https://app.example.com`) whose pages may call /graphql; none by default. */
+    origins: readonly string[];
+  };
   /** Scale-out (docs/scaling.md): what replicas share through Redis. */
   scale: {
     /** REDIS_URL; null: every piece stays in this process's memory. */
@@ -254,6 +259,7 @@ export const CONFIG_VARIABLES = [
   'AUTH_JWT_ALGORITHMS',
   'AUTH_API_KEY_SHA256',
   'PLAYGROUND',
+  'CORS_ORIGINS',
   'REDIS_URL',
   'VISMA_FLEET_CALLS_PER_HOUR',
   'CACHE_ENABLED',
@@ -332,6 +338,7 @@ export function loadConfig(env: Environment): Config {
   const security = readSecurity(env, read, { demo, passthrough: authMode === 'passthrough' }, problems);
   // For trying the API out: on by default in demo mode (the embedded simulator), off in front of Visma.net.
   const playground = read.boolean('PLAYGROUND', demo);
+  const cors = { origins: readCorsOrigins(env, problems) };
   const scale = { redisUrl: readRedisUrl(env, problems), fleetCallsPerHour: read.integer('VISMA_FLEET_CALLS_PER_HOUR', 1, 1_000_000) };
   const upstreamCache = {
     enabled: read.boolean('CACHE_ENABLED', CONFIG_DEFAULTS.CACHE_ENABLED === 'true'),
@@ -373,6 +380,7 @@ export function loadConfig(env: Environment): Config {
     },
     security,
     playground,
+    cors,
     scale,
     upstreamCache,
   };
@@ -393,6 +401,55 @@ function readHttpTimeouts(read: Reader, problems: string[]): HttpTimeouts {
     );
   }
   return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
+}
+
+/**
+ * CORS_ORIGINS: origins exactly as a browser sends them in `Origin` (scheme://host[:port], http or
+ * https), compared as strings. No default: a gateway no page may call across origins until its
+ * operator names the pages that may. No wildcard: with inbound authentication off (a demo, a
+ * private network), `*` would let any site a user visits read invoices through their browser.
+ */
+function readCorsOrigins(env: Environment, problems: string[]): readonly string[] {
+  const entries = (valueOf(env, 'CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const origins: string[] = [];
+  for (const entry of entries) {
+    const problem = corsOriginProblem(entry);
+    if (problem === null) {
+      if (!origins.includes(entry)) origins.push(entry);
+    } else {
+      problems.push(
+        `CORS_ORIGINS must list exact origins (scheme://host[:port], http or https), separated by commas, such as "https://app.example.com,http://localhost:5173"; received ${JSON.stringify(entry.slice(0, 80))}: ${problem}.`,
+      );
+    }
+  }
+  return Object.freeze(origins);
+}
+
+/** Why an entry is not an origin a browser would send, with what to write instead; null when it is one. */
+function corsOriginProblem(entry: string): string | null {
+  if (entry.includes('*')) {
+    return 'a wildcard; list each origin (any origin is never allowed, see docs/security.md)';
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(entry);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    return 'not an http or https origin';
+  }
+  if (url.username !== '' || url.password !== '' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    return `an origin has no path, query or credentials; write ${JSON.stringify(url.origin)}`;
+  }
+  if (url.origin !== entry) {
+    // A trailing slash, upper case or a default port: browsers send the origin serialized, and it is compared as a string.
+    return `write it as a browser sends it: ${JSON.stringify(url.origin)}`;
+  }
+  return null;
 }
 
 /** A redis:// or rediss:// URL; its password is never echoed. */

@@ -35,6 +35,7 @@ import { federationTracesPlugins } from './plugins/federation-traces.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
 import { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
 import { currentRequestId, requestScopeMiddleware } from './request-scope';
+import { corsMiddleware } from './http/cors';
 import { routerSecretMiddleware } from './router-secret.middleware';
 import { guardEntityRepresentations } from './security/entity-representations';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
@@ -157,6 +158,9 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   app.get('/metrics', (_request: Request, response: Response, next: NextFunction) => {
     metrics.exposition().then(({ contentType, body }) => void response.type(contentType).send(body), next);
   });
+  // CORS first on the endpoint: a preflight carries no credentials, and an allowed page must be able to read a 401.
+  const cors = corsMiddleware(deps.config.cors.origins);
+  if (cors !== null) app.use(GRAPHQL_PATH, cors);
   // Before everything else on the endpoint: with ROUTER_SECRET set only the federation router gets in.
   app.use(GRAPHQL_PATH, routerSecretMiddleware(deps.config.federation));
   if (deps.config.playground) {

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { OpsGateway } from '../integration/helpers/ops-gateway';
+import { launchChromium } from './support/chromium';
 
-/** Debian's Chromium (apt-get install -y chromium); playwright's own browser download needs a network. */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** What the test saw, for a person to look at: test/artifacts/ is not committed. */
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 
@@ -17,20 +16,7 @@ describe('the playground in a real browser', () => {
     // the playground's docs explorer and editor hints need introspection.
     gateway = await OpsGateway.start({ env: { PLAYGROUND: 'true', GRAPHQL_INTROSPECTION: 'true' } });
     mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Debian's Chromium in a container: no sandbox as root, and no background traffic to Google.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      // launch() gives Chromium a fresh temporary profile (user data dir) every run: no stored tabs.
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

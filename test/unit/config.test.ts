@@ -62,6 +62,7 @@ describe('loadConfig', () => {
         },
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,
+        cors: { origins: [] },
         scale: { redisUrl: null, fleetCallsPerHour: 14_000 },
         upstreamCache: { enabled: true, freshnessMs: 10_000, maxEntries: 10_000, maxBytes: 67_108_864, maxAgeMs: 300_000 },
       });
@@ -222,6 +223,29 @@ describe('loadConfig', () => {
       expect(loadConfig({ PLAYGROUND: 'false' }).playground).toBe(false);
       expect(loadConfig({ VISMA_AUTH_MODE: 'passthrough' }).playground).toBe(false);
       expect(loadConfig({ VISMA_AUTH_MODE: 'passthrough', PLAYGROUND: 'true' }).playground).toBe(true);
+    });
+
+    it('reads CORS_ORIGINS as exact origins, dropping blanks and repeats', () => {
+      expect(
+        loadConfig({ CORS_ORIGINS: ' https://app.example.com, http://localhost:5173,,https://app.example.com, http://[::1]:8080 ' }).cors,
+      ).toEqual({ origins: ['https://app.example.com', 'http://localhost:5173', 'http://[::1]:8080'] });
+    });
+
+    it.each([
+      ['*', 'a wildcard; list each origin (any origin is never allowed, see docs/security.md)'],
+      ['https://*.example.com', 'a wildcard; list each origin (any origin is never allowed, see docs/security.md)'],
+      ['https://app.example.com/', 'write it as a browser sends it: "https://app.example.com"'],
+      ['https://app.example.com/app', 'an origin has no path, query or credentials; write "https://app.example.com"'],
+      ['https://user:pw@app.example.com', 'an origin has no path, query or credentials; write "https://app.example.com"'],
+      ['https://App.Example.com', 'write it as a browser sends it: "https://app.example.com"'],
+      ['https://app.example.com:443', 'write it as a browser sends it: "https://app.example.com"'],
+      ['app.example.com', 'not an http or https origin'],
+      ['ftp://app.example.com', 'not an http or https origin'],
+      ['null', 'not an http or https origin'],
+    ])('refuses %j in CORS_ORIGINS, naming the entry', (entry, why) => {
+      expect(problemsOf({ CORS_ORIGINS: `https://ok.example.com,${entry}` })).toEqual([
+        `CORS_ORIGINS must list exact origins (scheme://host[:port], http or https), separated by commas, such as "https://app.example.com,http://localhost:5173"; received ${JSON.stringify(entry)}: ${why}.`,
+      ]);
     });
 
     it('accepts passthrough mode without credentials', () => {
