@@ -94,6 +94,8 @@ export interface Config {
     maxUpstreamCalls: number;
     /** MAX_ENTITY_REPRESENTATIONS: representations in one operation's `_entities`. */
     maxEntityRepresentations: number;
+    /** MAX_NODE_IDS: ids in one operation's `node` and `nodes` fields. */
+    maxNodeIds: number;
     /** MAX_INVOICES_PER_OPERATION: invoices one operation may read and answer with. */
     maxInvoices: number;
     /** MAX_INVOICE_LINES_PER_OPERATION: lines of the invoices one operation reads (what makes an invoice large). */
@@ -180,6 +182,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   MAX_UPSTREAM_CALLS_PER_OPERATION: '200',
   // A router's batch is one page of another subgraph's references (its tests send 50); 13,000 made 11,507 Visma calls.
   MAX_ENTITY_REPRESENTATIONS: '100',
+  // A client's refetch of a screen is tens of objects; 100 invoices and a customer look-up for each fit MAX_UPSTREAM_CALLS_PER_OPERATION.
+  MAX_NODE_IDS: '100',
   // Two full pages at MAX_PAGE_SIZE: about 10 MB of invoices as read (fully expanded, ~10 kB each) for one operation.
   MAX_INVOICES_PER_OPERATION: '1000',
   // About 19 MB of invoice lines as the gateway holds them (~0.9 kB a line): one invoice of 15,000 lines still fits.
@@ -229,6 +233,7 @@ export const CONFIG_VARIABLES = [
   'MAX_OPERATION_COST',
   'MAX_UPSTREAM_CALLS_PER_OPERATION',
   'MAX_ENTITY_REPRESENTATIONS',
+  'MAX_NODE_IDS',
   'MAX_INVOICES_PER_OPERATION',
   'MAX_INVOICE_LINES_PER_OPERATION',
   'VISMA_API_URL',
@@ -307,6 +312,7 @@ export function loadConfig(env: Environment): Config {
     maxCost: read.integer('MAX_OPERATION_COST', 1, 1_000_000_000),
     maxUpstreamCalls: read.integer('MAX_UPSTREAM_CALLS_PER_OPERATION', 1, 100_000),
     maxEntityRepresentations: read.integer('MAX_ENTITY_REPRESENTATIONS', 1, 100_000),
+    maxNodeIds: read.integer('MAX_NODE_IDS', 1, 100_000),
     maxInvoices: read.integer('MAX_INVOICES_PER_OPERATION', 1, 10_000_000),
     maxInvoiceLines: read.integer('MAX_INVOICE_LINES_PER_OPERATION', 1, 100_000_000),
   };

@@ -6,6 +6,7 @@ import { CustomerInvoiceMutationResolver } from './resolvers/customer-invoice-mu
 import { CustomerInvoiceResolver } from './resolvers/customer-invoice.resolver';
 import { CustomerResolver } from './resolvers/customer.resolver';
 import { InvoiceLineResolver } from './resolvers/invoice-line.resolver';
+import { NodeResolver } from './resolvers/node.resolver';
 import { ReleaseInvoicePayloadResolver } from './resolvers/release-invoice-payload.resolver';
 import { WorkTypeResolver } from './resolvers/work-type.resolver';
 
@@ -18,6 +19,7 @@ export const RESOLVERS = [
   AccountResolver,
   WorkTypeResolver,
   ReleaseInvoicePayloadResolver,
+  NodeResolver,
 ] as const;
 
 /**

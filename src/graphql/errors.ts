@@ -62,6 +62,8 @@ export enum ErrorCode {
   UPSTREAM_BUDGET_EXCEEDED = 'UPSTREAM_BUDGET_EXCEEDED',
   /** `_entities` got more representations than MAX_ENTITY_REPRESENTATIONS; none was resolved. `representations`, `limit`. */
   ENTITY_LIMIT_EXCEEDED = 'ENTITY_LIMIT_EXCEEDED',
+  /** `node` and `nodes` got more ids than MAX_NODE_IDS in one operation; none was read. `ids`, `limit`. */
+  NODE_LIMIT_EXCEEDED = 'NODE_LIMIT_EXCEEDED',
   /**
    * The operation would read more invoices than MAX_INVOICES_PER_OPERATION (`invoices`, `limit`), or
    * the invoices it read hold more lines than MAX_INVOICE_LINES_PER_OPERATION (`lines`, `limit`).
@@ -94,6 +96,7 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.COST_LIMIT_EXCEEDED,
   ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
   ErrorCode.ENTITY_LIMIT_EXCEEDED,
+  ErrorCode.NODE_LIMIT_EXCEEDED,
   ErrorCode.RESPONSE_TOO_LARGE,
   ErrorCode.UPSTREAM_RESPONSE_TOO_LARGE,
   'GRAPHQL_PARSE_FAILED',

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
           maxCost: 100_000,
           maxUpstreamCalls: 200,
           maxEntityRepresentations: 100,
+          maxNodeIds: 100,
           maxInvoices: 1_000,
           maxInvoiceLines: 20_000,
         },

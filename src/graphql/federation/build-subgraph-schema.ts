@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { graphqlSync, isScalarType, isSpecifiedScalarType, lexicographicSortSchema, parse, type GraphQLSchema } from 'graphql';
 import { createResolversMap } from 'type-graphql';
 import type { GatewayContext } from '../context';
+import { resolveNodeType } from '../node/node-values';
 import { FEDERATION_LINK } from './federation-link';
 import { REFERENCE_RESOLVERS } from './reference-resolvers';
 
@@ -49,5 +50,7 @@ function resolversOf(apiSchema: GraphQLSchema): GraphQLResolverMap<GatewayContex
   for (const [typeName, resolvers] of Object.entries(REFERENCE_RESOLVERS)) {
     map[typeName] = { ...map[typeName], ...resolvers } as GraphQLResolverMap<GatewayContext>[string];
   }
+  // type-graphql wraps a type resolver in an async function; graphql-jit needs the type name itself.
+  map['Node'] = { ...map['Node'], __resolveType: resolveNodeType } as GraphQLResolverMap<GatewayContext>[string];
   return map;
 }

@@ -1,13 +1,16 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { CustomerInvoice as DomainInvoice, NumberName } from '../../visma/model';
+import type { CustomerInvoice as DomainInvoice, InvoiceLine as DomainLine, NumberName } from '../../visma/model';
 import { CustomerInvoicesArgs } from '../args/customer-invoices.args';
 import type { GatewayContext } from '../context';
 import { DocumentType } from '../enums/document-type.enum';
 import { InvoiceStatus } from '../enums/invoice-status.enum';
+import { encodeGlobalId } from '../node/global-id';
+import { recordLineOwner } from '../node/node-values';
 import { listCustomerInvoices, type ConnectionWindow } from '../paging/list-customer-invoices';
 import { CustomerInvoiceConnection } from '../types/customer-invoice-connection.type';
 import { CustomerInvoice } from '../types/customer-invoice.type';
 import { Customer } from '../types/customer.type';
+import { InvoiceLine } from '../types/invoice-line.type';
 import { toReferenceNumber } from '../validation/invoice-input.validation';
 
 @Resolver(() => CustomerInvoice)
@@ -30,6 +33,21 @@ export class CustomerInvoiceResolver {
   })
   customerInvoices(@Args() args: CustomerInvoicesArgs, @Ctx() context: GatewayContext): Promise<ConnectionWindow> {
     return listCustomerInvoices(args, context);
+  }
+
+  @FieldResolver(() => ID, {
+    description:
+      'A global id for this invoice (Node): opaque, stable, and unique across every type. Client caches key the invoice by it; node(id:) reads it again. The invoice number is referenceNumber.',
+  })
+  id(@Root() invoice: DomainInvoice): string {
+    return encodeGlobalId({ type: 'CustomerInvoice', referenceNumber: invoice.referenceNumber });
+  }
+
+  // The lines' global ids need this invoice's number, which a Visma line does not carry.
+  @FieldResolver(() => [InvoiceLine], { description: 'The invoice lines, in the order Visma keeps them.' })
+  lines(@Root() invoice: DomainInvoice, @Ctx() context: GatewayContext): DomainLine[] {
+    recordLineOwner(context, invoice);
+    return invoice.lines;
   }
 
   @FieldResolver(() => InvoiceStatus, { nullable: true, description: 'Where the invoice is in its life cycle.' })

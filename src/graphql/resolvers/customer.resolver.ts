@@ -1,8 +1,9 @@
-import { Args, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, Directive, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import type { Customer as DomainCustomer } from '../../visma/model';
 import { CustomerInvoicesArgs } from '../args/customer-invoices.args';
 import type { GatewayContext } from '../context';
 import { CustomerStatus } from '../enums/customer-status.enum';
+import { encodeGlobalId } from '../node/global-id';
 import { listCustomerInvoices, type ConnectionWindow } from '../paging/list-customer-invoices';
 import { DateTimeScalar } from '../scalars/date-time.scalar';
 import { Address } from '../types/address.type';
@@ -12,12 +13,21 @@ import { Customer } from '../types/customer.type';
 import { VatZone } from '../types/vat-zone.type';
 
 /**
- * Every field here reads the customer register through the request's customer loader, so a
- * page of invoices costs one `GET /v1/customer/{number}` per distinct customer, and nothing
+ * Every field here but `id` reads the customer register through the request's customer loader,
+ * so a page of invoices costs one `GET /v1/customer/{number}` per distinct customer, and nothing
  * when none of these fields is selected. A customer Visma does not know reads as nulls.
  */
 @Resolver(() => Customer)
 export class CustomerResolver {
+  // Made from the key alone, so it costs nothing here or when the router asks for it by key.
+  @FieldResolver(() => ID, {
+    description:
+      'A global id for this customer (Node), from its number: opaque, stable, and unique across every type. Client caches key the customer by it; node(id:) reads it again.',
+  })
+  id(@Root() customer: Customer): string {
+    return encodeGlobalId({ type: 'Customer', number: customer.number });
+  }
+
   // Visma's database key means nothing to other subgraphs: hidden from the supergraph's API.
   @Directive('@inaccessible')
   @FieldResolver(() => Int, { nullable: true, description: "Visma's internal customer key." })

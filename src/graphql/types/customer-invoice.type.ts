@@ -12,8 +12,8 @@ import { DebtCollection } from './debt-collection.type';
 import { DirectDebitMandate } from './direct-debit-mandate.type';
 import { InvoiceApplication } from './invoice-application.type';
 import { InvoiceContact } from './invoice-contact.type';
-import { InvoiceLine } from './invoice-line.type';
 import { Location } from './location.type';
+import { Node } from './node.interface';
 import { PaymentMethod } from './payment-method.type';
 import { Project } from './project.type';
 import { SalesPerson } from './sales-person.type';
@@ -22,14 +22,15 @@ import { TaxDetail } from './tax-detail.type';
 import { VatZone } from './vat-zone.type';
 
 /**
- * Visma's `CustomerInvoiceDto` (CONTRACT §2) under clean names. `status`, `documentType`,
- * `customer` and `childCustomer` are added by `CustomerInvoiceResolver`.
+ * Visma's `CustomerInvoiceDto` (CONTRACT §2) under clean names. `id`, `lines`, `status`,
+ * `documentType`, `customer` and `childCustomer` are added by `CustomerInvoiceResolver`.
  */
 // Federation: this subgraph owns the invoice; the router fetches it by number through
 // `_entities` (see src/graphql/federation). @tag lets a contract variant include or drop it.
 @Directive('@key(fields: "referenceNumber")')
 @Directive('@tag(name: "invoices")')
 @ObjectType({
+  implements: Node,
   description:
     "A customer invoice in Visma.net ERP. Amounts are exact decimals; a field named ...InCurrency is in the invoice's own currency (currencyId), its plain twin in the company's base currency.",
 })
@@ -258,7 +259,4 @@ export class CustomerInvoice {
 
   @Field(() => [InvoiceApplication], { description: 'Payments and credit notes applied to the invoice.' })
   applications!: InvoiceApplication[];
-
-  @Field(() => [InvoiceLine], { description: 'The invoice lines, in the order Visma keeps them.' })
-  lines!: InvoiceLine[];
 }

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Node } from './node.interface';
 
 /**
  * The customer as an invoice names it. `number` and `name` come with the invoice; every other
@@ -12,6 +13,7 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
  */
 @Directive('@key(fields: "number")')
 @ObjectType({
+  implements: Node,
   description:
     "A customer. number and name come with the invoice at no extra cost; every other field is read from Visma's customer register only when selected (one upstream call per distinct customer in a request).",
 })

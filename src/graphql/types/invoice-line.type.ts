@@ -4,6 +4,7 @@ import { DecimalScalar } from '../scalars/decimal.scalar';
 import { Account } from './account.type';
 import { Attachment } from './attachment.type';
 import { Branch } from './branch.type';
+import { Node } from './node.interface';
 import { ProjectTask } from './project-task.type';
 import { SalesPerson } from './sales-person.type';
 import { Subaccount } from './subaccount.type';
@@ -14,7 +15,7 @@ import { WorkType } from './work-type.type';
  * One line of an invoice (Visma's `CustomerInvoiceLineDto`, CONTRACT §2.1). `lineType` and
  * `itemType` are added by `InvoiceLineResolver`, which maps Visma's spellings onto enums.
  */
-@ObjectType({ description: 'One line of a customer invoice.' })
+@ObjectType({ implements: Node, description: 'One line of a customer invoice.' })
 export class InvoiceLine {
   @Field(() => Int, { nullable: true, description: "The line's number within the invoice; UPDATE and DELETE name a line by it." })
   lineNumber!: number | null;

@@ -12,6 +12,8 @@ export interface OperationBudget {
   maxUpstreamCalls: number;
   /** MAX_ENTITY_REPRESENTATIONS: representations in one operation's `_entities`. */
   maxEntityRepresentations: number;
+  /** MAX_NODE_IDS: ids in one operation's `node` and `nodes` fields. */
+  maxNodeIds: number;
   /** MAX_INVOICES_PER_OPERATION: invoices one operation may read and answer with. */
   maxInvoices: number;
 }
@@ -53,7 +55,7 @@ export function operationBudgetPlugin(options: OperationBudgetOptions): ApolloSe
 }
 
 /**
- * The first limit the estimate is over, in this order: the entity cap (the router's batch is
+ * The first limit the estimate is over, in this order: the entity and node caps (the batch is
  * too large, whatever it selects), the upstream budget, the invoices, then the cost.
  */
 export function refusalOf(estimate: OperationEstimate, budget: OperationBudget): GraphQLError | null {
@@ -62,6 +64,13 @@ export function refusalOf(estimate: OperationEstimate, budget: OperationBudget):
       ErrorCode.ENTITY_LIMIT_EXCEEDED,
       `_entities was sent ${estimate.entityRepresentations} representations; one operation may have at most ${budget.maxEntityRepresentations} (MAX_ENTITY_REPRESENTATIONS). Send them in smaller batches.`,
       { representations: estimate.entityRepresentations, limit: budget.maxEntityRepresentations },
+    );
+  }
+  if (estimate.nodeIds > budget.maxNodeIds) {
+    return refused(
+      ErrorCode.NODE_LIMIT_EXCEEDED,
+      `node and nodes were sent ${estimate.nodeIds} ids; one operation may have at most ${budget.maxNodeIds} (MAX_NODE_IDS). Send them in smaller batches.`,
+      { ids: estimate.nodeIds, limit: budget.maxNodeIds },
     );
   }
   if (estimate.upstreamCalls > budget.maxUpstreamCalls) {

@@ -23,6 +23,7 @@ import {
   type SelectionSetNode,
   type FragmentSpreadNode,
 } from 'graphql';
+import { decodeGlobalId, type NodeKey } from '../../graphql/node/global-id';
 
 /**
  * What one operation will do, worked out from its document, its variables and the schema before
@@ -46,6 +47,8 @@ export interface OperationEstimate {
   upstreamCalls: number;
   /** Representations in all of the operation's `_entities` fields. */
   entityRepresentations: number;
+  /** Ids in all of the operation's `node` and `nodes` fields. */
+  nodeIds: number;
 }
 
 export interface EstimateSettings {
@@ -84,9 +87,17 @@ const INVOICE_FIELDS: Readonly<Record<string, (args: Record<string, unknown>) =>
   'Mutation.updateInvoiceLines': () => 2,
   'Mutation.releaseInvoice': () => 2,
 });
-/** Customer fields the invoice carries (or a list of its own); any other reads the customer register once per customer. */
-const CUSTOMER_FIELDS_WITHOUT_LOOKUP: ReadonlySet<string> = new Set(['number', 'name', 'invoices', '__typename']);
+/** Customer fields the invoice carries (or a list of its own, or made from its number); any other reads the customer register once per customer. */
+const CUSTOMER_FIELDS_WITHOUT_LOOKUP: ReadonlySet<string> = new Set(['id', 'number', 'name', 'invoices', '__typename']);
 const ENTITIES = 'Query._entities';
+/** Relay's refetch fields, with where their ids are: one id, or a list of them. */
+const NODE_FIELDS: Readonly<Record<string, (args: Record<string, unknown>) => unknown[]>> = Object.freeze({
+  'Query.node': (args: Record<string, unknown>) => [args['id']],
+  'Query.nodes': (args: Record<string, unknown>) => {
+    const ids: unknown = args['ids'];
+    return Array.isArray(ids) ? (ids as unknown[]) : [ids];
+  },
+});
 /** A list the tables above do not size (`unsizedListFields` keeps the schema from having one). */
 const DEFAULT_LIST_SIZE = 10;
 
@@ -97,7 +108,8 @@ export function unsizedListFields(schema: GraphQLSchema): string[] {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const key = `${type.name}.${field.name}`;
-      if (isListType(getNullableType(field.type)) && !PAGE_ITEMS.has(key) && ASSUMED_LIST_SIZES[key] === undefined && key !== ENTITIES) {
+      const sizedByArguments = key === ENTITIES || NODE_FIELDS[key] !== undefined;
+      if (isListType(getNullableType(field.type)) && !PAGE_ITEMS.has(key) && ASSUMED_LIST_SIZES[key] === undefined && !sizedByArguments) {
         unsized.push(key);
       }
     }
@@ -161,11 +173,13 @@ export function estimateOperation(
     invoices: measure.invoices,
     upstreamCalls: measure.calls + measure.lookups,
     entityRepresentations: estimator.entityRepresentations,
+    nodeIds: estimator.nodeIds,
   };
 }
 
 class Estimator {
   entityRepresentations = 0;
+  nodeIds = 0;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -174,10 +188,14 @@ class Estimator {
     private readonly settings: EstimateSettings,
   ) {}
 
-  /** One object of `type` with these selections; `pageSize` is the `first` of the connection it belongs to. */
-  selection(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], pageSize: number | null): Measure {
+  /**
+   * One object of `type` with these selections; `pageSize` is the `first` of the connection it
+   * belongs to. `registerRead`: a customer whose register is read anyway (a customer `node` is
+   * looked up to know it exists), so its register fields cost no look-up of their own.
+   */
+  selection(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], pageSize: number | null, registerRead = false): Measure {
     let total = NOTHING;
-    let readsCustomer = false;
+    let readsCustomer = registerRead && type.name === 'Customer';
     for (const nodes of this.collect(type, selectionSets, new Map(), new Set()).values()) {
       const first = nodes[0] as FieldNode;
       const name = first.name.value;
@@ -213,6 +231,10 @@ class Estimator {
     const selections = nodes.flatMap((node) => (node.selectionSet === undefined ? [] : [node.selectionSet]));
     if (key === ENTITIES) {
       return this.entities(args['representations'], field.type, selections);
+    }
+    const nodeIds = NODE_FIELDS[key];
+    if (nodeIds !== undefined) {
+      return this.nodes(nodeIds(args), isListType(getNullableType(field.type)), selections);
     }
     if (CONNECTIONS.has(key)) {
       const first = typeof args['first'] === 'number' ? args['first'] : 0;
@@ -286,6 +308,43 @@ class Estimator {
       }
     }
     return total;
+  }
+
+  /**
+   * `node` and `nodes`: each id is an object of the type it names, read through the request's
+   * loaders. Invoices and lines cost one GET per distinct invoice between them (a line is read
+   * with its invoice); a customer costs one look-up per distinct number (it is looked up to know
+   * it exists, and its register fields come from that read). An id that does not decode refuses
+   * the field before any call, so it costs nothing; every id counts towards MAX_NODE_IDS.
+   */
+  private nodes(ids: readonly unknown[], isList: boolean, selections: readonly SelectionSetNode[]): Measure {
+    this.nodeIds += ids.length;
+    const keys: NodeKey[] = [];
+    for (const id of ids) {
+      const key = typeof id === 'string' ? decodeGlobalId(id) : undefined;
+      if (key === undefined) return NOTHING;
+      keys.push(key);
+    }
+    const invoices = new Set<string>();
+    const perType = new Map<NodeKey['type'], { count: number; keys: Set<string> }>();
+    for (const key of keys) {
+      const identity = key.type === 'Customer' ? key.number : key.referenceNumber;
+      if (key.type !== 'Customer') invoices.add(identity);
+      const entry = perType.get(key.type) ?? { count: 0, keys: new Set<string>() };
+      entry.count += 1;
+      entry.keys.add(key.type === 'InvoiceLine' ? `${key.referenceNumber}#${key.lineNumber}` : identity);
+      perType.set(key.type, entry);
+    }
+    let total = isList ? ONE_VALUE : NOTHING;
+    for (const [typeName, { count, keys: distinct }] of perType) {
+      const type = this.schema.getType(typeName);
+      if (!isObjectType(type)) continue;
+      const customer = typeName === 'Customer';
+      const one = plus(ONE_VALUE, this.selection(type, selections, null, customer));
+      total = plus(total, times(one, count, customer ? distinct.size : Math.min(count, 1)));
+      if (!customer) total = plus(total, { ...NOTHING, invoices: count });
+    }
+    return plus(total, { ...NOTHING, calls: invoices.size });
   }
 
   /** graphql-js's field collection: fields by response key, through fragments whose type applies, minus @skip/@include. */

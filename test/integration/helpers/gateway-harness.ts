@@ -100,8 +100,8 @@ export function wireKeysIn(value: unknown, path = '$'): string[] {
 
 /** Every field of CustomerInvoice and its nested objects, for tests that read them all. */
 export const FULL_INVOICE_SELECTION = `
-  referenceNumber documentType status hold version
-  customer { number name } childCustomer { number name }
+  id referenceNumber documentType status hold version
+  customer { id number name } childCustomer { id number name }
   documentDate documentDueDate origInvoiceDate cashDiscountDate startDate endDate dunningLetterDate dunningLetterLevel
   postPeriod financialPeriod closedFinancialPeriod currencyId exchangeRate
   amount amountInCurrency balance balanceInCurrency cashDiscount cashDiscountInCurrency detailTotal detailTotalInCurrency
@@ -126,7 +126,7 @@ export const FULL_INVOICE_SELECTION = `
     ppdCreditMemoReferenceNumber paymentReference status applicationDate applicationPeriod invoiceText
   }
   lines {
-    lineNumber lineType inventoryNumber description quantity uom unitPrice unitPriceInCurrency manualAmount manualAmountInCurrency
+    id lineNumber lineType inventoryNumber description quantity uom unitPrice unitPriceInCurrency manualAmount manualAmountInCurrency
     amount amountInCurrency cost discountPercent discountAmount discountAmountInCurrency manualDiscount discountCode
     account { number type } subaccount { number segments { segmentId segmentValue } } vatCode { id description }
     branch { number name } projectTask { internalId id description } seller { id description } salesperson itemType

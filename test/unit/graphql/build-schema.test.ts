@@ -66,7 +66,7 @@ describe('buildGatewaySchema', () => {
   });
 
   it('offers the queries and mutations of the issue', () => {
-    expect(Object.keys(schema.getQueryType()?.getFields() ?? {}).sort()).toEqual(['customerInvoice', 'customerInvoices']);
+    expect(Object.keys(schema.getQueryType()?.getFields() ?? {}).sort()).toEqual(['customerInvoice', 'customerInvoices', 'node', 'nodes']);
     expect(Object.keys(schema.getMutationType()?.getFields() ?? {}).sort()).toEqual([
       'createInvoice',
       'releaseInvoice',

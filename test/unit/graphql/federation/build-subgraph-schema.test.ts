@@ -35,19 +35,27 @@ describe('buildSubgraphSchemaFrom', () => {
 
   it('makes CustomerInvoice an entity keyed by referenceNumber, tagged for contracts', () => {
     expect(typeBlock('CustomerInvoice')).toMatch(
-      /^type CustomerInvoice\s+@key\(fields: "referenceNumber"\)\s+@tag\(name: "invoices"\)\s*\{/,
+      /^type CustomerInvoice implements Node\s+@key\(fields: "referenceNumber"\)\s+@tag\(name: "invoices"\)\s*\{/,
     );
   });
 
   it('contributes to Customer (keyed by number) without claiming its name, which invoices provide', () => {
     const customer = typeBlock('Customer');
-    expect(customer).toMatch(/^type Customer\s+@key\(fields: "number"\)\s*\{/);
+    expect(customer).toMatch(/^type Customer implements Node\s+@key\(fields: "number"\)\s*\{/);
     expect(customer).toMatch(/\n\s+name: String @external\n/);
     expect(customer).toMatch(/\n\s+internalId: Int @inaccessible\n/);
     expect(customer).toMatch(/\): CustomerInvoiceConnection! @tag\(name: "invoices"\)/);
     const invoice = typeBlock('CustomerInvoice');
     expect(invoice).toMatch(/\n\s+customer: Customer @provides\(fields: "name"\)\n/);
     expect(invoice).toMatch(/\n\s+childCustomer: Customer @provides\(fields: "name"\)\n/);
+  });
+
+  it("gives the entities and lines Relay's Node id as this subgraph's own field, not shared: one object, one id", () => {
+    expect(sdl).toMatch(/\ninterface Node \{[^}]*\n\s+id: ID!\n\}/);
+    for (const name of ['CustomerInvoice', 'Customer', 'InvoiceLine']) {
+      expect(typeBlock(name)).toMatch(new RegExp(`^type ${name} implements Node\\b`));
+      expect(typeBlock(name)).toMatch(/\n\s+id: ID!\n/);
+    }
   });
 
   it('shares PageInfo, which other subgraphs define identically', () => {
@@ -60,6 +68,8 @@ describe('buildSubgraphSchemaFrom', () => {
       '_service',
       'customerInvoice',
       'customerInvoices',
+      'node',
+      'nodes',
     ]);
   });
 

@@ -1,52 +1,9 @@
-import { FakeVismaApi, makeInvoice } from '../support/fake-visma-api';
+import { FakeVismaApi, makeInvoice, makeLine } from '../support/fake-visma-api';
 import { testGateway, type TestGateway } from '../support/test-gateway';
 import type { InvoiceLine } from '../../../../src/visma/model';
 
 function line(overrides: Partial<InvoiceLine>): InvoiceLine {
-  return {
-    lineNumber: 1,
-    lineType: null,
-    inventoryNumber: null,
-    description: null,
-    quantity: null,
-    uom: null,
-    unitPrice: null,
-    unitPriceInCurrency: null,
-    manualAmount: null,
-    manualAmountInCurrency: null,
-    amount: null,
-    amountInCurrency: null,
-    cost: null,
-    discountPercent: null,
-    discountAmount: null,
-    discountAmountInCurrency: null,
-    manualDiscount: null,
-    discountCode: null,
-    account: null,
-    subaccount: null,
-    vatCode: null,
-    branch: null,
-    projectTask: null,
-    seller: null,
-    salesperson: null,
-    itemType: null,
-    typeOfWork: null,
-    isRotRutDeductible: null,
-    deductibleAmount: null,
-    startDate: null,
-    endDate: null,
-    termStartDate: null,
-    termEndDate: null,
-    deferralSchedule: null,
-    deferralCode: null,
-    salesOrderShipmentNumber: null,
-    salesOrderType: null,
-    salesOrderNumber: null,
-    note: null,
-    externalLink: null,
-    attachments: [],
-    ...overrides,
-  };
+  return makeLine(1, overrides);
 }
 
 describe('enum fields below the invoice', () => {

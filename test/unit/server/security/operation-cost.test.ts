@@ -3,6 +3,7 @@ import { CONFIG_DEFAULTS } from '../../../../src/config';
 import { buildGatewaySchema } from '../../../../src/graphql/build-schema';
 import { ErrorCode } from '../../../../src/graphql/errors';
 import { buildSubgraphSchemaFrom } from '../../../../src/graphql/federation/build-subgraph-schema';
+import { encodeGlobalId } from '../../../../src/graphql/node/global-id';
 import { refusalOf, type OperationBudget } from '../../../../src/server/security/operation-budget.plugin';
 import {
   ASSUMED_LIST_SIZES,
@@ -17,6 +18,7 @@ const SHIPPED: OperationBudget = {
   maxCost: Number(CONFIG_DEFAULTS.MAX_OPERATION_COST),
   maxUpstreamCalls: Number(CONFIG_DEFAULTS.MAX_UPSTREAM_CALLS_PER_OPERATION),
   maxEntityRepresentations: Number(CONFIG_DEFAULTS.MAX_ENTITY_REPRESENTATIONS),
+  maxNodeIds: Number(CONFIG_DEFAULTS.MAX_NODE_IDS),
   maxInvoices: Number(CONFIG_DEFAULTS.MAX_INVOICES_PER_OPERATION),
 };
 const SETTINGS: EstimateSettings = { maxPageSize: Number(CONFIG_DEFAULTS.MAX_PAGE_SIZE), upstreamPageSize: 1000 };
@@ -116,7 +118,7 @@ describe('the operation estimate', () => {
         `query ($n: Int!) { ${Array.from({ length: 15 }, (_, i) => `a${i}: customerInvoices(first: $n) { nodes { referenceNumber } }`).join(' ')} }`,
         { n: 300 },
       );
-      expect(fifteen).toEqual({ cost: 15 * one.cost, invoices: 15 * 300, upstreamCalls: 15, entityRepresentations: 0 });
+      expect(fifteen).toEqual({ cost: 15 * one.cost, invoices: 15 * 300, upstreamCalls: 15, entityRepresentations: 0, nodeIds: 0 });
     });
 
     it("weighs issue 13's attack (fifteen aliased pages of $n with each customer's $n invoices and lines) in the billions", () => {
@@ -206,6 +208,75 @@ describe('the operation estimate', () => {
         representations: 13_000,
         limit: SHIPPED.maxEntityRepresentations,
       });
+    });
+  });
+
+  describe('node and nodes', () => {
+    const NODES = `query ($ids: [ID!]!) { nodes(ids: $ids) {
+      id
+      ... on CustomerInvoice { amount customer { email } }
+      ... on InvoiceLine { quantity }
+      ... on Customer { email invoices(first: 5) { nodes { referenceNumber } } }
+    } }`;
+    const invoice = (referenceNumber: string) => encodeGlobalId({ type: 'CustomerInvoice', referenceNumber });
+    const line = (referenceNumber: string, lineNumber: number) => encodeGlobalId({ type: 'InvoiceLine', referenceNumber, lineNumber });
+    const customer = (number: string) => encodeGlobalId({ type: 'Customer', number });
+    const numbers = Array.from({ length: 20 }, (_, i) => String(1000 + i));
+
+    it('counts one GET per distinct invoice between invoices and their lines, and every id as an invoice read', () => {
+      const ids = [...numbers.map(invoice), ...numbers.flatMap((number) => [line(number, 1), line(number, 2)])];
+      // The invoices' customers: one look-up at the least, as for a page.
+      expect(sure(NODES, { ids })).toMatchObject({ nodeIds: 60, invoices: 60, upstreamCalls: 20 + 1 });
+      expect(sure(NODES, { ids: numbers.flatMap((number) => [line(number, 1), line(number, 2)]) })).toMatchObject({
+        invoices: 40,
+        upstreamCalls: 20,
+      });
+    });
+
+    it('counts one look-up per distinct customer, whose register fields come from it, and its lists', () => {
+      const ids = [customer('10000'), customer('10001'), customer('10000')];
+      expect(sure(NODES, { ids })).toMatchObject({ nodeIds: 3, invoices: 15, upstreamCalls: 2 + 3 });
+      expect(sure('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids })).toMatchObject({ invoices: 0, upstreamCalls: 2 });
+    });
+
+    it('weighs node like one item of nodes, each value counted as on any other field', () => {
+      const query = (field: string) => `{ ${field} { id ... on CustomerInvoice { amount lines { quantity } } } }`;
+      const one = sure(query(`node(id: "${invoice('1000')}")`));
+      // The invoice, its id and amount, and its list of ten lines of two values each.
+      expect(one).toEqual({ cost: 1 + 1 + 1 + (1 + LINES * 2), invoices: 1, upstreamCalls: 1, entityRepresentations: 0, nodeIds: 1 });
+      expect(sure(query(`nodes(ids: ["${invoice('1000')}"])`))).toEqual({ ...one, cost: one.cost + 1 });
+    });
+
+    it('weighs ids from a variable exactly as the same literals', () => {
+      const ids = [invoice('1000'), line('1000', 2), customer('10000')];
+      const literal = sure(`{ nodes(ids: ${JSON.stringify(ids)}) { id ... on Customer { email } } }`);
+      expect(sure('query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { email } } }', { ids })).toEqual(literal);
+    });
+
+    it('counts ids that are not ids towards the cap but no calls: the field refuses them before any', () => {
+      expect(sure(NODES, { ids: [invoice('1000'), 'nope'] })).toMatchObject({ nodeIds: 2, invoices: 0, upstreamCalls: 0 });
+    });
+
+    it('refuses more ids than MAX_NODE_IDS, node and aliases added up, before anything else, naming the limit', () => {
+      const aliased = (aliases: number) =>
+        Array.from({ length: aliases }, (_, i) => `n${i}: nodes(ids: ${JSON.stringify(numbers.map(invoice))}) { id }`).join(' ');
+      // Five aliases of 20 are 100 ids: at the cap, and 100 GETs of 20 distinct invoices.
+      expect(refusalOf(sure(`{ ${aliased(5)} }`), SHIPPED)).toBeNull();
+      const tooMany = [
+        sure(NODES, { ids: Array.from({ length: SHIPPED.maxNodeIds + 1 }, (_, i) => customer(String(i))) }),
+        sure(`{ one: node(id: "${invoice('1')}") { id } ${aliased(5)} }`),
+      ];
+      for (const found of tooMany) {
+        expect(found.nodeIds).toBe(SHIPPED.maxNodeIds + 1);
+        const refusal = refusalOf(found, SHIPPED);
+        expect(refusal?.extensions).toEqual({
+          code: ErrorCode.NODE_LIMIT_EXCEEDED,
+          ids: 101,
+          limit: SHIPPED.maxNodeIds,
+          http: { status: 400 },
+        });
+        expect(refusal?.message).toContain('MAX_NODE_IDS');
+      }
     });
   });
 
