@@ -4,6 +4,7 @@ import { createIdempotentCreator, IdempotentCreator } from './idempotency';
 import { toVismaLogger, type Logger } from './logger';
 import type { SharedPieces } from './scale';
 import { createServer, type GatewayServer, type ListeningServer } from './server/create-server';
+import type { Tracing } from './tracing';
 import type { EmbeddedSimulator } from './server/embedded-simulator';
 import type { ReadinessProbe } from './server/health';
 import { GatewayMetrics } from './server/metrics';
@@ -61,7 +62,8 @@ export interface ComposedGateway {
   listen(): Promise<ListeningServer>;
   /**
    * The one shutdown path: stops taking requests and drains the ones in flight, then the cache,
-   * the Visma client, the Redis connections and the embedded simulator, in that order.
+   * the Visma client, the Redis connections and the embedded simulator, in that order, and last
+   * sends the spans still queued when tracing is on.
    */
   close(): Promise<void>;
 }
@@ -84,6 +86,10 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
     }
   };
   try {
+    // Built first, so closed last: the spans of the requests drained at shutdown are sent too.
+    const tracing = config.tracing === null ? undefined : await startTracing(config.tracing, logger);
+    if (tracing !== undefined) closers.push(() => tracing.shutdown());
+
     const simulator = seams.visma === undefined && usesEmbeddedSimulator(config) ? await startSimulator(config, seams) : undefined;
     if (simulator !== undefined) closers.push(() => simulator.stop());
 
@@ -96,7 +102,7 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
     let visma: VismaApi;
     let readiness: ReadinessProbe | undefined;
     if (seams.visma === undefined) {
-      const client = vismaClient(config, { simulator, shared, metrics, rateLimits, logger, now });
+      const client = vismaClient(config, { simulator, shared, metrics, rateLimits, logger, now, tracing });
       closers.push(() => client.close());
       visma = client;
       // Ready when a token can be had: from Visma Connect, or from the embedded simulator (proving it answers).
@@ -110,7 +116,7 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
     const upstream: VismaApi = cache ?? visma;
 
     const idempotency = idempotentCreates(config, shared, now, logger);
-    const server = await createServer({ config, visma: upstream, logger, now, idempotency, metrics, readiness });
+    const server = await createServer({ config, visma: upstream, logger, now, idempotency, metrics, readiness, tracing: tracing?.server });
     closers.push(() => server.apollo.stop());
 
     let listening: ListeningServer | undefined;
@@ -134,6 +140,13 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
     await closeAll();
     throw error;
   }
+}
+
+/** With an OTLP endpoint configured: spans for requests, operations and Visma calls (docs/operations.md, "Tracing"). */
+async function startTracing(settings: NonNullable<Config['tracing']>, logger: Logger): Promise<Tracing> {
+  // Loaded only here: with tracing off no OpenTelemetry package is loaded (their load alone takes ~130 ms).
+  const tracing = await import('./tracing');
+  return tracing.startTracing(settings, logger);
 }
 
 async function startSimulator(config: Config, seams: CompositionSeams): Promise<EmbeddedSimulator> {
@@ -190,9 +203,10 @@ function vismaClient(
     rateLimits: RateLimitReadings;
     logger: Logger;
     now: () => number;
+    tracing: Tracing | undefined;
   },
 ): VismaClient {
-  const { simulator, shared, metrics, rateLimits, logger, now } = parts;
+  const { simulator, shared, metrics, rateLimits, logger, now, tracing } = parts;
   const resilience = createResilience({
     maxConcurrent: config.visma.maxConcurrency,
     fleetBudget: shared?.fleetBudget,
@@ -209,6 +223,8 @@ function vismaClient(
     sharedTokens: shared?.tokens,
     rateLimits,
     now,
+    // Spans for each call and attempt, under the operation of the request that makes it.
+    tracer: tracing?.visma,
   });
 }
 

@@ -37,6 +37,7 @@ import { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-i
 import { currentRequestId, requestScopeMiddleware } from './request-scope';
 import { corsMiddleware } from './http/cors';
 import { routerSecretMiddleware } from './router-secret.middleware';
+import type { ServerTracing } from './tracing';
 import { guardEntityRepresentations } from './security/entity-representations';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
 import { knownOperationTypesRule } from './security/known-operation-types.rule';
@@ -60,6 +61,8 @@ export interface ServerDeps {
   metrics: GatewayMetrics;
   /** What /readyz checks; undefined: nothing to check (passthrough mode). */
   readiness: ReadinessProbe | undefined;
+  /** Spans for requests and their operations (docs/operations.md, "Tracing"); undefined when tracing is off. */
+  tracing?: ServerTracing | undefined;
 }
 
 export interface ListeningServer {
@@ -89,6 +92,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createHttpServer(app, deps.config.http, deps.logger);
+  deps.tracing?.traceRequests(httpServer, GRAPHQL_PATH);
   // Served as an Apollo Federation 2 subgraph (docs/federation.md); the API is the same.
   const schema = guardEntityRepresentations(buildSubgraphSchemaFrom(await buildGatewaySchema()));
   // Learned by the requests' invoices services, read by the operation budget to count list calls.
@@ -127,6 +131,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       }),
       ...(deps.config.security.fieldSuggestions ? [] : [hideSuggestionsPlugin()]),
       ...federationTracesPlugins<GatewayContext>(deps.config.federation),
+      ...(deps.tracing === undefined ? [] : [deps.tracing.plugin]),
     ],
     logger: apolloLogger(deps.logger),
   });
