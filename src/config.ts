@@ -54,6 +54,26 @@ export interface FederationConfig {
 /** FEDERATION_TRACES (docs/federation.md, "Traces"). */
 export type FederationTraces = 'router' | 'all' | 'off';
 
+/** OTEL_TRACES_SAMPLER: OpenTelemetry's samplers by their names in its specification. */
+export type TracesSampler =
+  'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio' | 'always_on' | 'always_off' | 'traceidratio';
+
+/** OpenTelemetry tracing (docs/operations.md, "Tracing"), read from OpenTelemetry's own variables. */
+export interface TracingConfig {
+  /**
+   * Where spans are POSTed, as OTLP/HTTP JSON: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is, else
+   * OTEL_EXPORTER_OTLP_ENDPOINT with `v1/traces` appended (OpenTelemetry's rule for the two).
+   */
+  endpoint: string;
+  /** Sent with every export, such as a collector's API key: OTEL_EXPORTER_OTLP_HEADERS with OTEL_EXPORTER_OTLP_TRACES_HEADERS over it. */
+  headers: Readonly<Record<string, string>>;
+  /** OTEL_SERVICE_NAME: the resource's `service.name`. */
+  serviceName: string;
+  sampler: TracesSampler;
+  /** OTEL_TRACES_SAMPLER_ARG: the share of traces the `*traceidratio` samplers start, 0 to 1. */
+  samplerRatio: number;
+}
+
 /** How long the HTTP server waits on a client (docs/security.md, "HTTP"); Node's `http.Server` options. */
 export interface HttpTimeouts {
   /** HTTP_HEADERS_TIMEOUT_MS: from a request's first byte to the end of its headers. */
@@ -152,6 +172,8 @@ export interface Config {
     /** CACHE_MAX_AGE_MS: an entry is read again after this long whatever the polls say (they cannot see deletions). */
     maxAgeMs: number;
   };
+  /** Spans exported over OTLP/HTTP; null (the default) when no endpoint is set or OTEL_SDK_DISABLED is true. */
+  tracing: TracingConfig | null;
 }
 
 /**
@@ -215,6 +237,12 @@ export const CONFIG_DEFAULTS = Object.freeze({
   // 64 MiB: a sixth of the deployment's 384 MiB heap cap, beside the gateway's own heap and its reads in flight (docs/operations.md, "Memory").
   CACHE_MAX_BYTES: '67108864',
   CACHE_MAX_AGE_MS: '300000',
+  // OpenTelemetry's own switch; tracing is on when an OTLP endpoint is set, unless this says otherwise.
+  OTEL_SDK_DISABLED: 'false',
+  OTEL_SERVICE_NAME: 'visma-invoice-gateway',
+  // OpenTelemetry's default: the caller's sampling decision stands, and a trace the gateway starts is kept.
+  OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+  OTEL_TRACES_SAMPLER_ARG: '1',
 } as const);
 
 /** Every variable the gateway reads, in the order the documentation lists them. */
@@ -272,6 +300,14 @@ export const CONFIG_VARIABLES = [
   'CACHE_MAX_ENTRIES',
   'CACHE_MAX_BYTES',
   'CACHE_MAX_AGE_MS',
+  'OTEL_SDK_DISABLED',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_SERVICE_NAME',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -353,6 +389,7 @@ export function loadConfig(env: Environment): Config {
     maxBytes: read.integer('CACHE_MAX_BYTES', 1_048_576, 17_179_869_184),
     maxAgeMs: read.integer('CACHE_MAX_AGE_MS', 1_000, 86_400_000),
   };
+  const tracing = readTracing(env, read, problems);
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -389,6 +426,7 @@ export function loadConfig(env: Environment): Config {
     cors,
     scale,
     upstreamCache,
+    tracing,
   };
 }
 
@@ -474,6 +512,103 @@ function readRedisUrl(env: Environment, problems: string[]): string | null {
     return null;
   }
   return raw;
+}
+
+const TRACES_SAMPLERS: readonly TracesSampler[] = [
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+  'always_on',
+  'always_off',
+  'traceidratio',
+];
+
+/**
+ * Tracing, in OpenTelemetry's own variables (its SDK specification's meanings): on when an OTLP
+ * endpoint is set and OTEL_SDK_DISABLED is not "true". Each is checked even while tracing is
+ * off, so a mistake shows at start rather than on the day someone sets the endpoint.
+ */
+function readTracing(env: Environment, read: Reader, problems: string[]): TracingConfig | null {
+  const disabled = read.oneOf('OTEL_SDK_DISABLED', ['true', 'false']) === 'true';
+  const tracesEndpoint = readOtlpEndpoint(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', problems);
+  const baseEndpoint = readOtlpEndpoint(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', problems);
+  const headers = {
+    ...readOtlpHeaders(env, 'OTEL_EXPORTER_OTLP_HEADERS', problems),
+    ...readOtlpHeaders(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', problems),
+  };
+  const serviceName = valueOf(env, 'OTEL_SERVICE_NAME') ?? CONFIG_DEFAULTS.OTEL_SERVICE_NAME;
+  const sampler = read.oneOf('OTEL_TRACES_SAMPLER', TRACES_SAMPLERS);
+  const ratioText = valueOf(env, 'OTEL_TRACES_SAMPLER_ARG') ?? CONFIG_DEFAULTS.OTEL_TRACES_SAMPLER_ARG;
+  const samplerRatio = /^(\d+(\.\d*)?|\.\d+)$/.test(ratioText) ? Number(ratioText) : Number.NaN;
+  if (!(samplerRatio >= 0 && samplerRatio <= 1)) {
+    problems.push(
+      `OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (the share of traces kept); received ${JSON.stringify(ratioText.slice(0, 60))}.`,
+    );
+  }
+  const endpoint = tracesEndpoint ?? (baseEndpoint === undefined ? undefined : `${baseEndpoint.replace(/\/*$/, '/')}v1/traces`);
+  if (disabled || endpoint === undefined) return null;
+  return { endpoint, headers: Object.freeze(headers), serviceName, sampler, samplerRatio: Number.isNaN(samplerRatio) ? 1 : samplerRatio };
+}
+
+/** An http(s) URL; never echoed, since a collector's URL may hold credentials. */
+function readOtlpEndpoint(
+  env: Environment,
+  name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  problems: string[],
+): string | undefined {
+  const raw = valueOf(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash !== '') {
+    const example = name === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? 'http://otel-collector:4318' : 'http://otel-collector:4318/v1/traces';
+    const shown = url === undefined ? 'a value that is not a URL' : url.hash !== '' ? 'a URL with a fragment' : `a ${url.protocol} URL`;
+    problems.push(`${name} must be an absolute http(s) URL such as "${example}"; received ${shown}.`);
+    return undefined;
+  }
+  return raw;
+}
+
+/**
+ * `key=value` pairs separated by commas, values percent-encoded (OpenTelemetry's form, W3C
+ * Baggage's). They usually carry a collector's credentials, so a mistake is counted, never shown.
+ */
+function readOtlpHeaders(
+  env: Environment,
+  name: 'OTEL_EXPORTER_OTLP_HEADERS' | 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  problems: string[],
+): Record<string, string> {
+  const pairs = (valueOf(env, name) ?? '')
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '');
+  const headers: Record<string, string> = {};
+  let malformed = 0;
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    const key = pair.slice(0, Math.max(0, equals)).trim().toLowerCase();
+    let value: string | undefined;
+    try {
+      value = decodeURIComponent(pair.slice(equals + 1).trim());
+    } catch {
+      value = undefined;
+    }
+    if (equals < 1 || !HEADER_NAME.test(key) || value === undefined || value === '' || /[\r\n\0]/.test(value)) {
+      malformed += 1;
+    } else {
+      headers[key] = value;
+    }
+  }
+  if (malformed > 0) {
+    problems.push(
+      `${name} must be key=value pairs separated by commas, values percent-encoded, such as "x-api-key=abc123"; received ${pairs.length} pair${pairs.length === 1 ? '' : 's'}, ${malformed} malformed.`,
+    );
+  }
+  return headers;
 }
 
 /** Asymmetric algorithms only: a JWKS publishes public keys, and HS* with a public key is the classic confusion attack. */

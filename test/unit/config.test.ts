@@ -66,6 +66,7 @@ describe('loadConfig', () => {
         cors: { origins: [] },
         scale: { redisUrl: null, fleetCallsPerHour: 14_000 },
         upstreamCache: { enabled: true, freshnessMs: 10_000, maxEntries: 10_000, maxBytes: 67_108_864, maxAgeMs: 300_000 },
+        tracing: null,
       });
     });
 
@@ -429,5 +430,95 @@ describe('loadConfig', () => {
           '- LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"; received "loud".',
       );
     });
+  });
+});
+
+describe("loadConfig: tracing, in OpenTelemetry's own variables", () => {
+  const COLLECTOR = 'http://otel-collector:4318';
+
+  it('is off without an OTLP endpoint, whatever else is set', () => {
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'invoices', OTEL_TRACES_SAMPLER: 'always_on' }).tracing).toBeNull();
+  });
+
+  it('is on with OTEL_EXPORTER_OTLP_ENDPOINT, sending to its v1/traces, on the defaults', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR }).tracing).toEqual({
+      endpoint: `${COLLECTOR}/v1/traces`,
+      headers: {},
+      serviceName: 'visma-invoice-gateway',
+      sampler: 'parentbased_always_on',
+      samplerRatio: 1,
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `${COLLECTOR}/otlp/` }).tracing?.endpoint).toBe(`${COLLECTOR}/otlp/v1/traces`);
+  });
+
+  it('takes OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is, over the one for every signal', () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/in' };
+    expect(loadConfig(env).tracing?.endpoint).toBe('https://traces.example.com/in');
+  });
+
+  it('stays off with OTEL_SDK_DISABLED=true, endpoint or not', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR, OTEL_SDK_DISABLED: 'true' }).tracing).toBeNull();
+  });
+
+  it('reads the headers, percent-decoded, the traces-only ones over the others', () => {
+    const tracing = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR,
+      OTEL_EXPORTER_OTLP_HEADERS: 'X-Api-Key=common, x-tenant=a%20b',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-api-key=traces%3Donly',
+    }).tracing;
+    expect(tracing?.headers).toEqual({ 'x-api-key': 'traces=only', 'x-tenant': 'a b' });
+  });
+
+  it('reads the sampler and its ratio', () => {
+    const tracing = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    }).tracing;
+    expect(tracing).toMatchObject({ sampler: 'parentbased_traceidratio', samplerRatio: 0.25 });
+  });
+
+  it.each([
+    [{ OTEL_SDK_DISABLED: 'yes' }, 'OTEL_SDK_DISABLED must be one of "true", "false"; received "yes".'],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' },
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL such as "http://otel-collector:4318"; received a otel-collector: URL.',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://user:s3cret@collector' },
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an absolute http(s) URL such as "http://otel-collector:4318/v1/traces"; received a grpc: URL.',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=s3cret,broken' },
+      'OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas, values percent-encoded, such as "x-api-key=abc123"; received 2 pairs, 1 malformed.',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-api-key=%E0%A4%A' },
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS must be key=value pairs separated by commas, values percent-encoded, such as "x-api-key=abc123"; received 1 pair, 1 malformed.',
+    ],
+    [
+      { OTEL_TRACES_SAMPLER: 'jaeger_remote' },
+      'OTEL_TRACES_SAMPLER must be one of "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio", "always_on", "always_off", "traceidratio"; received "jaeger_remote".',
+    ],
+    [
+      { OTEL_TRACES_SAMPLER_ARG: '1.5' },
+      'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (the share of traces kept); received "1.5".',
+    ],
+    [
+      { OTEL_TRACES_SAMPLER_ARG: '-0.1' },
+      'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (the share of traces kept); received "-0.1".',
+    ],
+  ])('checks %j at start even with tracing off, naming the setting', (env, message) => {
+    expect(problemsOf(env)).toEqual([message]);
+  });
+
+  it("never echoes an endpoint or a header value, which may hold a collector's credentials", () => {
+    const problems = problemsOf({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://user:s3cret@collector',
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Basic s3cret,=s3cret',
+    }).join('\n');
+    expect(problems).not.toContain('s3cret');
+    expect(problems).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(problems).toContain('OTEL_EXPORTER_OTLP_HEADERS');
   });
 });
