@@ -13,6 +13,9 @@ const NODES = `query ($ids: [ID!]!) {
   }
 }`;
 
+/** What Apollo Client, urql and graphql-request ask for first: a request refused before it runs is then HTTP 400. */
+const GRAPHQL_RESPONSE = { accept: 'application/graphql-response+json' };
+
 const invoiceId = (referenceNumber: string): string => encodeGlobalId({ type: 'CustomerInvoice', referenceNumber });
 const lineId = (referenceNumber: string, lineNumber: number): string =>
   encodeGlobalId({ type: 'InvoiceLine', referenceNumber, lineNumber });
@@ -39,12 +42,14 @@ describe('global ids against the real gateway on the shipped defaults', () => {
     return Object.values(await harness.apiCalls()).reduce((sum, calls) => sum + calls, 0);
   }
 
-  it('reads 20 invoices and every one of their lines by id with 20 Visma GETs, then with none from the cache', async () => {
+  it('reads 20 invoices and up to three lines of each by id with 20 Visma GETs, then with none from the cache', async () => {
     const twenty = unread.slice(0, 20);
     const ids = [
       ...twenty.map((invoice) => invoiceId(invoice.referenceNumber)),
-      ...twenty.flatMap((invoice) => invoice.lineNumbers.map((lineNumber) => lineId(invoice.referenceNumber, lineNumber))),
-    ].slice(0, MAX_NODE_IDS);
+      ...twenty.flatMap((invoice) => invoice.lineNumbers.slice(0, 3).map((lineNumber) => lineId(invoice.referenceNumber, lineNumber))),
+    ];
+    expect(ids.length).toBeGreaterThan(40);
+    expect(ids.length).toBeLessThanOrEqual(MAX_NODE_IDS);
     const first = await harness.post(NODES, { ids });
     expect(first.body.errors).toBeUndefined();
     const nodes = first.body.data?.['nodes'] as Array<{ id: string; lines?: Array<{ id: string }> }>;
@@ -83,7 +88,7 @@ describe('global ids against the real gateway on the shipped defaults', () => {
   describe('hostile requests', () => {
     it(`refuses ${MAX_NODE_IDS * 50} ids in one nodes with 400 and NODE_LIMIT_EXCEEDED, before any Visma call`, async () => {
       const ids = Array.from({ length: MAX_NODE_IDS * 50 }, (_, i) => invoiceId(String(i).padStart(6, '0')));
-      const response = await harness.post(NODES, { ids });
+      const response = await harness.post(NODES, { ids }, GRAPHQL_RESPONSE);
       expect(response.status).toBe(400);
       expect(response.body.data).toBeUndefined();
       expect(response.body.errors).toEqual([
@@ -98,7 +103,7 @@ describe('global ids against the real gateway on the shipped defaults', () => {
     it('counts every alias: ten aliases of nodes over the same 20 ids are 200 ids, refused before any Visma call', async () => {
       const ids = unread.slice(0, 20).map((invoice) => invoiceId(invoice.referenceNumber));
       const aliased = `query ($ids: [ID!]!) { ${Array.from({ length: 10 }, (_, i) => `n${i}: nodes(ids: $ids) { id }`).join(' ')} }`;
-      const response = await harness.post(aliased, { ids });
+      const response = await harness.post(aliased, { ids }, GRAPHQL_RESPONSE);
       expect(response.status).toBe(400);
       expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'NODE_LIMIT_EXCEEDED', ids: 200, limit: MAX_NODE_IDS });
       expect(await vismaCalls()).toBe(0);

@@ -32,6 +32,9 @@ describe('the example operations (operations/*.graphql, typed by codegen)', () =
     expect(page?.nodes).toHaveLength(5);
     // A node is null only when the invoice cannot be read (docs/api.md, "Unreadable records"): none here.
     expect(page?.nodes.every((invoice) => invoice !== null && invoice.status === 'OPEN' && invoice.customer?.name !== null)).toBe(true);
+    // Every invoice and customer carries its global id, which is what a client cache keys on.
+    expect(new Set(page?.nodes.map((invoice) => invoice?.id)).size).toBe(5);
+    expect(page?.nodes.every((invoice) => typeof invoice?.customer?.id === 'string')).toBe(true);
     expect(page?.totalCount).toBeGreaterThan(5);
     expect(page?.pageInfo.hasNextPage).toBe(true);
   });
@@ -64,6 +67,11 @@ describe('the example operations (operations/*.graphql, typed by codegen)', () =
       ['Delivery', '1'],
       ['Extra hour', '1'],
     ]);
+    // The same invoice and the same two lines, by the ids a client cache holds them under; the new line has its own.
+    const changed = updated.data?.updateInvoiceLines;
+    expect(changed?.id).toBe(invoice?.id);
+    expect(changed?.lines.slice(0, 2).map((line) => line.id)).toEqual(invoice?.lines.map((line) => line.id));
+    expect(new Set(changed?.lines.map((line) => line.id)).size).toBe(3);
   });
 
   it('runs the update example as the playground opens it, against the demo invoice', async () => {
