@@ -7,6 +7,7 @@ import { CustomerInvoiceResolver } from './resolvers/customer-invoice.resolver';
 import { CustomerResolver } from './resolvers/customer.resolver';
 import { InvoiceLineResolver } from './resolvers/invoice-line.resolver';
 import { NodeResolver } from './resolvers/node.resolver';
+import { CountyCodeResolver, LocationCodeResolver, ProjectTaskCodeResolver } from './resolvers/owned-codes.resolver';
 import { ReleaseInvoicePayloadResolver } from './resolvers/release-invoice-payload.resolver';
 import { WorkTypeResolver } from './resolvers/work-type.resolver';
 
@@ -20,6 +21,9 @@ export const RESOLVERS = [
   WorkTypeResolver,
   ReleaseInvoicePayloadResolver,
   NodeResolver,
+  LocationCodeResolver,
+  ProjectTaskCodeResolver,
+  CountyCodeResolver,
 ] as const;
 
 /**

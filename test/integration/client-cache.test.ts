@@ -1,4 +1,4 @@
-import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { Kind, visit, type DocumentNode } from 'graphql';
 import { sha256Hex } from '../../src/server/auth/inbound-auth';
 import {
@@ -139,5 +139,27 @@ describe('a normalising client cache on its defaults (Apollo Client 4, InMemoryC
     expect(after.customerInvoice?.lines[0]?.quantity).not.toBe(quantity);
     const cache = app.client.cache.extract() as Record<string, unknown>;
     expect(Object.keys(cache).filter((key) => key.startsWith('CustomerInvoice:'))).toEqual([]);
+  });
+
+  it("keeps each invoice's location with its invoice when code is selected; their deprecated id merges every customer's MAIN", async () => {
+    const page = (location: string): DocumentNode =>
+      gql(`query Locations { customerInvoices(first: 40) { nodes { id location { ${location} countryId } } } }`);
+    const countries = (data: unknown): Array<string | undefined> =>
+      (data as { customerInvoices: { nodes: Array<{ location: { countryId: string } | null }> } }).customerInvoices.nodes.map(
+        (invoice) => invoice.location?.countryId,
+      );
+    const asSent = await fetch(started.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: JSON.stringify({ query: '{ customerInvoices(first: 40) { nodes { location { countryId } } } }' }),
+    });
+    const truth = countries(((await asSent.json()) as { data: unknown }).data);
+    // Customers in several countries, every location of them called MAIN.
+    expect(new Set(truth).size).toBeGreaterThan(2);
+
+    const byCode = await frontend(started.url).client.query({ query: page('code') });
+    expect(countries(byCode.data)).toEqual(truth);
+    const byId = await frontend(started.url).client.query({ query: page('id') });
+    expect(new Set(countries(byId.data)).size).toBe(1);
   });
 });

@@ -111,11 +111,11 @@ export const FULL_INVOICE_SELECTION = `
   contractDocRef cashAccount
   creditTerms { id description } paymentMethod { id description } customerVatZone { id description } salesPerson { id description }
   legacySalesPersonId legacySalesPersonDescription
-  location { id name countryId } branch { number name } project { internalId id description }
+  location { id code name countryId } branch { number name } project { internalId id description }
   account { number description type active externalCode1 externalCode2 }
   subaccount { number id description active lastModifiedDateTime segments { segmentId description segmentValue segmentValueDescription } }
   contact { id name }
-  invoiceAddress { addressId line1 line2 line3 postalCode city country { id name } county { id name } overridden }
+  invoiceAddress { addressId line1 line2 line3 postalCode city country { id name } county { id code name } overridden }
   invoiceContact { contactId businessName attention email phone overridden }
   directDebitMandate { id mandateId description } debtCollection { caseNumber caseType caseStatus caseUrl }
   excludeDebtCollection sendToAutoInvoice isRotRutDeductible dontPrint dontEmail revoked createdDateTime lastModifiedDateTime
@@ -129,7 +129,7 @@ export const FULL_INVOICE_SELECTION = `
     id lineNumber lineType inventoryNumber description quantity uom unitPrice unitPriceInCurrency manualAmount manualAmountInCurrency
     amount amountInCurrency cost discountPercent discountAmount discountAmountInCurrency manualDiscount discountCode
     account { number type } subaccount { number segments { segmentId segmentValue } } vatCode { id description }
-    branch { number name } projectTask { internalId id description } seller { id description } salesperson itemType
+    branch { number name } projectTask { internalId id code description } seller { id description } salesperson itemType
     typeOfWork { rutRotType description xmlTag } isRotRutDeductible deductibleAmount startDate endDate termStartDate termEndDate
     deferralSchedule deferralCode salesOrderShipmentNumber salesOrderType salesOrderNumber note externalLink
     attachments { id name revision }
