@@ -15,6 +15,7 @@
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { hasCommand, pinner, log, freePort, procStat } = require('./lib');
@@ -37,6 +38,9 @@ const API_KEY = crypto.randomBytes(24).toString('base64url');
 const pin = pinner(QUICK);
 
 const STARTED = [];
+/** Servers of the driver's own (the OTLP sink), closed with the rest. */
+const STARTED_SERVERS = [];
+let otlpSink = null;
 let stopping = false;
 /** Spawns `args` (pinned), waits until `ready()` resolves truthy. */
 async function startProcess(name, args, env, ready) {
@@ -144,6 +148,7 @@ async function main() {
   const cleanup = () => {
     stopping = true;
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    for (const server of STARTED_SERVERS) server.close();
   };
   process.on('exit', cleanup);
   try {
@@ -212,6 +217,21 @@ async function main() {
       async () => (await request(targets.gateway.url, { method: 'GET', path: '/healthz' }, targets.gateway.headers)).status === 200,
     );
     targets.gateway.pid = gateway.pid;
+    if ((process.env.BENCH_TARGETS ?? '').split(',').includes('gatewayTraced')) {
+      // The same gateway with tracing on, every request traced (the callers send no traceparent, so the
+      // default sampler keeps each trace the gateway starts), exporting to a sink in this process: what
+      // tracing costs, in one run beside the gateway without it (docs/operations.md, "Tracing").
+      otlpSink = await startOtlpSink();
+      targets.gatewayTraced = { url: `http://127.0.0.1:${await freePort()}`, headers: targets.gateway.headers };
+      const traced = await startProcess(
+        'gatewayTraced',
+        pin(0, [process.execPath, path.join(__dirname, 'gateway.js')]),
+        { ...gatewayEnv, PORT: targets.gatewayTraced.url.split(':')[2], OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.url },
+        async () =>
+          (await request(targets.gatewayTraced.url, { method: 'GET', path: '/healthz' }, targets.gatewayTraced.headers)).status === 200,
+      );
+      targets.gatewayTraced.pid = traced.pid;
+    }
 
     const ctx = await setup(simUrl, targets);
     const all = scenarios(ctx);
@@ -234,6 +254,7 @@ async function main() {
       correctness,
       results: measured,
       ratios: ratios(measured),
+      tracing: otlpSink === null ? null : { ...tracingRatios(measured), spansExported: otlpSink.spans() },
       coldStart,
       replay,
     };
@@ -359,8 +380,8 @@ async function measure(all, targets, simUrl) {
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const scenario of all.filter((s) => only('BENCH_SCENARIOS', s.name))) {
       for (const connections of CONNECTIONS) {
-        for (const target of ['simulator', 'ceiling', 'ceilingNodeFetch', 'gateway']) {
-          const send = scenario[target === 'ceilingNodeFetch' ? 'ceiling' : target];
+        for (const target of ['simulator', 'ceiling', 'ceilingNodeFetch', 'gateway', 'gatewayTraced']) {
+          const send = scenario[{ ceilingNodeFetch: 'ceiling', gatewayTraced: 'gateway' }[target] ?? target];
           if (!send || !targets[target] || !only('BENCH_TARGETS', target)) continue;
           const offset = round * 1000;
           const requests = Array.from({ length: sampleCount }, (_, k) => send(offset + k));
@@ -435,6 +456,41 @@ function ratios(results) {
   return out;
 }
 
+/** With the gatewayTraced target: tracing on ÷ off, requests/s and CPU ms per request, per scenario and connections. */
+function tracingRatios(results) {
+  const m = medians(results);
+  const out = { requestsPerSecond: {}, cpuMsPerRequest: {} };
+  for (const row of m.filter((r) => r.target === 'gatewayTraced')) {
+    const off = m.find((r) => r.target === 'gateway' && r.scenario === row.scenario && r.connections === row.connections);
+    if (!off) continue;
+    const key = `${row.scenario}@c${row.connections}`;
+    out.requestsPerSecond[key] = Number((row.requestsPerSecond / off.requestsPerSecond).toFixed(2));
+    out.cpuMsPerRequest[key] = Number((row.cpuMsPerRequest / off.cpuMsPerRequest).toFixed(2));
+  }
+  return out;
+}
+
+/** An OTLP/HTTP endpoint that takes every export and counts its spans (the driver's own, unpinned). */
+async function startOtlpSink() {
+  let spans = 0;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) spans += (scope.spans ?? []).length;
+      } catch {
+        // Not JSON: counted as nothing.
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  STARTED_SERVERS.push(server);
+  return { url: `http://127.0.0.1:${server.address().port}`, spans: () => spans };
+}
+
 function table(summary) {
   const f = (x, d = 1) => (x === null || x === undefined ? '–' : x.toFixed(d));
   const rows = medians(summary.results).map(
@@ -448,6 +504,12 @@ function table(summary) {
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...(summary.tracing
+      ? [
+          '',
+          `Tracing on ÷ off (gatewayTraced ÷ gateway): requests/s ${JSON.stringify(summary.tracing.requestsPerSecond)}, CPU ms/request ${JSON.stringify(summary.tracing.cpuMsPerRequest)}; ${summary.tracing.spansExported} spans exported`,
+        ]
+      : []),
     `Cold start to first answer (hyperfine): ${summary.coldStart ? `${f(summary.coldStart.meanMs, 0)} ms mean (± ${f(summary.coldStart.stddevMs, 0)})` : 'not measured (hyperfine missing)'}`,
   ].join('\n');
 }

@@ -144,7 +144,7 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
 
 /** With an OTLP endpoint configured: spans for requests, operations and Visma calls (docs/operations.md, "Tracing"). */
 async function startTracing(settings: NonNullable<Config['tracing']>, logger: Logger): Promise<Tracing> {
-  // Loaded only here: with tracing off no OpenTelemetry package is loaded (their load alone takes ~130 ms).
+  // Loaded only here: with tracing off no OpenTelemetry SDK or exporter is loaded (their load alone takes ~150 ms).
   const tracing = await import('./tracing');
   return tracing.startTracing(settings, logger);
 }
