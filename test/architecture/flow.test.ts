@@ -13,6 +13,8 @@ import path from 'node:path';
  *   never builds or names a client or the cache, and knows nothing of GraphQL or HTTP serving.
  *   src/idempotency sits beside the cache: a helper the service calls.
  * - The composition root, the server and src/scale may import what they wire.
+ * - src/visma traces through OpenTelemetry's API alone; the SDK and the exporter are the
+ *   application's, built by src/tracing.ts only when tracing is on.
  */
 
 const SRC = path.join(__dirname, '..', '..', 'src');
@@ -56,6 +58,11 @@ const RULES: readonly Rule[] = [
     name: 'src/visma is the bottom layer: it imports nothing else under src/, and no GraphQL package',
     governs: (file) => layerOf(file) === 'visma',
     breaks: (target) => localOutside(target, ['visma']) || isGraphqlPackage(target),
+  },
+  {
+    name: "src/visma uses OpenTelemetry's API alone, never its SDK or an exporter",
+    governs: (file) => layerOf(file) === 'visma',
+    breaks: (target) => !target.local && target.module.startsWith('@opentelemetry/') && target.module !== '@opentelemetry/api',
   },
   {
     name: 'src/upstream-cache sits on src/visma alone (and the shared stable-json), and imports no GraphQL package',
@@ -171,6 +178,8 @@ describe('the flow check itself', () => {
     ['visma/client.ts', '../invoices', 'src/visma is the bottom layer'],
     ['visma/mapping/time.ts', 'graphql', 'src/visma is the bottom layer'],
     ['visma/api.ts', '../upstream-cache/caching-visma-api', 'src/visma is the bottom layer'],
+    ['visma/tracing.ts', '@opentelemetry/sdk-trace-base', "src/visma uses OpenTelemetry's API alone"],
+    ['visma/client.ts', '@opentelemetry/exporter-trace-otlp-http', "src/visma uses OpenTelemetry's API alone"],
     ['upstream-cache/caching-visma-api.ts', '../invoices/invoices-service', 'src/upstream-cache sits on src/visma alone'],
     ['upstream-cache/coalescer.ts', '../idempotency', 'src/upstream-cache sits on src/visma alone'],
     ['invoices/invoices-service.ts', '../graphql/errors', 'src/invoices sits on the VismaApi'],
@@ -199,6 +208,8 @@ describe('the flow check itself', () => {
     ['upstream-cache/caching-visma-api.ts', '../visma/expansion'],
     ['server/context.ts', '../invoices'],
     ['compose.ts', './upstream-cache'],
+    ['visma/tracing.ts', '@opentelemetry/api'],
+    ['tracing.ts', '@opentelemetry/sdk-trace-base'],
     ['simulator/server.ts', './store'],
   ])('allows %s importing %s', (file, specifier) => {
     expect(check(file, specifier)).toEqual([]);
