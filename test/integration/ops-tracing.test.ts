@@ -253,6 +253,45 @@ describe('tracing on: a GraphQL request over HTTP, its spans received by an OTLP
   });
 });
 
+describe('tracing on: work that outlives its request joins no trace', () => {
+  it("leaves the upstream cache's change poll, whose timer the request's read started, out of the request's trace", async () => {
+    ensureBuilt();
+    const simulator = await startSimulator({ port: 0 });
+    const receiver = await OtlpReceiver.start();
+    const caller = callerContext();
+    try {
+      const gateway = await spawnGateway({
+        // A poll every 500 ms, so several run after the request while the gateway is up.
+        CACHE_FRESHNESS_MS: '1000',
+        VISMA_API_URL: simulator.url,
+        VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
+        VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
+        VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
+        VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
+        AUTH_API_KEY_SHA256: createHash('sha256').update(API_KEY).digest('hex'),
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      });
+      try {
+        await ask(gateway.url, '003097', { traceparent: caller.traceparent });
+        simulator.controls.resetCounters();
+        await new Promise((resolve) => setTimeout(resolve, 1_600));
+        expect(simulator.controls.counters()['GET /v1/customerinvoice']?.total).toBeGreaterThan(0);
+      } finally {
+        await stopGateway(gateway);
+      }
+      const templates = receiver
+        .spans()
+        .filter((span) => span.traceId === caller.traceId)
+        .map((span) => span.attributes['url.template']);
+      expect(templates).not.toContain('/v1/customerinvoice');
+      expect(templates).toContain('/v1/customerinvoice/{referenceNumber}');
+    } finally {
+      await receiver.close();
+      await simulator.close();
+    }
+  }, 30_000);
+});
+
 describe('tracing off, the default: no OpenTelemetry SDK is loaded and nothing is exported', () => {
   let receiver: OtlpReceiver;
 
