@@ -11,13 +11,15 @@ const QUERY = '{ customerInvoice(referenceNumber: "003547") { referenceNumber } 
 /** What the page's script saw: each request's status, readable headers and body, or the error fetch threw. */
 interface PageResult {
   post?: { status: number; requestId: string | null; body: unknown };
+  get?: { status: number; body: unknown };
   error?: { name: string; message: string };
 }
 
 /**
  * A web app on an origin of its own: a node:http server on another port, serving one page whose
  * script calls the gateway as a frontend would, with a JSON body and the API key in a header (a
- * request the browser must preflight). `?credentials=include` makes it send cookies as well.
+ * request the browser must preflight), then runs the same query over GET with the key, as urql
+ * sends queries. `?credentials=include` makes it send cookies as well.
  */
 class PageOrigin {
   private constructor(
@@ -42,7 +44,12 @@ class PageOrigin {
         headers: { 'content-type': 'application/json', 'x-api-key': settings.apiKey },
         body: JSON.stringify({ query: settings.query }),
       });
-      return { post: { status: answer.status, requestId: answer.headers.get('x-request-id'), body: await answer.json() } };
+      const post = { status: answer.status, requestId: answer.headers.get('x-request-id'), body: await answer.json() };
+      const overGet = await fetch(settings.url + '?query=' + encodeURIComponent(settings.query), {
+        credentials: settings.credentials,
+        headers: { 'x-api-key': settings.apiKey },
+      });
+      return { post, get: { status: overGet.status, body: await overGet.json() } };
     } catch (error) {
       return { error: { name: error.name, message: error.message } };
     }
@@ -97,14 +104,12 @@ describe('a web app on another origin, in Chromium', () => {
     }
   }
 
-  it('reads the answer and its X-Request-Id when the page’s origin is in CORS_ORIGINS', async () => {
+  it('reads the answer and its X-Request-Id, over POST and over GET, when the page’s origin is in CORS_ORIGINS', async () => {
     const { result } = await visit(allowed.origin);
     expect(result.error).toBeUndefined();
-    expect(result.post).toEqual({
-      status: 200,
-      requestId: expect.stringMatching(/\S/),
-      body: { data: { customerInvoice: { referenceNumber: '003547' } } },
-    });
+    const data = { data: { customerInvoice: { referenceNumber: '003547' } } };
+    expect(result.post).toEqual({ status: 200, requestId: expect.stringMatching(/\S/), body: data });
+    expect(result.get).toEqual({ status: 200, body: data });
   });
 
   it('is blocked by the browser (fetch throws a TypeError) when the page’s origin is not in CORS_ORIGINS', async () => {

@@ -146,8 +146,19 @@ describe('refusals carry a code and the request id, and a client mistake is neve
     expectCodedWithRequestId(answer, 'BAD_REQUEST');
   });
 
-  it('refuses a GET a browser could send cross-site (CSRF) with BAD_REQUEST and the request id', async () => {
-    const answer = await send(`${started.url}?query=${encodeURIComponent(ONE)}`, { headers: { accept: 'application/json' } });
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['an HTML form', 'application/x-www-form-urlencoded'],
+    ['a multipart form', 'multipart/form-data; boundary=x'],
+  ])('refuses a POST a page on any site could send without a preflight (%s) with BAD_REQUEST and the request id', async (_case, type) => {
+    const answer = await send(started.url, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ query: ONE }) });
+    expect(answer.status).toBe(400);
+    expectCodedWithRequestId(answer, 'BAD_REQUEST');
+    expect(answer.body.errors?.[0]?.message).toMatch(/must have Content-Type: application\/json/);
+  });
+
+  it('refuses a POST without a Content-Type with BAD_REQUEST and the request id', async () => {
+    const answer = await send(started.url, { method: 'POST', body: new Blob([JSON.stringify({ query: ONE })]) });
     expect(answer.status).toBe(400);
     expectCodedWithRequestId(answer, 'BAD_REQUEST');
   });
