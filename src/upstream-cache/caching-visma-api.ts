@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { stableJson } from '../stable-json';
 import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from '../visma/api';
 import { credentialScope } from '../visma/credential-scope';
@@ -203,6 +204,13 @@ export class CachingVismaApi implements VismaApi {
   private readonly sweepIntervalMs: number;
   private cancelSweep: (() => void) | undefined;
   private closed = false;
+  /**
+   * The async context the cache was made in (the composition root's, no request's). Its change
+   * polls and sweeps run in it: a timer started during a request would otherwise carry that
+   * request's AsyncLocalStorage scope (its request id in the Visma client's logs, its trace)
+   * into every poll after it.
+   */
+  private readonly background = new AsyncResource('upstream-cache');
 
   constructor(
     private readonly upstream: VismaApi,
@@ -541,10 +549,13 @@ export class CachingVismaApi implements VismaApi {
 
   private scheduleSweep(): void {
     if (this.cancelSweep !== undefined || this.closed || this.store.size === 0) return;
-    this.cancelSweep = this.timers.schedule(() => {
-      this.cancelSweep = undefined;
-      this.sweep();
-    }, this.sweepIntervalMs);
+    this.cancelSweep = this.timers.schedule(
+      this.background.bind(() => {
+        this.cancelSweep = undefined;
+        this.sweep();
+      }),
+      this.sweepIntervalMs,
+    );
   }
 
   /**
@@ -600,10 +611,13 @@ export class CachingVismaApi implements VismaApi {
   }
 
   private schedulePoll(scope: Scope, delayMs: number): void {
-    scope.cancelPoll = this.timers.schedule(() => {
-      scope.cancelPoll = undefined;
-      void this.poll(scope);
-    }, delayMs);
+    scope.cancelPoll = this.timers.schedule(
+      this.background.bind(() => {
+        scope.cancelPoll = undefined;
+        void this.poll(scope);
+      }),
+      delayMs,
+    );
   }
 
   /** Idle credentials are not polled: with nothing cached there is nothing to keep fresh. */

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import {
   CachingVismaApi,
@@ -465,6 +466,21 @@ describe('CachingVismaApi', () => {
       await clock.advance(9_000);
       await api.getInvoice('000001');
       expect(visma.count('getInvoice')).toBe(3);
+    });
+
+    it('runs its change poll outside the request that started it (no request id or trace carried into later polls)', async () => {
+      const requestScope = new AsyncLocalStorage<string>();
+      const { visma, api } = setUp({ freshnessMs: 40, pollMarginMs: 0, timers: undefined });
+      const seenByPolls: Array<string | undefined> = [];
+      const list = visma.listInvoices.bind(visma);
+      visma.listInvoices = (query, options) => {
+        if (query.filter?.lastModifiedDateTime !== undefined) seenByPolls.push(requestScope.getStore());
+        return list(query, options);
+      };
+      await requestScope.run('request-1', () => api.getInvoice('000001'));
+      while (seenByPolls.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      api.close();
+      expect(seenByPolls.slice(0, 2)).toEqual([undefined, undefined]);
     });
 
     it('polls only while something is cached for the credential', async () => {
