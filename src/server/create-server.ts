@@ -34,6 +34,8 @@ import { metricsPlugin } from './plugins/metrics.plugin';
 import { errorLoggingPlugin } from './plugins/error-logging.plugin';
 import { federationTracesPlugins } from './plugins/federation-traces.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
+import { mediaTypeStatusPlugin } from './plugins/media-type-status.plugin';
+import { sendErrors } from './http/send-errors';
 import { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
 import { currentRequestId, requestScopeMiddleware } from './request-scope';
 import { corsMiddleware } from './http/cors';
@@ -123,6 +125,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       // The schema sets no cache hints, so Apollo's default cache-control plugin would only wrap
       // every field's resolution for nothing (measured: bench/README.md, "Levers").
       ApolloServerPluginCacheControlDisabled(),
+      // 200 for request errors when the client accepts only application/json (GraphQL over HTTP): docs/security.md.
+      mediaTypeStatusPlugin(),
       errorLoggingPlugin(),
       requestLogPlugin(now),
       metricsPlugin(metrics, now),
@@ -267,14 +271,12 @@ function withRequestId(format: typeof formatGatewayError): typeof formatGatewayE
 
 /** Express would answer an unknown path with an HTML page; this is the same GraphQL-shaped JSON as every other answer. */
 function unknownPath(request: Request, response: Response): void {
-  response.status(404).json({
-    errors: [
-      {
-        message: `There is nothing at ${request.method} ${request.path}: the GraphQL endpoint is ${GRAPHQL_PATH}.`,
-        extensions: { code: ErrorCode.NOT_FOUND, requestId: requestIdOf(response) },
-      },
-    ],
-  });
+  sendErrors(request, response, 404, [
+    {
+      message: `There is nothing at ${request.method} ${request.path}: the GraphQL endpoint is ${GRAPHQL_PATH}.`,
+      extensions: { code: ErrorCode.NOT_FOUND, requestId: requestIdOf(response) },
+    },
+  ]);
 }
 
 function listen(
@@ -337,7 +339,7 @@ function browserNote(request: Request, response: Response, next: NextFunction): 
  * (a body over the limit, malformed JSON) get a GraphQL-shaped answer instead.
  */
 function jsonErrorHandler(logger: Logger) {
-  return (error: unknown, _request: Request, response: Response, next: NextFunction): void => {
+  return (error: unknown, request: Request, response: Response, next: NextFunction): void => {
     if (response.headersSent) {
       next(error);
       return;
@@ -355,9 +357,9 @@ function jsonErrorHandler(logger: Logger) {
           : status < 500
             ? 'The request body is not valid JSON.'
             : 'Something went wrong inside the gateway.';
-    response.status(status).json({
-      errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR', requestId } }],
-    });
+    sendErrors(request, response, status, [
+      { message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR', requestId } },
+    ]);
   };
 }
 

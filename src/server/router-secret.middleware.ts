@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FederationConfig } from '../config';
 import { ErrorCode } from '../graphql/errors';
+import { sendErrors } from './http/send-errors';
 import { requestIdOf } from './request-id';
 
 /**
@@ -25,14 +26,12 @@ export function routerSecretMiddleware(settings: RouterSecretSettings) {
       next();
       return;
     }
-    response.status(401).json({
-      errors: [
-        {
-          message: 'This service is a federation subgraph and answers only its router: the router secret header is missing or wrong.',
-          extensions: { code: ErrorCode.UNAUTHENTICATED, requestId: requestIdOf(response) },
-        },
-      ],
-    });
+    sendErrors(request, response, 401, [
+      {
+        message: 'This service is a federation subgraph and answers only its router: the router secret header is missing or wrong.',
+        extensions: { code: ErrorCode.UNAUTHENTICATED, requestId: requestIdOf(response) },
+      },
+    ]);
   };
 }
 

@@ -50,7 +50,8 @@ describe('/metrics', () => {
     const before = await gateway.metricsText();
     const response = await fetch(gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // As Apollo Client asks: a validation failure is 400 in application/graphql-response+json (200 in application/json).
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json,application/json;q=0.9' },
       body: JSON.stringify({ query: 'query Broken { customerInvoices { noSuchField } }', operationName: 'Broken' }),
     });
     expect(response.status).toBe(400);

@@ -25,6 +25,13 @@ function invoiceRepresentations(count: number): Array<{ __typename: string; refe
   return Array.from({ length: count }, (_, i) => ({ __typename: 'CustomerInvoice', referenceNumber: String(1 + i).padStart(6, '0') }));
 }
 
+/**
+ * The refusals below are asserted as Apollo Client (and urql, graphql-request) receive them, asking for
+ * application/graphql-response+json first: HTTP 400. A client that accepts only application/json gets
+ * them with 200, as GraphQL over HTTP says (test/integration/http-media-types.test.ts).
+ */
+const AS_APOLLO_CLIENT = { accept: 'application/graphql-response+json,application/json;q=0.9' };
+
 function codesOf(response: GraphQLResponse): unknown[] {
   return (response.body.errors ?? []).map((error) => error.extensions?.['code']);
 }
@@ -48,7 +55,7 @@ describe('the operation budget, against hostile requests on the shipped defaults
   describe('page sizes from variables', () => {
     it('refuses the 3.5 kB request that answered 69 MB, with 400 and a code naming the limit, before any Visma call', async () => {
       expect(NESTED_ATTACK.length).toBeLessThan(4_000);
-      const response = await harness.post(NESTED_ATTACK, { n: 500 });
+      const response = await harness.post(NESTED_ATTACK, { n: 500 }, AS_APOLLO_CLIENT);
       expect(response.status).toBe(400);
       expect(response.body.data).toBeUndefined();
       expect(response.body.errors).toEqual([
@@ -61,7 +68,7 @@ describe('the operation budget, against hostile requests on the shipped defaults
     });
 
     it('survives eight concurrent copies of it, then answers an ordinary request', async () => {
-      const answers = await Promise.all(Array.from({ length: 8 }, () => harness.post(NESTED_ATTACK, { n: 500 })));
+      const answers = await Promise.all(Array.from({ length: 8 }, () => harness.post(NESTED_ATTACK, { n: 500 }, AS_APOLLO_CLIENT)));
       expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(400));
       expect(await vismaCalls()).toBe(0);
       const ordinary = await harness.post('{ customerInvoices(first: 3) { nodes { referenceNumber } } }');
@@ -70,9 +77,17 @@ describe('the operation budget, against hostile requests on the shipped defaults
 
     it('weighs first: $n exactly as the literal: both refused by cost, with the same cost, before any call', async () => {
       const selection = `nodes { ${FULL_INVOICE_SELECTION} }`;
-      const literal = await harness.post(`{ customerInvoices(first: 500) { ${selection} } }`);
-      const variable = await harness.post(`query ($n: Int!) { customerInvoices(first: $n) { ${selection} } }`, { n: 500 });
-      const defaulted = await harness.post(`query ($n: Int = 500) { customerInvoices(first: $n) { ${selection} } }`);
+      const literal = await harness.post(`{ customerInvoices(first: 500) { ${selection} } }`, undefined, AS_APOLLO_CLIENT);
+      const variable = await harness.post(
+        `query ($n: Int!) { customerInvoices(first: $n) { ${selection} } }`,
+        { n: 500 },
+        AS_APOLLO_CLIENT,
+      );
+      const defaulted = await harness.post(
+        `query ($n: Int = 500) { customerInvoices(first: $n) { ${selection} } }`,
+        undefined,
+        AS_APOLLO_CLIENT,
+      );
       for (const response of [literal, variable, defaulted]) {
         expect(response.status).toBe(400);
         expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', limit: MAX_COST });
@@ -86,7 +101,7 @@ describe('the operation budget, against hostile requests on the shipped defaults
 
     it('refuses aliased pages that together read more invoices than the limit, before any call', async () => {
       const query = `query ($n: Int!) { ${[1, 2, 3].map((i) => `p${i}: customerInvoices(first: $n) { nodes { referenceNumber } }`).join(' ')} }`;
-      const response = await harness.post(query, { n: 500 });
+      const response = await harness.post(query, { n: 500 }, AS_APOLLO_CLIENT);
       expect(response.status).toBe(400);
       expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'RESPONSE_TOO_LARGE', invoices: 1500, limit: MAX_INVOICES });
       expect(await vismaCalls()).toBe(0);
@@ -105,7 +120,7 @@ describe('the operation budget, against hostile requests on the shipped defaults
 
   describe('_entities', () => {
     it.each([2_000, 13_000])('refuses %i representations as a whole, with 400 and a code, before any Visma call', async (count) => {
-      const response = await harness.post(ENTITIES, { representations: invoiceRepresentations(count) });
+      const response = await harness.post(ENTITIES, { representations: invoiceRepresentations(count) }, AS_APOLLO_CLIENT);
       expect(response.status).toBe(400);
       expect(response.body.data).toBeUndefined();
       expect(response.body.errors).toEqual([

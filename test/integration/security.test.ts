@@ -7,6 +7,13 @@ import { JwksServer } from './helpers/jwks-server';
 const ONE = '{ customerInvoice(referenceNumber: "003547") { referenceNumber } }';
 const API_KEY = 'security-suite-api-key-5d1f0c2a9e';
 
+/**
+ * Refusals of a document are asserted as Apollo Client receives them, asking for
+ * application/graphql-response+json first: HTTP 400. With only application/json they are 200
+ * (GraphQL over HTTP; test/integration/http-media-types.test.ts).
+ */
+const AS_APOLLO_CLIENT = { accept: 'application/graphql-response+json,application/json;q=0.9' };
+
 interface RawResponse {
   status: number;
   headers: Headers;
@@ -83,7 +90,7 @@ describe('gateway security over HTTP', () => {
 
     describe('schema exposure', () => {
       it('refuses introspection', async () => {
-        const response = await harness.post('{ __schema { types { name } } }', undefined, { 'x-api-key': API_KEY });
+        const response = await harness.post('{ __schema { types { name } } }', undefined, { 'x-api-key': API_KEY, ...AS_APOLLO_CLIENT });
         expect(response.status).toBe(400);
         expect(response.body.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
       });
@@ -141,7 +148,7 @@ describe('gateway security over HTTP', () => {
           (_, i) => `a${i}: customerInvoice(referenceNumber: "${i}") { referenceNumber }`,
         );
         await harness.control.resetCounters();
-        const response = await harness.post(`{ ${aliases.join(' ')} }`);
+        const response = await harness.post(`{ ${aliases.join(' ')} }`, undefined, AS_APOLLO_CLIENT);
         expect(response.status).toBe(400);
         expect(response.body.errors).toEqual([
           {
@@ -153,7 +160,11 @@ describe('gateway security over HTTP', () => {
       });
 
       it('refuses a subscription, which the schema does not have, as a validation failure rather than an internal error', async () => {
-        const response = await harness.post('subscription { customerInvoice(referenceNumber: "1") { referenceNumber } }');
+        const response = await harness.post(
+          'subscription { customerInvoice(referenceNumber: "1") { referenceNumber } }',
+          undefined,
+          AS_APOLLO_CLIENT,
+        );
         expect(response.status).toBe(400);
         expect(response.body.errors?.[0]).toMatchObject({
           message: 'This schema has no subscription type: the gateway serves queries and mutations.',
@@ -221,7 +232,7 @@ describe('gateway security over HTTP', () => {
       });
 
       it('refuses a document over the token limit with GRAPHQL_PARSE_FAILED (HTTP 400)', async () => {
-        const response = await harness.post(`{ ${'__typename '.repeat(OPERATION_LIMITS.maxTokens)} }`);
+        const response = await harness.post(`{ ${'__typename '.repeat(OPERATION_LIMITS.maxTokens)} }`, undefined, AS_APOLLO_CLIENT);
         expect(response.status).toBe(400);
         expect(response.body.errors?.[0]).toMatchObject({
           message: `Syntax Error: Document contains more that ${OPERATION_LIMITS.maxTokens} tokens. Parsing aborted.`,

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../graphql/errors';
+import { sendErrors } from '../http/send-errors';
 import { requestIdOf } from '../request-id';
 import type { Caller, InboundAuthenticator } from './inbound-auth';
 
@@ -13,8 +14,9 @@ export const UNAUTHENTICATED_MESSAGE =
 /**
  * Runs before the body is parsed, so an unauthenticated caller costs neither the JSON parse
  * nor the GraphQL pipeline. A refusal is a GraphQL-shaped 401 (`UNAUTHENTICATED`) with
- * `WWW-Authenticate: Bearer` (RFC 6750 §3); the reason is logged, never sent, and never
- * includes the credential.
+ * `WWW-Authenticate: Bearer` (RFC 6750 §3), in the media type the client accepts (Apollo Client
+ * reads the code only from `application/graphql-response+json`); the reason is logged, never
+ * sent, and never includes the credential.
  */
 export function inboundAuthMiddleware(authenticator: InboundAuthenticator, logger: Logger) {
   return (request: Request, response: Response, next: NextFunction): void => {
@@ -29,10 +31,10 @@ export function inboundAuthMiddleware(authenticator: InboundAuthenticator, logge
           return;
         }
         logger.warn({ requestId, reason: outcome.reason }, 'request refused: not authenticated');
-        response
-          .status(401)
-          .setHeader('www-authenticate', 'Bearer')
-          .json({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: ErrorCode.UNAUTHENTICATED, requestId } }] });
+        response.setHeader('www-authenticate', 'Bearer');
+        sendErrors(request, response, 401, [
+          { message: UNAUTHENTICATED_MESSAGE, extensions: { code: ErrorCode.UNAUTHENTICATED, requestId } },
+        ]);
       })
       .catch(next);
   };
