@@ -1,3 +1,5 @@
+// Node's compile cache first, so that every module required after it is cached (Node 22.1+).
+import { flushCompileCache } from './compile-cache';
 // Decorator metadata must be in place before any type-graphql class is loaded.
 import 'reflect-metadata';
 import { composeGateway, type ComposedGateway } from './compose';
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
   try {
     const listening = await gateway.listen();
     announce(gateway, listening.url, logger);
+    flushCompileCache();
   } catch (error) {
     await gateway.close();
     throw error;
