@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
@@ -57,18 +58,24 @@ export function createRequestContext(deps: ContextDeps, request: RequestFacts): 
  * client goes away. A refusal is thrown as it is: Apollo calls this inside its own try.
  */
 export function createContextFunction(deps: ContextDeps) {
-  return ({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> => {
+  const contextFor = createNodeContextFunction(deps);
+  return ({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> => contextFor(req, res, requestIdOf(res));
+}
+
+/** The same on Node's own request and response, for the GraphQL endpoint served without Express (src/server/http/graphql-post.ts). */
+export function createNodeContextFunction(deps: ContextDeps) {
+  return (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<GatewayContext> => {
     const controller = new AbortController();
     setMaxListeners(abortListenerBound(deps.config), controller.signal);
-    res.on('close', () => {
-      if (!res.writableFinished) {
+    response.on('close', () => {
+      if (!response.writableFinished) {
         controller.abort();
       }
     });
     return Promise.resolve(
       createRequestContext(deps, {
-        requestId: requestIdOf(res),
-        authorization: req.get('authorization'),
+        requestId,
+        authorization: request.headers.authorization,
         signal: controller.signal,
       }),
     );

@@ -22,9 +22,9 @@ import { ErrorCode, formatGatewayError } from '../graphql/errors';
 import type { IdempotentCreator } from '../idempotency';
 import { UpstreamPageSize } from '../invoices';
 import type { VismaApi } from '../visma/api';
-import { inboundAuthMiddleware } from './auth/auth.middleware';
+import { authenticateInbound, inboundAuthMiddleware } from './auth/auth.middleware';
 import { InboundAuthenticator } from './auth/inbound-auth';
-import { createContextFunction, createRequestContext, type ContextDeps, type RequestFacts } from './context';
+import { createContextFunction, createNodeContextFunction, createRequestContext, type ContextDeps, type RequestFacts } from './context';
 import { healthRoutes, type ReadinessProbe } from './health';
 import { simplePostGuard } from './http/csrf';
 import { jitGateway } from './jit-executor';
@@ -39,7 +39,8 @@ import { sendErrors } from './http/send-errors';
 import { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
 import { currentRequestId, requestScopeMiddleware } from './request-scope';
 import { corsMiddleware } from './http/cors';
-import { routerSecretMiddleware } from './router-secret.middleware';
+import { routerSecretGuard, routerSecretMiddleware } from './router-secret.middleware';
+import { isPlainGraphQLPost, serveGraphQLPost, type GraphQLPostDeps } from './http/graphql-post';
 import type { ServerTracing } from './tracing';
 import { guardEntityRepresentations } from './security/entity-representations';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
@@ -50,6 +51,8 @@ import { operationLimitRules, operationParseOptions } from './security/operation
 export const GRAPHQL_PATH = '/graphql';
 /** GraphQL documents and variables are small; 1 MB leaves room for a large createInvoice. */
 export const BODY_LIMIT = '1mb';
+/** The same in bytes, as Express's body parser reads '1mb'. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** What the HTTP server is built from; src/compose.ts (the composition root) makes each of them. */
 export interface ServerDeps {
@@ -94,7 +97,19 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   let shuttingDown = false;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createHttpServer(app, deps.config.http, deps.logger);
+  // Plain GraphQL POSTs are served on node:http without Express (http/graphql-post.ts); the rest goes to the app.
+  let graphqlPost: GraphQLPostDeps | undefined = undefined;
+  const httpServer = createHttpServer(
+    (request, response) => {
+      if (graphqlPost !== undefined && isPlainGraphQLPost(request, GRAPHQL_PATH, BODY_LIMIT_BYTES)) {
+        serveGraphQLPost(graphqlPost, request, response);
+      } else {
+        void app(request, response);
+      }
+    },
+    deps.config.http,
+    deps.logger,
+  );
   deps.tracing?.traceRequests(httpServer, GRAPHQL_PATH);
   // Served as an Apollo Federation 2 subgraph (docs/federation.md); the API is the same.
   const schema = guardEntityRepresentations(buildSubgraphSchemaFrom(await buildGatewaySchema()));
@@ -163,6 +178,9 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     now,
   };
   const context = createContextFunction(contextDeps);
+  const authenticator = new InboundAuthenticator({ config: deps.config.security.auth, visma: deps.config.visma, now });
+  // CORS first on the endpoint: a preflight carries no credentials, and an allowed page must be able to read a 401.
+  const cors = corsMiddleware(deps.config.cors.origins);
 
   app.use(requestIdMiddleware);
   // Probes and scrapes come before the GraphQL endpoint's own checks (router secret, inbound auth).
@@ -170,8 +188,6 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   app.get('/metrics', (_request: Request, response: Response, next: NextFunction) => {
     metrics.exposition().then(({ contentType, body }) => void response.type(contentType).send(body), next);
   });
-  // CORS first on the endpoint: a preflight carries no credentials, and an allowed page must be able to read a 401.
-  const cors = corsMiddleware(deps.config.cors.origins);
   if (cors !== null) app.use(GRAPHQL_PATH, cors);
   // Before everything else on the endpoint: with ROUTER_SECRET set only the federation router gets in.
   app.use(GRAPHQL_PATH, routerSecretMiddleware(deps.config.federation));
@@ -179,7 +195,6 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     app.use(playgroundRoutes({ graphqlPath: GRAPHQL_PATH, tabs: loadExampleTabs() }));
   }
   app.get(GRAPHQL_PATH, browserNote);
-  const authenticator = new InboundAuthenticator({ config: deps.config.security.auth, visma: deps.config.visma, now });
   app.use(
     GRAPHQL_PATH,
     inboundAuthMiddleware(authenticator, deps.logger),
@@ -191,6 +206,19 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   );
   app.use(unknownPath);
   app.use(jsonErrorHandler(deps.logger));
+  const routerSecret = routerSecretGuard(deps.config.federation);
+  const nodeContext = createNodeContextFunction(contextDeps);
+  graphqlPost = {
+    path: GRAPHQL_PATH,
+    apollo,
+    bodyLimitBytes: BODY_LIMIT_BYTES,
+    cors,
+    routerSecret,
+    authenticate: async (request, response, requestId) =>
+      (await authenticateInbound(authenticator, deps.logger, request, response, requestId)) !== null,
+    context: nodeContext,
+    answerError: (request, response, error, requestId) => answerHttpError(deps.logger, request, response, error, requestId),
+  };
 
   return {
     app,
@@ -215,14 +243,14 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
  * headers and requests on a timer (30 s by default), so the timer runs at a tenth of the shorter
  * timeout: a slow client is cut off within 10 % of it, not up to 30 s late.
  */
-function createHttpServer(app: Express, timeouts: HttpTimeouts, logger: Logger): http.Server {
+function createHttpServer(handler: http.RequestListener, timeouts: HttpTimeouts, logger: Logger): http.Server {
   const httpServer = http.createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,
       requestTimeout: timeouts.requestTimeoutMs,
       connectionsCheckingInterval: Math.max(10, Math.floor(Math.min(timeouts.headersTimeoutMs, timeouts.requestTimeoutMs) / 10)),
     },
-    app,
+    handler,
   );
   httpServer.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
   httpServer.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, logger));
@@ -344,23 +372,33 @@ function jsonErrorHandler(logger: Logger) {
       next(error);
       return;
     }
-    const status = httpStatusOf(error);
-    const requestId: unknown = response.locals['requestId'];
-    if (status >= 500) {
-      logger.error({ err: error, requestId }, 'HTTP error outside GraphQL execution');
-    }
-    const message =
-      status === 413
-        ? `The request body is larger than ${BODY_LIMIT}.`
-        : status === 415
-          ? 'The request body must be JSON in UTF-8.'
-          : status < 500
-            ? 'The request body is not valid JSON.'
-            : 'Something went wrong inside the gateway.';
-    sendErrors(request, response, status, [
-      { message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR', requestId } },
-    ]);
+    answerHttpError(logger, request, response, error, response.locals['requestId']);
   };
+}
+
+/** The answer of the error handler above, also given by the node:http path (http/graphql-post.ts). */
+function answerHttpError(
+  logger: Logger,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  error: unknown,
+  requestId: unknown,
+): void {
+  const status = httpStatusOf(error);
+  if (status >= 500) {
+    logger.error({ err: error, requestId }, 'HTTP error outside GraphQL execution');
+  }
+  const message =
+    status === 413
+      ? `The request body is larger than ${BODY_LIMIT}.`
+      : status === 415
+        ? 'The request body must be JSON in UTF-8.'
+        : status < 500
+          ? 'The request body is not valid JSON.'
+          : 'Something went wrong inside the gateway.';
+  sendErrors(request, response, status, [
+    { message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR', requestId } },
+  ]);
 }
 
 function httpStatusOf(error: unknown): number {

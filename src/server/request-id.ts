@@ -10,12 +10,16 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  * response header, put on every log line and sent to Visma with each call.
  */
 export function requestIdMiddleware(request: Request, response: Response, next: NextFunction): void {
-  const offered = request.get(REQUEST_ID_HEADER);
-  // Kept only when short and plain, so it cannot smuggle anything into logs or Visma's headers.
-  const requestId = isPlainRequestId(offered) ? offered : randomUUID();
+  const requestId = requestIdFor(request.get(REQUEST_ID_HEADER));
   response.locals['requestId'] = requestId;
   response.setHeader(REQUEST_ID_HEADER, requestId);
   next();
+}
+
+/** The caller's id when it is acceptable, a fresh UUID otherwise; the node:http path's half of the middleware above. */
+export function requestIdFor(offered: string | undefined): string {
+  // Kept only when short and plain, so it cannot smuggle anything into logs or Visma's headers.
+  return isPlainRequestId(offered) ? offered : randomUUID();
 }
 
 export function requestIdOf(response: Response): string {

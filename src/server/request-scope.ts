@@ -36,7 +36,12 @@ export function traceArrivingRequest(request: IncomingMessage, trace: Context): 
  * parsing resumes on the socket's own callbacks, which would lose a scope entered before it.
  */
 export function requestScopeMiddleware(request: Request, response: Response, next: NextFunction): void {
-  scope.run({ requestId: requestIdOf(response), trace: arrivingTraces.get(request) }, next);
+  runInRequestScope(request, requestIdOf(response), next);
+}
+
+/** The same without Express (src/server/http/graphql-post.ts): entered once the body has been read, for the same reason. */
+export function runInRequestScope<T>(request: IncomingMessage, requestId: string, work: () => T): T {
+  return scope.run({ requestId, trace: arrivingTraces.get(request) }, work);
 }
 
 /** The trace context of the current request's work; undefined when it is not traced, or outside a request. */

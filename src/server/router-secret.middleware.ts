@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FederationConfig } from '../config';
 import { ErrorCode } from '../graphql/errors';
 import { sendErrors } from './http/send-errors';
@@ -17,21 +18,34 @@ import { requestIdOf } from './request-id';
  * which are checked next.
  */
 export function routerSecretMiddleware(settings: RouterSecretSettings) {
+  const guard = routerSecretGuard(settings);
+  return (request: Request, response: Response, next: NextFunction): void => {
+    if (guard(request, response, requestIdOf(response))) next();
+  };
+}
+
+/**
+ * The same check on Node's own request and response (src/server/http/graphql-post.ts): true when
+ * the request may go on, false once the 401 has been sent.
+ */
+export function routerSecretGuard(settings: RouterSecretSettings) {
   const fromRouter = routerSecretCheck(settings);
   if (fromRouter === null) {
-    return (_request: Request, _response: Response, next: NextFunction): void => next();
+    return (_request: IncomingMessage, _response: ServerResponse, _requestId: string): boolean => true;
   }
-  return (request: Request, response: Response, next: NextFunction): void => {
-    if (fromRouter(request.get(settings.routerSecretHeader))) {
-      next();
-      return;
+  const header = settings.routerSecretHeader.toLowerCase();
+  return (request: IncomingMessage, response: ServerResponse, requestId: string): boolean => {
+    const presented = request.headers[header];
+    if (fromRouter(Array.isArray(presented) ? presented.join(', ') : presented)) {
+      return true;
     }
     sendErrors(request, response, 401, [
       {
         message: 'This service is a federation subgraph and answers only its router: the router secret header is missing or wrong.',
-        extensions: { code: ErrorCode.UNAUTHENTICATED, requestId: requestIdOf(response) },
+        extensions: { code: ErrorCode.UNAUTHENTICATED, requestId },
       },
     ]);
+    return false;
   };
 }
 

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../graphql/errors';
 import { sendErrors } from '../http/send-errors';
@@ -20,24 +21,44 @@ export const UNAUTHENTICATED_MESSAGE =
  */
 export function inboundAuthMiddleware(authenticator: InboundAuthenticator, logger: Logger) {
   return (request: Request, response: Response, next: NextFunction): void => {
-    authenticator
-      .authenticate({ authorization: request.get('authorization'), apiKey: request.get(API_KEY_HEADER) })
-      .then((outcome) => {
-        const requestId = requestIdOf(response);
-        if (outcome.ok) {
-          response.locals[CALLER] = outcome.caller;
-          logger.debug({ requestId, caller: outcome.caller }, 'caller authenticated');
-          next();
-          return;
-        }
-        logger.warn({ requestId, reason: outcome.reason }, 'request refused: not authenticated');
-        response.setHeader('www-authenticate', 'Bearer');
-        sendErrors(request, response, 401, [
-          { message: UNAUTHENTICATED_MESSAGE, extensions: { code: ErrorCode.UNAUTHENTICATED, requestId } },
-        ]);
+    authenticateInbound(authenticator, logger, request, response, requestIdOf(response))
+      .then((caller) => {
+        if (caller === null) return;
+        response.locals[CALLER] = caller;
+        next();
       })
       .catch(next);
   };
+}
+
+/**
+ * The check itself on Node's own request and response (src/server/http/graphql-post.ts serves
+ * the GraphQL endpoint without Express): the caller, or null once the 401 has been sent.
+ */
+export async function authenticateInbound(
+  authenticator: InboundAuthenticator,
+  logger: Logger,
+  request: IncomingMessage,
+  response: ServerResponse,
+  requestId: string,
+): Promise<Caller | null> {
+  const outcome = await authenticator.authenticate({
+    authorization: request.headers.authorization,
+    apiKey: headerValue(request.headers[API_KEY_HEADER]),
+  });
+  if (outcome.ok) {
+    logger.debug({ requestId, caller: outcome.caller }, 'caller authenticated');
+    return outcome.caller;
+  }
+  logger.warn({ requestId, reason: outcome.reason }, 'request refused: not authenticated');
+  response.setHeader('www-authenticate', 'Bearer');
+  sendErrors(request, response, 401, [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: ErrorCode.UNAUTHENTICATED, requestId } }]);
+  return null;
+}
+
+/** A header as Express's `req.get` reads it: Node joins repeated ones with ", " (set-cookie aside). */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /**
