@@ -1,7 +1,5 @@
 // Node's compile cache first, so that every module required after it is cached (Node 22.1+).
 import { flushCompileCache } from './compile-cache';
-// Before type-graphql: the two scalars it takes from graphql-scalars without loading the other sixty.
-import './lean-scalars';
 // Decorator metadata must be in place before any type-graphql class is loaded.
 import 'reflect-metadata';
 import { composeGateway, type ComposedGateway } from './compose';
