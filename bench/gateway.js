@@ -10,7 +10,8 @@
 require('reflect-metadata');
 const path = require('node:path');
 
-const dist = path.join(__dirname, '..', 'dist');
+// BENCH_GATEWAY_DIST: another build's dist/ (run.js's gatewayBefore target), to measure a lever's before and after in one run.
+const dist = process.env.BENCH_GATEWAY_DIST ?? path.join(__dirname, '..', 'dist');
 const { loadConfig } = require(path.join(dist, 'config'));
 const { createLogger } = require(path.join(dist, 'logger'));
 const { composeGateway } = require(path.join(dist, 'compose'));

@@ -217,6 +217,20 @@ async function main() {
       async () => (await request(targets.gateway.url, { method: 'GET', path: '/healthz' }, targets.gateway.headers)).status === 200,
     );
     targets.gateway.pid = gateway.pid;
+    if ((process.env.BENCH_TARGETS ?? '').split(',').includes('gatewayBefore')) {
+      // Another build of the same gateway (BENCH_BEFORE_DIST: its dist/, e.g. an earlier commit's), on the same CPU,
+      // so a lever's before and after come from one run.
+      if (!process.env.BENCH_BEFORE_DIST) throw new Error('the gatewayBefore target needs BENCH_BEFORE_DIST');
+      targets.gatewayBefore = { url: `http://127.0.0.1:${await freePort()}`, headers: targets.gateway.headers };
+      const before = await startProcess(
+        'gatewayBefore',
+        pin(0, [process.execPath, path.join(__dirname, 'gateway.js')]),
+        { ...gatewayEnv, PORT: targets.gatewayBefore.url.split(':')[2], BENCH_GATEWAY_DIST: process.env.BENCH_BEFORE_DIST },
+        async () =>
+          (await request(targets.gatewayBefore.url, { method: 'GET', path: '/healthz' }, targets.gatewayBefore.headers)).status === 200,
+      );
+      targets.gatewayBefore.pid = before.pid;
+    }
     if ((process.env.BENCH_TARGETS ?? '').split(',').includes('gatewayTraced')) {
       // The same gateway with tracing on, every request traced (the callers send no traceparent, so the
       // default sampler keeps each trace the gateway starts), exporting to a sink in this process: what
@@ -380,8 +394,8 @@ async function measure(all, targets, simUrl) {
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const scenario of all.filter((s) => only('BENCH_SCENARIOS', s.name))) {
       for (const connections of CONNECTIONS) {
-        for (const target of ['simulator', 'ceiling', 'ceilingNodeFetch', 'gateway', 'gatewayTraced']) {
-          const send = scenario[{ ceilingNodeFetch: 'ceiling', gatewayTraced: 'gateway' }[target] ?? target];
+        for (const target of ['simulator', 'ceiling', 'ceilingNodeFetch', 'gatewayBefore', 'gateway', 'gatewayTraced']) {
+          const send = scenario[{ ceilingNodeFetch: 'ceiling', gatewayTraced: 'gateway', gatewayBefore: 'gateway' }[target] ?? target];
           if (!send || !targets[target] || !only('BENCH_TARGETS', target)) continue;
           const offset = round * 1000;
           const requests = Array.from({ length: sampleCount }, (_, k) => send(offset + k));
@@ -449,9 +463,10 @@ function medians(results) {
 function ratios(results) {
   const m = medians(results);
   const out = {};
-  for (const row of m.filter((r) => r.target === 'gateway')) {
+  for (const row of m.filter((r) => r.target === 'gateway' || r.target === 'gatewayBefore')) {
     const ceiling = m.find((r) => r.target === 'ceiling' && r.scenario === row.scenario && r.connections === row.connections);
-    if (ceiling) out[`${row.scenario}@c${row.connections}`] = Number((row.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2));
+    const key = `${row.target === 'gatewayBefore' ? 'before:' : ''}${row.scenario}@c${row.connections}`;
+    if (ceiling) out[key] = Number((row.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2));
   }
   return out;
 }
