@@ -472,17 +472,21 @@ function readCorsOrigins(env: Environment, problems: string[]): readonly string[
   return Object.freeze(origins);
 }
 
+/** The URL `raw` spells, or undefined when it is not one (`new URL` throws). */
+function parseUrl(raw: string): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Why an entry is not an origin a browser would send, with what to write instead; null when it is one. */
 function corsOriginProblem(entry: string): string | null {
   if (entry.includes('*')) {
     return 'a wildcard; list each origin (any origin is never allowed, see docs/security.md)';
   }
-  let url: URL | undefined;
-  try {
-    url = new URL(entry);
-  } catch {
-    url = undefined;
-  }
+  const url = parseUrl(entry);
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     return 'not an http or https origin';
   }
@@ -500,12 +504,7 @@ function corsOriginProblem(entry: string): string | null {
 function readRedisUrl(env: Environment, problems: string[]): string | null {
   const raw = valueOf(env, 'REDIS_URL');
   if (raw === undefined) return null;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
+  const url = parseUrl(raw);
   if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
     const shown = url === undefined ? 'a value that is not a URL' : `a ${url.protocol} URL`;
     problems.push(`REDIS_URL must be a redis:// or rediss:// URL such as "redis://redis:6379/0"; received ${shown}.`);
@@ -558,12 +557,7 @@ function readOtlpEndpoint(
 ): string | undefined {
   const raw = valueOf(env, name);
   if (raw === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
+  const url = parseUrl(raw);
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash !== '') {
     const example = name === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? 'http://otel-collector:4318' : 'http://otel-collector:4318/v1/traces';
     const shown = url === undefined ? 'a value that is not a URL' : url.hash !== '' ? 'a URL with a fragment' : `a ${url.protocol} URL`;
@@ -744,12 +738,7 @@ class Reader {
 
   url(name: 'VISMA_API_URL' | 'VISMA_TOKEN_URL'): string {
     const raw = this.raw(name);
-    let url: URL | undefined;
-    try {
-      url = new URL(raw);
-    } catch {
-      url = undefined;
-    }
+    const url = parseUrl(raw);
     if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
       this.problems.push(
         `${name} must be an absolute http(s) URL without query or fragment, such as "${CONFIG_DEFAULTS[name]}"; received ${this.describe(name, raw)}.`,
@@ -807,12 +796,7 @@ class Reader {
   }
 
   optionalUrl(name: 'AUTH_JWKS_URL', raw: string): string {
-    let url: URL | undefined;
-    try {
-      url = new URL(raw);
-    } catch {
-      url = undefined;
-    }
+    const url = parseUrl(raw);
     if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash !== '') {
       this.problems.push(
         `${name} must be an absolute http(s) URL, such as "https://login.example.com/.well-known/jwks.json"; received ${this.describe(name, raw)}.`,
