@@ -10,6 +10,7 @@ import { createVismaClient, isUnreadable, pageItems, type VismaClient } from '..
 import { DeployedGateway, deploymentMemory, type DeploymentMemory } from './helpers/deployed-gateway';
 import { FULL_INVOICE_SELECTION } from './helpers/gateway-harness';
 import { ensureBuilt, forkSimulator, type SimulatorProcess } from './helpers/gateway-process';
+import { simulatorUpstream } from './helpers/start-gateway';
 import { drip, rawClient } from './helpers/raw-client';
 
 /**
@@ -120,11 +121,7 @@ describe('the hostile battery: issue 13’s attacks at the gateway process with 
     // Settings by name only: the upstream and its credentials, the caller's API key, a free port.
     gateway = await DeployedGateway.start({
       NODE_OPTIONS: memory.nodeOptions,
-      VISMA_API_URL: simulator.url,
-      VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-      VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-      VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
-      VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
+      ...simulatorUpstream(simulator.url),
       AUTH_API_KEY_SHA256: createHash('sha256').update(API_KEY).digest('hex'),
     });
     startedAt = Date.now();

@@ -6,7 +6,7 @@ import { DEMO_CLIENT, startSimulator, type RunningSimulator } from '../../src/si
 import { ensureBuilt, spawnGateway, type SpawnedGateway } from './helpers/gateway-process';
 import { OtlpReceiver, SPAN_KIND, type ReceivedSpan } from './helpers/otlp-receiver';
 import { RecordingProxy } from './helpers/recording-proxy';
-import { NO_POLL_DURING_SUITE } from './helpers/start-gateway';
+import { NO_POLL_DURING_SUITE, simulatorUpstream } from './helpers/start-gateway';
 
 /**
  * These suites run the built gateway (`node dist/main.js`, configured by environment only), as
@@ -116,12 +116,9 @@ describe('tracing on: a GraphQL request over HTTP, its spans received by an OTLP
     receiver = await OtlpReceiver.start();
     gateway = await startProbedGateway({
       ...NO_POLL_DURING_SUITE,
+      ...simulatorUpstream(simulator.url),
       // Visma's API through the recording hop; the token endpoint is the simulator's own.
       VISMA_API_URL: proxy.url,
-      VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-      VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-      VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
-      VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
       AUTH_API_KEY_SHA256: createHash('sha256').update(API_KEY).digest('hex'),
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_HEADERS: `x-collector-key=${COLLECTOR_KEY}`,
@@ -263,11 +260,7 @@ describe('tracing on: work that outlives its request joins no trace', () => {
       const gateway = await spawnGateway({
         // A poll every 500 ms, so several run after the request while the gateway is up.
         CACHE_FRESHNESS_MS: '1000',
-        VISMA_API_URL: simulator.url,
-        VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-        VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-        VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
-        VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
+        ...simulatorUpstream(simulator.url),
         AUTH_API_KEY_SHA256: createHash('sha256').update(API_KEY).digest('hex'),
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { DEMO_CLIENT, startSimulator, type RunningSimulator } from '../../../src/simulator/index';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator/index';
 import { GatewayProcess, ensureBuilt } from './gateway-process';
 import { RedisServer } from './redis-server';
+import { simulatorUpstream } from './start-gateway';
 
 export interface ReplicaFleet {
   redis: RedisServer;
@@ -24,11 +25,7 @@ export async function startReplicaFleet(apiKey: string, env: Record<string, stri
     NODE_ENV: 'production',
     // The harness waits for the info-level "ready" line.
     LOG_LEVEL: 'info',
-    VISMA_API_URL: simulator.url,
-    VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
-    VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
-    VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
-    VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
+    ...simulatorUpstream(simulator.url),
     AUTH_API_KEY_SHA256: createHash('sha256').update(apiKey).digest('hex'),
     REDIS_URL: redis.url,
     ...env,

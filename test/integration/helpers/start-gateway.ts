@@ -17,13 +17,20 @@ export function testSettings(simulator: RunningSimulator): Environment {
   return {
     PORT: '0',
     HOST: '127.0.0.1',
-    VISMA_API_URL: simulator.url,
-    VISMA_TOKEN_URL: `${simulator.url}/connect/token`,
+    ...simulatorUpstream(simulator.url),
+    AUTH_REQUIRED: 'false',
+    LOG_LEVEL: 'debug',
+  };
+}
+
+/** The upstream settings for a simulator at `url` (in this process or its own) and its demo client. */
+export function simulatorUpstream(url: string): Record<string, string> {
+  return {
+    VISMA_API_URL: url,
+    VISMA_TOKEN_URL: `${url}/connect/token`,
     VISMA_CLIENT_ID: DEMO_CLIENT.clientId,
     VISMA_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
     VISMA_TENANT_ID: DEMO_CLIENT.tenantId,
-    AUTH_REQUIRED: 'false',
-    LOG_LEVEL: 'debug',
   };
 }
 
