@@ -6,6 +6,7 @@ import { VismaResponseTooLargeError } from '../visma/errors';
 import { FULL_EXPANSION, isFullyExpanded } from '../visma/expansion';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from '../visma/model';
 import { Coalescer, type Timers } from './coalescer';
+import type { InvoiceChangeKind, InvoiceChangeSink, InvoiceChangeSource } from './changes';
 import { freezeAndWeigh, stringBytes } from './footprint';
 import type { FleetPoll, Invalidation, InvalidationBus } from './invalidation-bus';
 import { LruStore, type Footprint, type RemovalReason } from './lru-store';
@@ -69,6 +70,12 @@ export interface UpstreamCacheOptions {
    */
   bus?: InvalidationBus;
   onEvent?: (event: CacheEvent) => void;
+  /**
+   * Told of each change this replica learns of, once: its own successful writes (source `write`)
+   * and each invoice its change poll finds changed (`poll`; not what another replica's poll shared
+   * over the bus, which that replica reports, and nothing when the poll overflowed).
+   */
+  onChange?: InvoiceChangeSink;
   onEviction?: (reason: EvictionReason) => void;
   /** Told the bytes and entries held after every change. */
   onHeld?: (bytes: number, entries: number) => void;
@@ -301,6 +308,7 @@ export class CachingVismaApi implements VismaApi {
   createInvoice(draft: InvoiceDraft, options: CallOptions = {}): Promise<Created> {
     return this.write(
       options,
+      'CREATED',
       undefined,
       () => this.upstream.createInvoice(draft, options),
       (created) => created.referenceNumber,
@@ -308,11 +316,11 @@ export class CachingVismaApi implements VismaApi {
   }
 
   updateInvoice(referenceNumber: string, patch: InvoicePatch, options: WriteOptions = {}): Promise<Updated> {
-    return this.write(options, referenceNumber, () => this.upstream.updateInvoice(referenceNumber, patch, options));
+    return this.write(options, 'UPDATED', referenceNumber, () => this.upstream.updateInvoice(referenceNumber, patch, options));
   }
 
   releaseInvoice(referenceNumber: string, options: WriteOptions = {}): Promise<ActionResult> {
-    return this.write(options, referenceNumber, () => this.upstream.releaseInvoice(referenceNumber, options));
+    return this.write(options, 'STATUS_CHANGED', referenceNumber, () => this.upstream.releaseInvoice(referenceNumber, options));
   }
 
   rateLimit(): RateLimitState | null {
@@ -385,6 +393,7 @@ export class CachingVismaApi implements VismaApi {
 
   private async write<T>(
     options: CallOptions,
+    kind: InvoiceChangeKind,
     referenceNumber: string | undefined,
     call: () => Promise<T>,
     createdNumber?: (result: T) => string,
@@ -406,6 +415,19 @@ export class CachingVismaApi implements VismaApi {
       this.forgetIfIdle(scope);
       // Before the answer leaves: a client that reads through another replica next sees the write.
       await this.share({ scope: scope.id, ...(written === undefined ? {} : { referenceNumber: written }) });
+      // Only a write that succeeded changed anything; a create whose number is unknown names nothing.
+      if (result !== undefined && written !== undefined) this.report(scope, written, kind, 'write');
+    }
+  }
+
+  /** Tells the change sink; a sink that throws must not fail the write or the poll that found the change. */
+  private report(scope: Scope, referenceNumber: string, kind: InvoiceChangeKind, source: InvoiceChangeSource): void {
+    const onChange = this.options.onChange;
+    if (onChange === undefined) return;
+    try {
+      onChange({ scope: scope.id, referenceNumber, kind, source, observedAt: this.timers.now() });
+    } catch (error) {
+      this.options.warn?.({ error: error instanceof Error ? error.name : typeof error }, 'upstream cache: the change sink failed');
     }
   }
 
@@ -702,6 +724,7 @@ export class CachingVismaApi implements VismaApi {
       void this.share({ scope: scope.id, poll });
     }
     if (found.overflow) return;
+    for (const referenceNumber of found.reported) this.report(scope, referenceNumber, 'UPDATED', 'poll');
     scope.lastPollStart = startedAt;
     scope.since = startedAt;
     if (scope.polledKeys.size > 0) {
