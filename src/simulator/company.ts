@@ -9,6 +9,7 @@ import { RateLimiter } from './rate-limit';
 import { type Settings } from './settings';
 import { InvoiceStore } from './store';
 import { toNaiveLocal } from './dates';
+import { WebhookSender } from './webhooks';
 
 export class Company {
   readonly store: InvoiceStore;
@@ -16,6 +17,8 @@ export class Company {
   readonly limiter: RateLimiter;
   readonly faults: FaultInjector;
   readonly counters = new CallCounters();
+  /** Notifications of its writes to the webhook subscription, if one is set. */
+  readonly webhooks: WebhookSender;
   settings: Settings;
   /** Added to the injected clock by /_simulator/clock, for expiry tests against a separate process. */
   clockOffsetMs = 0;
@@ -32,6 +35,7 @@ export class Company {
     this.tokens = new TokenService(clients, () => this.settings.tokenLifetimeSeconds);
     this.limiter = new RateLimiter(() => this.settings.rateLimit);
     this.faults = new FaultInjector(seed);
+    this.webhooks = new WebhookSender({ now: () => this.now(), faults: this.faults, tenantId: clients[0]?.tenantIds[0] ?? '' });
   }
 
   now(): number {
@@ -43,8 +47,12 @@ export class Company {
     return toNaiveLocal(this.now(), this.settings.timeZone);
   }
 
-  /** Back to the seed: data, settings, faults, counters, rate-limit windows, clock offset. Issued tokens stay valid. */
+  /**
+   * Back to the seed: data, settings, faults, counters, rate-limit windows, clock offset, pending
+   * webhook deliveries. Issued tokens and the webhook subscription stay.
+   */
   reset(): void {
+    this.webhooks.reset();
     this.clockOffsetMs = 0;
     this.store.reset();
     this.settings = { ...this.initialSettings, rateLimit: { ...this.initialSettings.rateLimit } };

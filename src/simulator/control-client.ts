@@ -2,7 +2,16 @@
  * A tiny typed client for the simulator's /_simulator control routes, for tests and benchmarks
  * that run the simulator as a separate process. Plain fetch (Node 20's global), no dependencies.
  */
-import type { CounterSnapshot, ExternalEdit, Fault, FaultSpec, Settings } from './index';
+import type {
+  CounterSnapshot,
+  ExternalEdit,
+  Fault,
+  FaultSpec,
+  Settings,
+  SimulatorOptions,
+  WebhookStats,
+  WebhookSubscription,
+} from './index';
 
 export class SimulatorControlClient {
   private readonly base: string;
@@ -85,5 +94,21 @@ export class SimulatorControlClient {
 
   revokeTokens(): Promise<void> {
     return this.call('DELETE', 'tokens');
+  }
+
+  /** Subscribes a receiver to the simulator's webhooks (its Developer Portal subscription). */
+  subscribeWebhooks(
+    subscription: NonNullable<SimulatorOptions['webhook']>,
+  ): Promise<{ subscription: Omit<WebhookSubscription, 'signingKey'> }> {
+    return this.call('PUT', 'webhooks', subscription);
+  }
+
+  unsubscribeWebhooks(): Promise<void> {
+    return this.call('DELETE', 'webhooks');
+  }
+
+  /** The subscription (never its key) and what became of the deliveries. */
+  webhooks(): Promise<{ subscription: Omit<WebhookSubscription, 'signingKey'> | null; deliveries: WebhookStats }> {
+    return this.call('GET', 'webhooks');
   }
 }

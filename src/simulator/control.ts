@@ -10,6 +10,7 @@ import { recompute, type InvoiceRecord } from './invoice';
 import { INVOICE_STATUS_NAMES } from './list-query';
 import { etagOf } from './render';
 import { mergeSettings } from './settings';
+import { checkSubscription, describeSubscription } from './webhooks';
 
 const bad = (message: string): Reply => json(400, JSON.stringify({ message }));
 const ok = (value: unknown): Reply => json(200, JSON.stringify(value));
@@ -73,7 +74,8 @@ function applyEditField(copy: InvoiceRecord, key: string, value: unknown): void 
 
 /**
  * Changes an invoice as if someone edited it in Visma's UI: new row version and
- * lastModifiedDateTime, no API call recorded. Throws with a message naming the bad field.
+ * lastModifiedDateTime, a webhook event (Status Changed when the status changed, else Changed), no
+ * API call recorded. Throws with a message naming the bad field.
  */
 export function applyExternalEdit(company: Company, referenceNumber: string, edit: unknown): { etag: string } | null {
   const invoice = company.store.get(referenceNumber);
@@ -82,8 +84,10 @@ export function applyExternalEdit(company: Company, referenceNumber: string, edi
   const copy = structuredClone(invoice);
   for (const [key, value] of Object.entries(edit as Record<string, unknown>)) applyEditField(copy, key, value);
   recompute(copy);
+  const statusChanged = copy.status !== invoice.status;
   Object.assign(invoice, copy);
   company.store.touch(invoice, company.localNow());
+  company.webhooks.emit(referenceNumber, statusChanged ? 'Status Changed' : 'Changed');
   return { etag: etagOf(invoice.version) };
 }
 
@@ -130,6 +134,17 @@ const CONTROL_ROUTES: ReadonlyMap<string, ControlHandler> = new Map(
     },
     'GET clock': clockState,
     'POST clock': advanceClock,
+    // The webhook subscription (Visma's Developer Portal); its signing key is never shown.
+    'GET webhooks': (company) =>
+      ok({ subscription: describeSubscription(company.webhooks.subscription), deliveries: company.webhooks.stats() }),
+    'PUT webhooks': async (company, req) => {
+      company.webhooks.subscribe(checkSubscription(await jsonBody(req)));
+      return ok({ subscription: describeSubscription(company.webhooks.subscription) });
+    },
+    'DELETE webhooks': (company) => {
+      company.webhooks.subscribe(null);
+      return empty(204);
+    },
   }),
 );
 

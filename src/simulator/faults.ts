@@ -5,11 +5,30 @@
  */
 import { createRandom, type Random } from './prng';
 
-export const FAULT_KINDS = ['latency', 'status', 'rateLimited', 'reset', 'malformed', 'emptyOk', 'dropAfterCommit'] as const;
+export const FAULT_KINDS = [
+  'latency',
+  'status',
+  'rateLimited',
+  'reset',
+  'malformed',
+  'emptyOk',
+  'dropAfterCommit',
+  'drop',
+  'duplicate',
+  'outOfOrder',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** The route of webhook deliveries (webhooks.ts), spelt here so faults can check it without importing the sender. */
+const WEBHOOK_ROUTE = 'POST {webhook}';
+/** What can happen to a webhook delivery: never sent, sent twice, held back behind the next one, or delayed. */
+const WEBHOOK_KINDS: readonly string[] = ['drop', 'duplicate', 'outOfOrder', 'latency'];
+
 export interface FaultSpec {
-  /** A route template such as `GET /v1/customerinvoice/{referenceNumber}`, or `*` for every Visma route. */
+  /**
+   * A route template such as `GET /v1/customerinvoice/{referenceNumber}`, or `*` for every Visma
+   * route; `POST {webhook}` for the webhook deliveries the simulator sends (never matched by `*`).
+   */
   route: string;
   kind: FaultKind;
   /** Fire for the next `times` matching requests (default 1 when no probability is given). */
@@ -56,6 +75,14 @@ function checkSpec(spec: unknown): FaultSpec {
     }
     return value;
   };
+  const webhook = fields.route.toLowerCase() === WEBHOOK_ROUTE.toLowerCase();
+  if (webhook !== WEBHOOK_KINDS.includes(fields.kind) && fields.kind !== 'latency') {
+    throw new Error(
+      webhook
+        ? `a fault on ${WEBHOOK_ROUTE} must be one of ${WEBHOOK_KINDS.join(', ')}, received ${JSON.stringify(fields.kind)}`
+        : `fault.kind ${fields.kind} applies only to the route ${WEBHOOK_ROUTE} (webhook deliveries)`,
+    );
+  }
   const times = optionalNumber('times', 1, 1_000_000_000, true);
   const probability = optionalNumber('probability', 0, 1, false);
   if (times !== undefined && probability !== undefined) throw new Error('fault.times and fault.probability are exclusive');
@@ -112,11 +139,13 @@ export class FaultInjector {
     this.random = createRandom(this.seed ^ 0x5eed);
   }
 
-  plan(template: string): FaultPlan {
+  /** `wildcard` false: only faults naming the template apply (webhook deliveries are not Visma routes). */
+  plan(template: string, wildcard = true): FaultPlan {
     const result: FaultPlan = { latencyMs: 0, fault: null };
     if (this.faults.length === 0) return result;
     for (const fault of this.faults) {
-      if (fault.route !== '*' && fault.route.toLowerCase() !== template.toLowerCase()) continue;
+      const matches = fault.route.toLowerCase() === template.toLowerCase() || (wildcard && fault.route === '*');
+      if (!matches) continue;
       if (fault.kind !== 'latency' && result.fault !== null) continue;
       const fires = fault.remaining === null ? this.random.chance(fault.probability ?? 0) : fault.remaining > 0;
       if (!fires) continue;

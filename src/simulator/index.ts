@@ -11,8 +11,10 @@ import { type CounterSnapshot } from './counters';
 import { type Fault, type FaultSpec } from './faults';
 import { createSimulatorServer } from './server';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './settings';
+import { checkSubscription, type WebhookStats, type WebhookSubscription } from './webhooks';
 
-export type { CounterSnapshot, ExternalEdit, Fault, FaultSpec, Settings };
+export type { CounterSnapshot, ExternalEdit, Fault, FaultSpec, Settings, WebhookStats, WebhookSubscription };
+export { DEFAULT_SIGNATURE_HEADER, signWebhook, WEBHOOK_EVENTS, WEBHOOK_ROUTE } from './webhooks';
 
 export interface SimulatorOptions {
   /** Defaults to 127.0.0.1. */
@@ -47,6 +49,17 @@ export interface SimulatorOptions {
   now?: () => number;
   /** How latency faults wait. Defaults to a real timer; tests inject one that records instead. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The webhook subscription (URL, signing key; events, signature header and retry optional), as
+   * `PUT /_simulator/webhooks` takes it. None by default: no webhooks are sent.
+   */
+  webhook?: {
+    url: string;
+    signingKey: string;
+    events?: string[];
+    signatureHeader?: string;
+    retry?: { attempts?: number; baseDelayMs?: number };
+  };
 }
 
 /** In-process handles for tests and benchmarks; the same operations exist under /_simulator. */
@@ -64,6 +77,9 @@ export interface SimulatorControls {
   /** Moves the simulator's clock forward (on top of the injected clock). */
   advanceClock(seconds: number): void;
   revokeTokens(): void;
+  /** Sets (or with null removes) the webhook subscription; validated as `PUT /_simulator/webhooks`. */
+  subscribeWebhooks(subscription: NonNullable<SimulatorOptions['webhook']> | null): void;
+  webhookStats(): WebhookStats;
 }
 
 export interface RunningSimulator {
@@ -153,12 +169,15 @@ function controlsFor(company: Company): SimulatorControls {
       company.clockOffsetMs += Math.round(seconds * 1000);
     },
     revokeTokens: () => company.tokens.revokeAll(),
+    subscribeWebhooks: (subscription) => company.webhooks.subscribe(subscription === null ? null : checkSubscription(subscription)),
+    webhookStats: () => company.webhooks.stats(),
   };
   return controls;
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const company = companyFrom(options);
+  if (options.webhook !== undefined) company.webhooks.subscribe(checkSubscription(options.webhook));
   let url = '';
   const server = createSimulatorServer({
     company,
@@ -176,6 +195,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     controls: controlsFor(company),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        company.webhooks.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -3,6 +3,7 @@
  * when forked, tells the parent `{ type: 'listening', url }`. Exits cleanly on SIGTERM/SIGINT.
  */
 import { DEMO_CLIENT, startSimulator, type SimulatorOptions } from './index';
+import { checkSubscription } from './webhooks';
 
 class ConfigError extends Error {}
 
@@ -63,6 +64,24 @@ function publicUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   return publicUrl;
 }
 
+/** SIMULATOR_WEBHOOK_URL and _SIGNING_KEY together subscribe; _EVENTS and _HEADER are optional. */
+function webhookFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions['webhook'] {
+  const url = env.SIMULATOR_WEBHOOK_URL;
+  const signingKey = env.SIMULATOR_WEBHOOK_SIGNING_KEY;
+  if (!url && !signingKey) return undefined;
+  if (!url || !signingKey) throw new ConfigError('SIMULATOR_WEBHOOK_URL and SIMULATOR_WEBHOOK_SIGNING_KEY must be set together');
+  const webhook: NonNullable<SimulatorOptions['webhook']> = { url, signingKey };
+  if (env.SIMULATOR_WEBHOOK_EVENTS) webhook.events = env.SIMULATOR_WEBHOOK_EVENTS.split(',').map((event) => event.trim());
+  if (env.SIMULATOR_WEBHOOK_HEADER) webhook.signatureHeader = env.SIMULATOR_WEBHOOK_HEADER.trim();
+  try {
+    checkSubscription(webhook);
+  } catch (error) {
+    // The key is never echoed: the message names the field only.
+    throw new ConfigError(`SIMULATOR_WEBHOOK_*: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return webhook;
+}
+
 function setIfDefined<K extends keyof SimulatorOptions>(options: SimulatorOptions, key: K, value: SimulatorOptions[K] | undefined): void {
   if (value !== undefined) options[key] = value;
 }
@@ -85,6 +104,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   setIfDefined(options, 'unknownFields', choiceVar(env, 'SIMULATOR_UNKNOWN_FIELDS', ['reject', 'ignore'] as const));
   setIfDefined(options, 'timeZone', timeZoneFromEnv(env));
   setIfDefined(options, 'publicUrl', publicUrlFromEnv(env));
+  setIfDefined(options, 'webhook', webhookFromEnv(env));
   return options;
 }
 

@@ -589,6 +589,7 @@ export function createInvoice(ctx: RequestContext): Reply {
     draft.createdMs = ctx.localNowMs;
     ctx.company.store.touch(draft, ctx.localNowMs);
     ctx.company.store.insert(draft);
+    ctx.company.webhooks.emit(draft.referenceNumber, 'Changed');
     return empty(201, {
       Location: `${ctx.publicUrl}/v1/customerinvoice/${encodeURIComponent(draft.referenceNumber)}`,
       ETag: etagOf(draft.version),
@@ -650,8 +651,10 @@ export function updateInvoice(ctx: RequestContext): Reply {
     const hold = fields.get('hold');
     if (hold !== undefined) copy.status = hold === true ? 'Hold' : 'Balanced';
     recompute(copy);
+    const statusChanged = copy.status !== invoice.status;
     Object.assign(invoice, copy);
     ctx.company.store.touch(invoice, ctx.localNowMs);
+    ctx.company.webhooks.emit(number, statusChanged ? 'Status Changed' : 'Changed');
     return empty(204, { ETag: etagOf(invoice.version) });
   } catch (error) {
     return writeFailure(operation, error);
@@ -678,5 +681,6 @@ export function releaseInvoice(ctx: RequestContext): Reply {
   invoice.status = 'Open';
   recompute(invoice);
   ctx.company.store.touch(invoice, ctx.localNowMs);
+  ctx.company.webhooks.emit(number, 'Status Changed');
   return json(200, JSON.stringify({ actionId: randomUUID(), actionResult: 'Done' }));
 }
