@@ -98,11 +98,13 @@ function parse(text: string): { origin: string; invalidation: Invalidation } | u
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { origin, scope, referenceNumber, poll } = value as Record<string, unknown>;
+  const { origin, scope, referenceNumber, poll, webhook, listsUnaffected } = value as Record<string, unknown>;
   if (typeof origin !== 'string' || typeof scope !== 'string') return undefined;
   if (referenceNumber !== undefined && typeof referenceNumber !== 'string') return undefined;
   const invalidation: Invalidation = { scope };
   if (referenceNumber !== undefined) invalidation.referenceNumber = referenceNumber;
+  if (webhook === true) invalidation.webhook = true;
+  if (listsUnaffected === true) invalidation.listsUnaffected = true;
   if (poll !== undefined) {
     const fleetPoll = parsePoll(poll);
     if (fleetPoll === undefined) return undefined;

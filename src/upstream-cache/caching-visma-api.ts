@@ -4,7 +4,16 @@ import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOpti
 import { credentialScope } from '../visma/credential-scope';
 import { VismaResponseTooLargeError } from '../visma/errors';
 import { FULL_EXPANSION, isFullyExpanded } from '../visma/expansion';
-import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from '../visma/model';
+import type {
+  ActionResult,
+  Customer,
+  CustomerInvoice,
+  InvoiceDraft,
+  InvoiceListFilter,
+  InvoiceListQuery,
+  InvoicePage,
+  InvoicePatch,
+} from '../visma/model';
 import { Coalescer, type Timers } from './coalescer';
 import type { InvoiceChangeKind, InvoiceChangeSink, InvoiceChangeSource } from './changes';
 import { freezeAndWeigh, stringBytes } from './footprint';
@@ -25,7 +34,12 @@ export type CacheEvent =
   /** Another replica held the fleet's poll lease: this one spent no call. */
   | 'poll_followed'
   /** Another replica's poll arrived and was applied here. */
-  | 'poll_shared';
+  | 'poll_shared'
+  /** Webhooks are healthy and the last poll is recent: this turn spent no call (docs/webhooks.md). */
+  | 'poll_deferred'
+  /** A webhook hint: the invoice was read again (`hint_read`) or only evicted, nothing here holding it (`hint`). */
+  | 'hint'
+  | 'hint_read';
 
 /**
  * Why entries left the cache or were never kept, apart from writes and polls: `bytes` and
@@ -77,6 +91,13 @@ export interface UpstreamCacheOptions {
    */
   onChange?: InvoiceChangeSink;
   onEviction?: (reason: EvictionReason) => void;
+  /**
+   * Webhooks (docs/webhooks.md): while a verified delivery arrived within `healthyForMs` (here, or
+   * at another replica through the bus), the change poll, the reconciler for missed deliveries,
+   * runs only every `pollIntervalMs`, and an entry is served while the later of its read and the
+   * last successful poll is within twice that (one failed poll, as with the normal bound).
+   */
+  webhooks?: { pollIntervalMs: number; healthyForMs: number };
   /** Told the bytes and entries held after every change. */
   onHeld?: (bytes: number, entries: number) => void;
   warn?: (fields: Record<string, unknown>, message: string) => void;
@@ -211,6 +232,8 @@ export class CachingVismaApi implements VismaApi {
   private readonly sweepIntervalMs: number;
   private cancelSweep: (() => void) | undefined;
   private closed = false;
+  /** The last verified webhook delivery, here or at another replica (this replica's clock). */
+  private lastDeliveryAt: number | undefined;
   /**
    * The async context the cache was made in (the composition root's, no request's). Its change
    * polls and sweeps run in it: a timer started during a request would otherwise carry that
@@ -325,6 +348,55 @@ export class CachingVismaApi implements VismaApi {
 
   rateLimit(): RateLimitState | null {
     return this.upstream.rateLimit();
+  }
+
+  /** A verified webhook delivery arrived: webhooks count as healthy for `webhooks.healthyForMs`. */
+  webhookDelivered(): void {
+    this.lastDeliveryAt = this.timers.now();
+  }
+
+  /** Whether a verified delivery arrived recently enough for the poll to run at its slower interval. */
+  webhooksHealthy(): boolean {
+    const webhooks = this.options.webhooks;
+    return webhooks !== undefined && this.lastDeliveryAt !== undefined && this.timers.now() - this.lastDeliveryAt <= webhooks.healthyForMs;
+  }
+
+  /**
+   * A webhook said the invoice changed (client credentials only: a token of a caller who has gone
+   * cannot read it again). Nothing read before now is kept or joined; when this replica holds the
+   * invoice (itself or in a list) it is read again, through the cache so that concurrent readers
+   * share the call, and the lists holding it are updated in place when the change cannot have
+   * moved it in or out of them or reordered them (none of the fields they filter on changed), else
+   * dropped. The other replicas are told, then the change is reported (source `webhook`; an
+   * UPDATED whose read shows it was never modified after its creation is CREATED).
+   */
+  async hint(referenceNumber: string, kind: InvoiceChangeKind, requestId?: string): Promise<void> {
+    if (this.options.auth.mode !== 'client_credentials' || this.closed) return;
+    const scope = this.scopeOf({});
+    if (scope === undefined) return;
+    const invoiceKey = keyOf(scope, 'invoice', referenceNumber);
+    const before = (this.store.peek(invoiceKey)?.value as CustomerInvoice | undefined) ?? this.listedCopy(scope, referenceNumber);
+    const held = before !== undefined || scope.listKeys.size > 0;
+    scope.active += 1;
+    let after: CustomerInvoice | undefined;
+    try {
+      scope.touch(referenceNumber);
+      scope.touchLists();
+      this.store.delete(invoiceKey);
+      if (held && this.options.enabled) {
+        this.emit('hint_read');
+        after = await this.getInvoice(referenceNumber, requestId === undefined ? {} : { requestId }).catch(() => undefined);
+      } else {
+        this.emit('hint');
+      }
+      const listsUnaffected = this.refreshLists(scope, referenceNumber, before, after);
+      await this.share({ scope: scope.id, referenceNumber, webhook: true, ...(listsUnaffected ? { listsUnaffected } : {}) });
+    } finally {
+      scope.active -= 1;
+      this.forgetIfIdle(scope);
+    }
+    const created = kind === 'UPDATED' && after?.createdDateTime != null && after.createdDateTime === after.lastModifiedDateTime;
+    this.report(scope, referenceNumber, created ? 'CREATED' : kind, 'webhook');
   }
 
   /** Stops every poll and the sweep; reads and writes still pass through. */
@@ -447,9 +519,14 @@ export class CachingVismaApi implements VismaApi {
 
   /** Another replica wrote, or polled for the fleet: applied to a credential this replica knows. */
   private applyRemote(invalidation: Invalidation): void {
+    // Webhooks reach one replica of the fleet at a time: every replica's poll slows down alike.
+    if (invalidation.webhook === true) this.webhookDelivered();
     const scope = this.scopes.get(invalidation.scope);
     if (scope === undefined) return;
-    if (invalidation.poll === undefined) {
+    if (invalidation.listsUnaffected === true && invalidation.referenceNumber !== undefined) {
+      // The change moved the invoice in or out of no list: only the copies holding it go.
+      this.evictEverywhere(scope, invalidation.referenceNumber);
+    } else if (invalidation.poll === undefined) {
       this.invalidate(scope, invalidation.referenceNumber);
     } else if (this.polling) {
       this.applyFleetPoll(scope, invalidation.poll);
@@ -504,12 +581,66 @@ export class CachingVismaApi implements VismaApi {
     }
   }
 
+  private evictEverywhere(scope: Scope, referenceNumber: string): void {
+    scope.touch(referenceNumber);
+    scope.touchLists();
+    this.store.delete(keyOf(scope, 'invoice', referenceNumber));
+    for (const key of [...scope.listKeys]) {
+      const page = this.store.peek(key)?.value as InvoicePage | undefined;
+      if (page?.invoices.some((invoice) => invoice.referenceNumber === referenceNumber) === true) this.store.delete(key);
+    }
+  }
+
   private invalidate(scope: Scope, referenceNumber: string | undefined): void {
     if (referenceNumber !== undefined) {
       scope.touch(referenceNumber);
       this.store.delete(keyOf(scope, 'invoice', referenceNumber));
     }
     this.dropLists(scope);
+  }
+
+  /** The invoice as a cached list holds it, if one does. */
+  private listedCopy(scope: Scope, referenceNumber: string): CustomerInvoice | undefined {
+    for (const key of scope.listKeys) {
+      const page = this.store.peek(key)?.value as InvoicePage | undefined;
+      const found = page?.invoices.find((invoice) => invoice.referenceNumber === referenceNumber);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * After a hint: each list whose filter the change leaves it in or out of as before keeps its
+   * place, with the new copy in place of the old when it holds the invoice (a fully expanded list
+   * only: its rows are whole invoices); any other is dropped. True when no list had to go.
+   */
+  private refreshLists(
+    scope: Scope,
+    referenceNumber: string,
+    before: CustomerInvoice | undefined,
+    after: CustomerInvoice | undefined,
+  ): boolean {
+    let unaffected = before !== undefined && after !== undefined;
+    for (const key of [...scope.listKeys]) {
+      const entry = this.store.peek(key);
+      if (entry === undefined) continue;
+      const page = entry.value as InvoicePage;
+      const query = JSON.parse(key.slice(key.indexOf('\n', scope.id.length + 1) + 1)) as InvoiceListQuery;
+      if (before === undefined || after === undefined || !sameMembership(query.filter, before, after)) {
+        unaffected = false;
+        this.store.delete(key);
+        continue;
+      }
+      const index = page.invoices.findIndex((invoice) => invoice.referenceNumber === referenceNumber);
+      if (index < 0) continue;
+      if (!isFullyExpanded(query.expand)) {
+        this.store.delete(key);
+        continue;
+      }
+      const invoices = page.invoices.map((invoice, at) => (at === index ? after : invoice));
+      this.put(key, { ...entry, value: { ...page, invoices } });
+    }
+    return unaffected;
   }
 
   private dropLists(scope: Scope): void {
@@ -524,7 +655,13 @@ export class CachingVismaApi implements VismaApi {
     if (this.polling && entry.kind !== 'customer' && entry.scope.lastPollStart !== undefined) {
       asOf = Math.max(asOf, entry.scope.lastPollStart);
     }
-    return now - asOf <= this.options.freshnessMs;
+    const webhooks = this.options.webhooks;
+    // Webhooks keep polled entries current; the slower poll reconciles what they missed.
+    const bound =
+      webhooks !== undefined && entry.kind !== 'customer' && this.polling && this.webhooksHealthy()
+        ? Math.max(this.options.freshnessMs, 2 * webhooks.pollIntervalMs)
+        : this.options.freshnessMs;
+    return now - asOf <= bound;
   }
 
   /** An entry is dropped past this age, read or not; it could never be served again. */
@@ -658,6 +795,18 @@ export class CachingVismaApi implements VismaApi {
 
   private async poll(scope: Scope): Promise<void> {
     if (this.closed || scope.polledKeys.size === 0) return;
+    const webhooks = this.options.webhooks;
+    if (
+      webhooks !== undefined &&
+      this.webhooksHealthy() &&
+      scope.lastPollStart !== undefined &&
+      this.timers.now() - scope.lastPollStart < webhooks.pollIntervalMs
+    ) {
+      // The timer keeps its normal pace, so the first turn after webhooks fall silent polls.
+      this.emit('poll_deferred');
+      this.schedulePoll(scope, this.pollIntervalMs);
+      return;
+    }
     const epoch = scope.pollEpoch;
     // Set before anything is awaited: a read kept meanwhile must not start a second poll.
     const controller = new AbortController();
@@ -814,6 +963,39 @@ export class CachingVismaApi implements VismaApi {
   private emit(event: CacheEvent): void {
     this.options.onEvent?.(event);
   }
+}
+
+/** What each list filter reads of an invoice; a filter not named here counts as changed by every change. */
+const FILTERED: { readonly [K in keyof InvoiceListFilter]?: (invoice: CustomerInvoice) => unknown } = {
+  status: (invoice) => invoice.status,
+  released: (invoice) => invoice.status,
+  documentType: (invoice) => invoice.documentType,
+  customerNumber: (invoice) => invoice.customer?.number,
+  financialPeriod: (invoice) => invoice.financialPeriod,
+  closedFinancialPeriod: (invoice) => invoice.closedFinancialPeriod,
+  externalReference: (invoice) => invoice.externalReference,
+  paymentReference: (invoice) => invoice.paymentReference,
+  customerRefNumber: (invoice) => invoice.customerRefNumber,
+  branch: (invoice) => invoice.branch?.number,
+  project: (invoice) => invoice.project?.id,
+  createdDateTime: (invoice) => invoice.createdDateTime,
+  documentDate: (invoice) => invoice.documentDate,
+  documentDueDate: (invoice) => invoice.documentDueDate,
+  dunningLevel: (invoice) => invoice.dunningLetterLevel,
+};
+
+/**
+ * Whether a list with this filter holds the invoice after the change exactly when it did before:
+ * every field it filters on is unchanged (lists are ordered by number, which never changes).
+ * A filter on the modification time always moves.
+ */
+function sameMembership(filter: InvoiceListFilter | undefined, before: CustomerInvoice, after: CustomerInvoice): boolean {
+  for (const name of Object.keys(filter ?? {}) as Array<keyof InvoiceListFilter>) {
+    if (filter?.[name] === undefined) continue;
+    const read = FILTERED[name];
+    if (read === undefined || stableJson(read(before)) !== stableJson(read(after))) return false;
+  }
+  return true;
 }
 
 /** The row version (Visma's timeStamp), else the modification time; undefined when Visma sent neither. */

@@ -9,6 +9,10 @@ export interface Invalidation {
   referenceNumber?: string;
   /** Set when a replica polled Visma's change list for the fleet (see `InvalidationBus.claimPoll`). */
   poll?: FleetPoll;
+  /** A verified webhook told of this change: every replica counts webhooks as healthy (docs/webhooks.md). */
+  webhook?: boolean;
+  /** The change moved the invoice in or out of no list: only the copies holding it are evicted. */
+  listsUnaffected?: boolean;
 }
 
 /**
