@@ -7,6 +7,7 @@ import {
   InvoiceNotFoundError,
   LineLimitExceededError,
   UpstreamBudgetExceededError,
+  WritePlannedError,
   isInvoicesError,
   type InvoicesError,
 } from '../invoices';
@@ -56,6 +57,8 @@ export enum ErrorCode {
   OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN',
   /** createInvoice with a key: the shared key store (Redis) cannot be reached; nothing was sent, retry later. */
   IDEMPOTENCY_STORE_UNAVAILABLE = 'IDEMPOTENCY_STORE_UNAVAILABLE',
+  /** An MCP dry run (docs/mcp.md): the mutation passed every check and stopped before Visma; `write`, `calls`. */
+  DRY_RUN = 'DRY_RUN',
   /** The operation's cost (values in the answer, lists at their size) is over MAX_OPERATION_COST; `cost`, `limit`. */
   COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
   /** The operation would make more Visma calls than MAX_UPSTREAM_CALLS_PER_OPERATION; the call was not sent. `limit`. */
@@ -230,6 +233,9 @@ export function fromInvoicesError(error: InvoicesError): GraphQLError {
       `This part would take the operation to ${error.invoices} invoices; one operation may read at most ${error.limit} (MAX_INVOICES_PER_OPERATION). Ask for smaller pages or fewer nested lists.`,
       { invoices: error.invoices, limit: error.limit },
     );
+  }
+  if (error instanceof WritePlannedError) {
+    return coded(ErrorCode.DRY_RUN, error.message, { write: error.write, calls: error.calls.map((call) => ({ ...call })) });
   }
   if (error instanceof LineLimitExceededError) {
     return coded(

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CallOptions, Created, VismaApi } from '../visma/api';
 import { isVismaError, type VismaError } from '../visma/errors';
-import type { InvoiceDraft } from '../visma/model';
+import type { InvoiceDraft, InvoiceListQuery } from '../visma/model';
 import { stableJson } from '../stable-json';
 import type { IdempotencyKeyStore } from './key-store';
 
@@ -59,6 +59,11 @@ export function fingerprintOf(draft: InvoiceDraft): string {
   return sha256(stableJson(draft));
 }
 
+/** The list query that finds the invoice stamped for a key (`stampFor`). */
+export function stampLookUpQuery(stamp: string): InvoiceListQuery {
+  return { filter: { [STAMP_FIELD]: stamp }, pageNumber: 1, pageSize: 2 };
+}
+
 /**
  * `createInvoice` made safe to retry (the pattern of Stripe's idempotency keys, with Visma's
  * own data as the record of what happened, because Visma has no idempotency key and answers a
@@ -77,6 +82,11 @@ export function fingerprintOf(draft: InvoiceDraft): string {
  */
 export class IdempotentCreator {
   constructor(private readonly options: IdempotentCreatorOptions) {}
+
+  /** Whether a key's first create asks Visma for its stamp before posting (step 3: a store that would not remember a crash). */
+  get looksUpBeforeFirstCreate(): boolean {
+    return !this.options.store.durable;
+  }
 
   async create(visma: CreateApi, idempotencyKey: string, draft: InvoiceDraft, callOptions: CallOptions): Promise<Created> {
     const { store, now } = this.options;
@@ -158,10 +168,7 @@ export class IdempotentCreator {
   private async lookUp(visma: CreateApi, stamp: string, callOptions: CallOptions): Promise<Created | null> {
     // Two rows: one is the answer, a second would show duplicates made before this gateway.
     // Fresh: an answer cached before a lost create committed would let the retry create it twice.
-    const page = await visma.listInvoices(
-      { filter: { [STAMP_FIELD]: stamp }, pageNumber: 1, pageSize: 2 },
-      { ...callOptions, fresh: true },
-    );
+    const page = await visma.listInvoices(stampLookUpQuery(stamp), { ...callOptions, fresh: true });
     const matches = page.invoices.filter((invoice) => invoice.externalReference?.toLowerCase() === stamp);
     const [first] = matches;
     if (first === undefined) return null;

@@ -10,6 +10,7 @@ export {
   createOnce,
   fingerprintOf,
   stampFor,
+  stampLookUpQuery,
   type IdempotencyErrorKind,
   type CreateApi,
   type IdempotentCreatorOptions,

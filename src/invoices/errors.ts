@@ -1,4 +1,5 @@
 import type { VismaError } from '../visma/errors';
+import type { PlannedCall, WritePlan } from './write-plan';
 
 /**
  * The invoices service's own refusals. Besides these it lets the Visma client's errors
@@ -95,6 +96,22 @@ export class LineLimitExceededError extends Error {
   }
 }
 
+/**
+ * A dry run's end: the write passed every rule and these are the Visma calls it would make;
+ * none was sent. Only a service made to plan its writes raises it (`InvoicesService`, `writes: 'plan'`).
+ */
+export class WritePlannedError extends Error {
+  readonly write: Write;
+  readonly calls: readonly PlannedCall[];
+
+  constructor(plan: WritePlan) {
+    super(`Dry run: the invoice would be ${plan.write} with ${plan.calls.length} calls to Visma; nothing was sent.`);
+    this.name = 'WritePlannedError';
+    this.write = plan.write;
+    this.calls = plan.calls;
+  }
+}
+
 /** The errors the service raises itself, as opposed to the ones it lets through. */
 export type InvoicesError =
   | InvalidRequestError
@@ -102,7 +119,8 @@ export type InvoicesError =
   | ReadBackError
   | UpstreamBudgetExceededError
   | InvoiceLimitExceededError
-  | LineLimitExceededError;
+  | LineLimitExceededError
+  | WritePlannedError;
 
 export function isInvoicesError(error: unknown): error is InvoicesError {
   return (
@@ -111,6 +129,7 @@ export function isInvoicesError(error: unknown): error is InvoicesError {
     error instanceof ReadBackError ||
     error instanceof UpstreamBudgetExceededError ||
     error instanceof InvoiceLimitExceededError ||
-    error instanceof LineLimitExceededError
+    error instanceof LineLimitExceededError ||
+    error instanceof WritePlannedError
   );
 }

@@ -5,6 +5,7 @@ export {
   type InvoicesDeps,
   type InvoicesSettings,
   type ReleasedInvoice,
+  type WriteMode,
 } from './invoices-service';
 export {
   InvalidRequestError,
@@ -13,6 +14,7 @@ export {
   InvoiceNotFoundError,
   ReadBackError,
   UpstreamBudgetExceededError,
+  WritePlannedError,
   isInvoicesError,
   type InvoicesError,
   type RequestProblem,
@@ -21,4 +23,5 @@ export {
 // The idempotent create's refusals pass through the service unchanged; callers map them from here.
 export { IdempotencyError, type IdempotencyErrorKind } from '../idempotency';
 export type { InvoiceWindow } from './invoice-window';
+export type { PlannedCall, WritePlan } from './write-plan';
 export { UpstreamPageSize } from './upstream-page-size';

@@ -2,12 +2,16 @@ import { createOnce, type IdempotentCreator } from '../idempotency';
 import type { CallOptions, VismaApi } from '../visma/api';
 import { VismaNotFoundError, isVismaError } from '../visma/errors';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceLineChange } from '../visma/model';
-import { InvoiceNotFoundError, ReadBackError, type Write } from './errors';
+import { InvoiceNotFoundError, ReadBackError, WritePlannedError, type Write } from './errors';
 import { fetchInvoiceWindow, type InvoiceWindow, type WindowRequest } from './invoice-window';
 import { RequestBudget, budgetedUpstream } from './request-budget';
 import { createRequestLoaders, type RequestLoaders } from './request-loaders';
 import type { UpstreamPageSize } from './upstream-page-size';
+import { planCreate, planLineChanges, planRelease } from './write-plan';
 import { checkIdempotencyKey, requireVersionForInsert } from './write-rules';
+
+/** Whether the service's writes go to Visma, or stop after their rules with the calls they would make (a dry run). */
+export type WriteMode = 'send' | 'plan';
 
 export interface InvoicesSettings {
   /** GETs of single invoices in flight per request (INVOICE_LOOKUP_CONCURRENCY); per-parent lists share the bound. */
@@ -71,6 +75,8 @@ export class InvoicesService {
   constructor(
     private readonly deps: InvoicesDeps,
     private readonly call: CallOptions,
+    /** 'plan': every write checks its rules, then throws `WritePlannedError` instead of calling Visma. Reads are unchanged. */
+    private readonly writes: WriteMode = 'send',
   ) {
     this.budget = new RequestBudget({
       maxUpstreamCalls: deps.settings.maxUpstreamCalls,
@@ -82,6 +88,14 @@ export class InvoicesService {
       invoiceConcurrency: deps.settings.invoiceLookupConcurrency,
       customerConcurrency: deps.settings.customerLookupConcurrency,
     });
+  }
+
+  /**
+   * The same request's service for a dry run: reads as this one does; every write checks its rules
+   * and stops with the calls it would make (`WritePlannedError`), sending nothing.
+   */
+  planning(): InvoicesService {
+    return new InvoicesService(this.deps, this.call, 'plan');
   }
 
   /** What the request has spent so far: upstream calls (cache hits included) and invoices read. */
@@ -136,6 +150,10 @@ export class InvoicesService {
     if (idempotencyKey !== undefined) {
       checkIdempotencyKey(idempotencyKey, input);
     }
+    if (this.writes === 'plan') {
+      const looksUpFirst = this.deps.idempotency.looksUpBeforeFirstCreate;
+      throw new WritePlannedError(planCreate(input, idempotencyKey === undefined ? undefined : { key: idempotencyKey, looksUpFirst }));
+    }
     const created =
       idempotencyKey === undefined
         ? await createOnce(this.upstream, input, this.call)
@@ -146,6 +164,7 @@ export class InvoicesService {
   /** Applies the line changes in order (with If-Match when a version is expected) and returns the invoice. */
   async updateInvoiceLines(referenceNumber: string, lineChanges: InvoiceLineChange[], expectedVersion?: string): Promise<CustomerInvoice> {
     requireVersionForInsert(lineChanges, expectedVersion);
+    if (this.writes === 'plan') throw new WritePlannedError(planLineChanges(referenceNumber, lineChanges, expectedVersion));
     await this.existing(referenceNumber, () =>
       this.upstream.updateInvoice(referenceNumber, { lineChanges }, { ...this.call, ifMatch: expectedVersion }),
     );
@@ -154,6 +173,7 @@ export class InvoicesService {
 
   /** Releases the invoice (with If-Match when a version is expected) and returns Visma's answer with the invoice. */
   async releaseInvoice(referenceNumber: string, expectedVersion?: string): Promise<ReleasedInvoice> {
+    if (this.writes === 'plan') throw new WritePlannedError(planRelease(referenceNumber, expectedVersion));
     const action = await this.existing(referenceNumber, () =>
       this.upstream.releaseInvoice(referenceNumber, { ...this.call, ifMatch: expectedVersion }),
     );

@@ -1,20 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from './api';
 import { errorFromResponse } from './error-response';
-import { VismaInputError, VismaProtocolError, VismaUnavailableError, isVismaError } from './errors';
+import { VismaProtocolError, VismaUnavailableError, isVismaError } from './errors';
 import { Exchanger, type CallContext } from './exchange';
 import { createHttpTransport, type HttpRequest, type HttpResponse } from './http';
 import { jsonArrayElements } from './json-array';
-import {
-  actionResultFromWire,
-  customerFromWire,
-  draftToWire,
-  invoiceFromWire,
-  invoicePageFromJsonItems,
-  invoicePageFromWire,
-  listQueryString,
-  patchToWire,
-} from './mapping';
+import { actionResultFromWire, customerFromWire, invoiceFromWire, invoicePageFromJsonItems, invoicePageFromWire } from './mapping';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from './model';
 import { getValidVismaClientOptions, type VismaClientConfig, type VismaClientOptions } from './options';
 import { rateLimitFromHeaders } from './rate-limit';
@@ -22,18 +13,19 @@ import { isPlainRequestId } from './request-id';
 import { realTimer, WeightedSemaphore } from './resilience/weighted-semaphore';
 import { PASS_THROUGH_GUARD, UNLIMITED_RETRY_BUDGET, type TracedCall } from './seams';
 import { redactSecrets } from './redact';
+import {
+  createInvoiceRequest,
+  getInvoiceRequest,
+  listInvoicesRequest,
+  pathSegment,
+  releaseInvoiceRequest,
+  updateInvoiceRequest,
+  type VismaRequest,
+} from './requests';
 import { ClientCredentialsTokenProvider, PassthroughTokenProvider, type TokenProvider } from './token-provider';
 
-interface RequestSpec {
-  method: 'GET' | 'POST' | 'PUT';
-  /** Path with its segments already encoded, e.g. `/v1/customerinvoice/000123`. */
-  path: string;
-  /** The path's template, e.g. `/v1/customerinvoice/{referenceNumber}`: what events name. */
-  route: string;
-  query?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+/** What a call sends: built by ./requests.ts, which dry runs describe too. */
+type RequestSpec = VismaRequest;
 
 /**
  * Visma.net ERP's CustomerInvoice endpoint over HTTP: auth, timeouts, safe retries, typed
@@ -107,21 +99,17 @@ export class VismaClient implements VismaApi {
   }
 
   async getInvoice(referenceNumber: string, options: CallOptions = {}): Promise<CustomerInvoice> {
-    const path = `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}`;
-    return this.reading(1, path, options, async () => {
-      const response = await this.call({ method: 'GET', path, route: '/v1/customerinvoice/{referenceNumber}' }, options, [200]);
+    const request = getInvoiceRequest(referenceNumber);
+    return this.reading(1, request.path, options, async () => {
+      const response = await this.call(request, options, [200]);
       return invoiceFromWire(this.json(response, 'GET /v1/customerinvoice/{referenceNumber}'), this.options.timeZone);
     });
   }
 
   async listInvoices(query: InvoiceListQuery, options: CallOptions = {}): Promise<InvoicePage> {
-    const queryString = listQueryString(query, this.options.timeZone);
-    return this.reading(query.pageSize, '/v1/customerinvoice', options, async () => {
-      const response = await this.call(
-        { method: 'GET', path: '/v1/customerinvoice', route: '/v1/customerinvoice', query: queryString },
-        options,
-        [200],
-      );
+    const request = listInvoicesRequest(query, this.options.timeZone);
+    return this.reading(query.pageSize, request.path, options, async () => {
+      const response = await this.call(request, options, [200]);
       const items = jsonArrayElements(response.body);
       if (items !== null) {
         try {
@@ -137,11 +125,7 @@ export class VismaClient implements VismaApi {
 
   /** Sent once: a lost answer surfaces as `outcome: 'unknown'` (src/idempotency makes creates safe to retry). */
   async createInvoice(draft: InvoiceDraft, options: CallOptions = {}): Promise<Created> {
-    const response = await this.call(
-      { method: 'POST', path: '/v2/customerinvoice', route: '/v2/customerinvoice', body: draftToWire(draft) },
-      options,
-      [200, 201],
-    );
+    const response = await this.call(createInvoiceRequest(draft), options, [200, 201]);
     return {
       referenceNumber: referenceFromLocation(response.headers.get('location'), this.options.baseUrl),
       version: entityTag(response.headers.get('etag')),
@@ -149,34 +133,13 @@ export class VismaClient implements VismaApi {
   }
 
   async updateInvoice(referenceNumber: string, patch: InvoicePatch, options: WriteOptions = {}): Promise<Updated> {
-    const response = await this.call(
-      {
-        method: 'PUT',
-        path: `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}`,
-        route: '/v1/customerinvoice/{referenceNumber}',
-        body: patchToWire(patch),
-        headers: ifMatchHeader(options.ifMatch),
-      },
-      options,
-      [200, 204],
-    );
+    const response = await this.call(updateInvoiceRequest(referenceNumber, patch, options.ifMatch), options, [200, 204]);
     return { version: entityTag(response.headers.get('etag')) };
   }
 
   async releaseInvoice(referenceNumber: string, options: WriteOptions = {}): Promise<ActionResult> {
     const operation = 'POST /v1/customerinvoice/{referenceNumber}/action/release';
-    const response = await this.call(
-      {
-        method: 'POST',
-        path: `/v1/customerinvoice/${pathSegment(referenceNumber, 'referenceNumber')}/action/release`,
-        route: '/v1/customerinvoice/{referenceNumber}/action/release',
-        // ONIT sends an empty object; an empty JSON body is what ASP.NET binds most reliably.
-        body: {},
-        headers: ifMatchHeader(options.ifMatch),
-      },
-      options,
-      [200, 202],
-    );
+    const response = await this.call(releaseInvoiceRequest(referenceNumber, options.ifMatch), options, [200, 202]);
     if (response.status === 202) {
       // Background acceptance (CONTRACT §6): the action is queued under the returned id.
       const accepted = this.json(response, operation) as { id?: unknown } | null;
@@ -343,27 +306,6 @@ export function createVismaClient(config: VismaClientConfig): VismaClient {
  * One URL path segment. encodeURIComponent leaves `.` alone, and a segment of `.` or `..` would
  * be resolved away by URL parsing and address another resource, so those are refused.
  */
-function pathSegment(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {
-    throw new VismaInputError(`${field} must be a non-empty string other than "." and ".."; received ${JSON.stringify(value)}.`, field);
-  }
-  // encodeURIComponent throws a URIError on a lone UTF-16 surrogate, which JSON input can carry ("\ud800").
-  if (/\p{Surrogate}/u.test(value)) {
-    throw new VismaInputError(`${field} must be well-formed Unicode text; received one with a lone surrogate.`, field);
-  }
-  return encodeURIComponent(value);
-}
-
-/** `If-Match` as a quoted entity tag (RFC 9110 8.8.3); a version that is already quoted is sent as is. */
-function ifMatchHeader(ifMatch: string | undefined): Record<string, string> {
-  if (ifMatch === undefined) return {};
-  if (/^(W\/)?"[\x21\x23-\x7e]*"$/.test(ifMatch)) return { 'If-Match': ifMatch };
-  if (!/^[\x21\x23-\x7e]+$/.test(ifMatch)) {
-    throw new VismaInputError('ifMatch must be a version as returned by Visma (printable, no quotes or spaces).', 'ifMatch');
-  }
-  return { 'If-Match': `"${ifMatch}"` };
-}
-
 /** The version inside an ETag header: quotes and a weak `W/` prefix removed. */
 export function entityTag(header: string | null): string | null {
   if (header === null) return null;
