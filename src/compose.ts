@@ -9,6 +9,7 @@ import type { EmbeddedSimulator } from './server/embedded-simulator';
 import type { ReadinessProbe } from './server/health';
 import { GatewayMetrics } from './server/metrics';
 import { withRequestId } from './server/request-scope';
+import { webhookReceiver, webhookSigningKeys } from './webhooks';
 import { CachingVismaApi, upstreamCacheMetrics } from './upstream-cache';
 import { createVismaClient, type VismaClient, type VismaClientConfig } from './visma';
 import { credentialScope } from './visma/credential-scope';
@@ -115,8 +116,35 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
     if (cache !== undefined) closers.push(() => cache.close());
     const upstream: VismaApi = cache ?? visma;
 
+    // Visma's webhooks in (docs/webhooks.md): hints to the cache; on with a signing key, and in demo mode.
+    const webhookKeys = cache === undefined ? [] : webhookSigningKeys(config, simulator !== undefined);
+    const webhooks =
+      cache === undefined || webhookKeys.length === 0
+        ? undefined
+        : webhookReceiver({
+            config,
+            signingKeys: webhookKeys,
+            target: cache,
+            redis: shared?.redis,
+            tenantId: webhookTenant(config, simulator),
+            logger,
+            registry: metrics.registry,
+            now,
+          });
+    if (webhooks !== undefined) closers.push(() => webhooks.close());
+
     const idempotency = idempotentCreates(config, shared, now, logger);
-    const server = await createServer({ config, visma: upstream, logger, now, idempotency, metrics, readiness, tracing: tracing?.server });
+    const server = await createServer({
+      config,
+      visma: upstream,
+      logger,
+      now,
+      idempotency,
+      metrics,
+      readiness,
+      tracing: tracing?.server,
+      webhooks: webhooks?.router,
+    });
     closers.push(() => server.apollo.stop());
 
     let listening: ListeningServer | undefined;
@@ -127,7 +155,14 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       simulator,
       upstream,
       listen: async () => {
-        listening ??= await server.listen(config.port, config.host);
+        if (listening === undefined) {
+          listening = await server.listen(config.port, config.host);
+          // The port is known only now: the embedded simulator is subscribed to this gateway's receiver.
+          if (simulator !== undefined && webhooks !== undefined) {
+            const url = `http://127.0.0.1:${listening.port}${config.webhooks.path}`;
+            await simulator.subscribeWebhooks({ url, signingKey: webhookKeys[0]!, signatureHeader: config.webhooks.signatureHeader });
+          }
+        }
         return listening;
       },
       close: async () => {
@@ -281,11 +316,17 @@ function upstreamCache(
   const scope = clientCredentialScope(config, simulator);
   return new CachingVismaApi(visma, {
     ...config.upstreamCache,
+    webhooks: { pollIntervalMs: config.webhooks.pollIntervalMs, healthyForMs: config.webhooks.healthyForMs },
     bus: shared?.invalidations,
     auth: scope === null ? { mode: 'passthrough' } : { mode: 'client_credentials', scope },
     ...upstreamCacheMetrics(metrics.registry),
     warn: (fields, message) => logger.warn({ component: 'upstream-cache', ...fields }, message),
   });
+}
+
+/** The tenant whose webhooks the gateway takes: the embedded simulator's, the configured one's, or any in passthrough mode. */
+function webhookTenant(config: Config, simulator: EmbeddedSimulator | undefined): string | null {
+  return simulator?.tenantId ?? config.visma.credentials?.tenantId ?? null;
 }
 
 /** One idempotent-create service per process, over Redis's key store when replicas share one. */

@@ -172,6 +172,23 @@ export interface Config {
     /** CACHE_MAX_AGE_MS: an entry is read again after this long whatever the polls say (they cannot see deletions). */
     maxAgeMs: number;
   };
+  /** Visma's webhooks in (docs/webhooks.md). */
+  webhooks: {
+    /** WEBHOOK_PATH: where the receiver takes them. */
+    path: string;
+    /** WEBHOOK_SIGNING_KEY, then WEBHOOK_SIGNING_KEY_PREVIOUS when set; none: no receiver (demo mode makes its own). Secret. */
+    signingKeys: readonly string[];
+    /** WEBHOOK_SIGNATURE_HEADER, lower case. */
+    signatureHeader: string;
+    /** WEBHOOK_TOLERANCE_SECONDS, in ms: how far a message's timestamp may be from the gateway's clock. */
+    toleranceMs: number;
+    /** WEBHOOK_POLL_INTERVAL_MS: the change poll's interval while webhooks are healthy. */
+    pollIntervalMs: number;
+    /** WEBHOOK_HEALTHY_MS: webhooks are healthy while a verified one arrived within this long. */
+    healthyForMs: number;
+    /** WEBHOOK_QUEUE_MAX: invoices waiting to be read again after a webhook. */
+    queueMax: number;
+  };
   /** Spans exported over OTLP/HTTP; null (the default) when no endpoint is set or OTEL_SDK_DISABLED is true. */
   tracing: TracingConfig | null;
 }
@@ -237,6 +254,17 @@ export const CONFIG_DEFAULTS = Object.freeze({
   // 64 MiB: a sixth of the deployment's 384 MiB heap cap, beside the gateway's own heap and its reads in flight (docs/operations.md, "Memory").
   CACHE_MAX_BYTES: '67108864',
   CACHE_MAX_AGE_MS: '300000',
+  WEBHOOK_PATH: '/webhooks/visma',
+  // An assumption: Visma does not publish the header's name (docs/webhooks.md, "Assumptions").
+  WEBHOOK_SIGNATURE_HEADER: 'x-visma-signature',
+  // Five minutes, as common signed-webhook schemes allow: room for clock skew and a delayed delivery, little for a replay.
+  WEBHOOK_TOLERANCE_SECONDS: '300',
+  // While webhooks carry the changes the poll only reconciles missed deliveries: one call a minute instead of every 5 s.
+  WEBHOOK_POLL_INTERVAL_MS: '60000',
+  // Two slow poll intervals without a delivery: a quiet company polls normally again, a dead channel is noticed within 2 minutes.
+  WEBHOOK_HEALTHY_MS: '120000',
+  // About 1,000 edits in a burst; each waiting invoice is a map entry, and past it a hint evicts instead of reading.
+  WEBHOOK_QUEUE_MAX: '1000',
   // OpenTelemetry's own switch; tracing is on when an OTLP endpoint is set, unless this says otherwise.
   OTEL_SDK_DISABLED: 'false',
   OTEL_SERVICE_NAME: 'visma-invoice-gateway',
@@ -300,6 +328,14 @@ export const CONFIG_VARIABLES = [
   'CACHE_MAX_ENTRIES',
   'CACHE_MAX_BYTES',
   'CACHE_MAX_AGE_MS',
+  'WEBHOOK_PATH',
+  'WEBHOOK_SIGNING_KEY',
+  'WEBHOOK_SIGNING_KEY_PREVIOUS',
+  'WEBHOOK_SIGNATURE_HEADER',
+  'WEBHOOK_TOLERANCE_SECONDS',
+  'WEBHOOK_POLL_INTERVAL_MS',
+  'WEBHOOK_HEALTHY_MS',
+  'WEBHOOK_QUEUE_MAX',
   'OTEL_SDK_DISABLED',
   'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -325,7 +361,12 @@ const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const AUTH_MODES: readonly VismaAuthMode[] = ['client_credentials', 'passthrough'];
 const FEDERATION_TRACE_MODES: readonly FederationTraces[] = ['router', 'all', 'off'];
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['VISMA_CLIENT_SECRET', 'ROUTER_SECRET']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'VISMA_CLIENT_SECRET',
+  'ROUTER_SECRET',
+  'WEBHOOK_SIGNING_KEY',
+  'WEBHOOK_SIGNING_KEY_PREVIOUS',
+]);
 
 /**
  * Reads and checks the environment. An empty or blank variable counts as unset, so
@@ -390,6 +431,7 @@ export function loadConfig(env: Environment): Config {
     maxAgeMs: read.integer('CACHE_MAX_AGE_MS', 1_000, 86_400_000),
   };
   const tracing = readTracing(env, read, problems);
+  const webhooks = readWebhooks(env, read, problems);
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -426,7 +468,49 @@ export function loadConfig(env: Environment): Config {
     cors,
     scale,
     upstreamCache,
+    webhooks,
     tracing,
+  };
+}
+
+/** Signing keys are secrets like the client secret: problems give their length, never the value. */
+const WEBHOOK_KEY_MIN_LENGTH = 16;
+
+function readWebhooks(env: Environment, read: Reader, problems: string[]): Config['webhooks'] {
+  const path = valueOf(env, 'WEBHOOK_PATH') ?? CONFIG_DEFAULTS.WEBHOOK_PATH;
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(path) || path === '/graphql' || path === '/') {
+    problems.push(
+      `WEBHOOK_PATH must be a path such as "${CONFIG_DEFAULTS.WEBHOOK_PATH}" (letters, digits and . _ ~ / -), not / or /graphql; received ${JSON.stringify(path.slice(0, 60))}.`,
+    );
+  }
+  const signingKeys: string[] = [];
+  for (const name of ['WEBHOOK_SIGNING_KEY', 'WEBHOOK_SIGNING_KEY_PREVIOUS'] as const) {
+    const key = valueOf(env, name);
+    if (key === undefined) continue;
+    if (key.length < WEBHOOK_KEY_MIN_LENGTH) {
+      problems.push(
+        `${name} must be at least ${WEBHOOK_KEY_MIN_LENGTH} characters (the subscription's signature key); received a value of ${key.length} characters.`,
+      );
+    }
+    signingKeys.push(key);
+  }
+  if (valueOf(env, 'WEBHOOK_SIGNING_KEY_PREVIOUS') !== undefined && valueOf(env, 'WEBHOOK_SIGNING_KEY') === undefined) {
+    problems.push('WEBHOOK_SIGNING_KEY_PREVIOUS is for a rotation: set WEBHOOK_SIGNING_KEY (the new key) too.');
+  }
+  const signatureHeader = (valueOf(env, 'WEBHOOK_SIGNATURE_HEADER') ?? CONFIG_DEFAULTS.WEBHOOK_SIGNATURE_HEADER).toLowerCase();
+  if (!HEADER_NAME.test(signatureHeader) || RESERVED_HEADERS.has(signatureHeader)) {
+    problems.push(
+      `WEBHOOK_SIGNATURE_HEADER must be an HTTP header name other than Authorization, Cookie and X-API-Key, such as "${CONFIG_DEFAULTS.WEBHOOK_SIGNATURE_HEADER}"; received ${JSON.stringify(signatureHeader.slice(0, 60))}.`,
+    );
+  }
+  return {
+    path,
+    signingKeys: Object.freeze(signingKeys),
+    signatureHeader,
+    toleranceMs: read.integer('WEBHOOK_TOLERANCE_SECONDS', 1, 86_400) * 1000,
+    pollIntervalMs: read.integer('WEBHOOK_POLL_INTERVAL_MS', 1_000, 3_600_000),
+    healthyForMs: read.integer('WEBHOOK_HEALTHY_MS', 1_000, 86_400_000),
+    queueMax: read.integer('WEBHOOK_QUEUE_MAX', 1, 1_000_000),
   };
 }
 

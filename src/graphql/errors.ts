@@ -43,6 +43,14 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   /** Visma refused access: missing role, licence or company. */
   FORBIDDEN = 'FORBIDDEN',
+  /** POST /webhooks/visma: the message carries no signature in WEBHOOK_SIGNATURE_HEADER (HTTP 401). */
+  WEBHOOK_SIGNATURE_MISSING = 'WEBHOOK_SIGNATURE_MISSING',
+  /** POST /webhooks/visma: the signature matches neither signing key (HTTP 401). */
+  WEBHOOK_SIGNATURE_INVALID = 'WEBHOOK_SIGNATURE_INVALID',
+  /** POST /webhooks/visma: signed, but its timestamp is further than WEBHOOK_TOLERANCE_SECONDS from the clock (HTTP 400). */
+  WEBHOOK_STALE = 'WEBHOOK_STALE',
+  /** POST /webhooks/visma: signed, but not a JSON object with a timestamp (HTTP 400). */
+  WEBHOOK_PAYLOAD_INVALID = 'WEBHOOK_PAYLOAD_INVALID',
   /** Anything unexpected; the message is fixed and the details are in the log under `requestId`. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   /** createInvoice: this idempotencyKey was used before with a different input. */

@@ -7,7 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -67,6 +67,8 @@ export interface ServerDeps {
   metrics: GatewayMetrics;
   /** What /readyz checks; undefined: nothing to check (passthrough mode). */
   readiness: ReadinessProbe | undefined;
+  /** Visma's webhooks in (src/webhooks, docs/webhooks.md): signed, so outside inbound auth; undefined when off. */
+  webhooks?: Router | undefined;
   /** Spans for requests and their operations (docs/operations.md, "Tracing"); undefined when tracing is off. */
   tracing?: ServerTracing | undefined;
 }
@@ -183,6 +185,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const cors = corsMiddleware(deps.config.cors.origins);
 
   app.use(requestIdMiddleware);
+  // Signed by Visma: its own proof, body limit and answers, before anything of the GraphQL endpoint's.
+  if (deps.webhooks !== undefined) app.use(deps.webhooks);
   // Probes and scrapes come before the GraphQL endpoint's own checks (router secret, inbound auth).
   app.use(healthRoutes({ readiness: deps.readiness, shuttingDown: () => shuttingDown, logger: deps.logger }));
   app.get('/metrics', (_request: Request, response: Response, next: NextFunction) => {

@@ -29,6 +29,11 @@ export interface EmbeddedSimulator {
   clientId: string;
   clientSecret: string;
   tenantId: string;
+  /**
+   * Subscribes a receiver to the simulator's webhooks (its `PUT /_simulator/webhooks`): in demo
+   * mode the gateway's own, once it listens. The key goes over loopback only, never to a log.
+   */
+  subscribeWebhooks(subscription: { url: string; signingKey: string; signatureHeader: string }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +92,7 @@ export function startEmbeddedSimulator(options: EmbeddedSimulatorOptions): Promi
         clientId: EMBEDDED_CLIENT_ID,
         clientSecret,
         tenantId: EMBEDDED_TENANT_ID,
+        subscribeWebhooks: (subscription) => subscribe(message.url.replace(/\/+$/, ''), subscription),
         stop: () => {
           stopping = true;
           return stopChild(child);
@@ -99,6 +105,15 @@ export function startEmbeddedSimulator(options: EmbeddedSimulatorOptions): Promi
     child.once('exit', onEarlyExit);
     child.once('error', (error) => fail(error));
   });
+}
+
+async function subscribe(url: string, subscription: { url: string; signingKey: string; signatureHeader: string }): Promise<void> {
+  const response = await fetch(`${url}/_simulator/webhooks`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(subscription),
+  });
+  if (!response.ok) throw new Error(`The embedded simulator refused the webhook subscription (${response.status}).`);
 }
 
 function isListening(message: unknown): message is { type: 'listening'; url: string } {

@@ -1,5 +1,5 @@
 /**
- * Webhooks as Visma.net ERP sends them through the Developer Portal (CONTRACT §8a): one
+ * Webhooks as Visma.net ERP sends them through the Developer Portal (CONTRACT §10): one
  * subscription (URL, signing key, event types), a thin signed notification for every write,
  * retried with backoff when the receiver does not take it, and the delivery faults a receiver
  * must survive (dropped, duplicated, out of order, delayed) through the fault controls.
@@ -12,7 +12,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { FaultInjector } from './faults';
 
-/** The AR Invoice events of the "Visma Net Financial" publisher (CONTRACT §8a). */
+/** The AR Invoice events of the "Visma Net Financial" publisher (CONTRACT §10). */
 export const WEBHOOK_EVENTS = ['Changed', 'Status Changed', 'Action Triggered'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -42,7 +42,7 @@ export interface WebhookSubscription {
   retry: WebhookRetry;
 }
 
-/** Visma's portal retries with exponential backoff (CONTRACT §8a); 0.5, 1, 2, 4, 8 s here. */
+/** Visma's portal retries with exponential backoff (CONTRACT §10); 0.5, 1, 2, 4, 8 s here. */
 export const DEFAULT_RETRY: WebhookRetry = { attempts: 6, baseDelayMs: 500 };
 
 export interface WebhookStats {
@@ -137,7 +137,7 @@ export function describeSubscription(subscription: WebhookSubscription | null): 
   return shown;
 }
 
-/** Visma's signature: HMAC-SHA256 of the UTF-8 body under the subscription's key, base64 (CONTRACT §8a). */
+/** Visma's signature: HMAC-SHA256 of the UTF-8 body under the subscription's key, base64 (CONTRACT §10). */
 export function signWebhook(body: string, signingKey: string): string {
   return createHmac('sha256', signingKey).update(body, 'utf8').digest('base64');
 }

@@ -367,10 +367,15 @@ export class CachingVismaApi implements VismaApi {
    * invoice (itself or in a list) it is read again, through the cache so that concurrent readers
    * share the call, and the lists holding it are updated in place when the change cannot have
    * moved it in or out of them or reordered them (none of the fields they filter on changed), else
-   * dropped. The other replicas are told, then the change is reported (source `webhook`; an
-   * UPDATED whose read shows it was never modified after its creation is CREATED).
+   * dropped. The other replicas are told, then the change is reported, once per kind (source
+   * `webhook`; an UPDATED whose read shows it was never modified after its creation is CREATED).
+   * `read: false` (the receiver's queue is full) evicts instead of reading: no Visma call.
    */
-  async hint(referenceNumber: string, kind: InvoiceChangeKind, requestId?: string): Promise<void> {
+  async hint(
+    referenceNumber: string,
+    kinds: InvoiceChangeKind | readonly InvoiceChangeKind[],
+    options: { requestId?: string; read?: boolean } = {},
+  ): Promise<void> {
     if (this.options.auth.mode !== 'client_credentials' || this.closed) return;
     const scope = this.scopeOf({});
     if (scope === undefined) return;
@@ -383,9 +388,11 @@ export class CachingVismaApi implements VismaApi {
       scope.touch(referenceNumber);
       scope.touchLists();
       this.store.delete(invoiceKey);
-      if (held && this.options.enabled) {
+      if (held && this.options.enabled && options.read !== false) {
         this.emit('hint_read');
-        after = await this.getInvoice(referenceNumber, requestId === undefined ? {} : { requestId }).catch(() => undefined);
+        after = await this.getInvoice(referenceNumber, options.requestId === undefined ? {} : { requestId: options.requestId }).catch(
+          () => undefined,
+        );
       } else {
         this.emit('hint');
       }
@@ -395,8 +402,10 @@ export class CachingVismaApi implements VismaApi {
       scope.active -= 1;
       this.forgetIfIdle(scope);
     }
-    const created = kind === 'UPDATED' && after?.createdDateTime != null && after.createdDateTime === after.lastModifiedDateTime;
-    this.report(scope, referenceNumber, created ? 'CREATED' : kind, 'webhook');
+    const created = after?.createdDateTime != null && after.createdDateTime === after.lastModifiedDateTime;
+    for (const kind of new Set(typeof kinds === 'string' ? [kinds] : kinds)) {
+      this.report(scope, referenceNumber, created && kind === 'UPDATED' ? 'CREATED' : kind, 'webhook');
+    }
   }
 
   /** Stops every poll and the sweep; reads and writes still pass through. */

@@ -66,8 +66,49 @@ describe('loadConfig', () => {
         cors: { origins: [] },
         scale: { redisUrl: null, fleetCallsPerHour: 14_000 },
         upstreamCache: { enabled: true, freshnessMs: 10_000, maxEntries: 10_000, maxBytes: 67_108_864, maxAgeMs: 300_000 },
+        webhooks: {
+          path: '/webhooks/visma',
+          signingKeys: [],
+          signatureHeader: 'x-visma-signature',
+          toleranceMs: 300_000,
+          pollIntervalMs: 60_000,
+          healthyForMs: 120_000,
+          queueMax: 1_000,
+        },
         tracing: null,
       });
+    });
+
+    it('reads the webhook signing keys, the current one first, and the header in lower case', () => {
+      const { webhooks } = loadConfig({
+        WEBHOOK_SIGNING_KEY: 'new-key-0123456789',
+        WEBHOOK_SIGNING_KEY_PREVIOUS: 'old-key-0123456789',
+        WEBHOOK_SIGNATURE_HEADER: 'X-Signature',
+        WEBHOOK_TOLERANCE_SECONDS: '60',
+      });
+      expect(webhooks).toMatchObject({
+        signingKeys: ['new-key-0123456789', 'old-key-0123456789'],
+        signatureHeader: 'x-signature',
+        toleranceMs: 60_000,
+      });
+    });
+
+    it('refuses a short webhook key, a previous key alone and a reserved header without echoing a key', () => {
+      const problems = (env: Record<string, string>): string => {
+        try {
+          loadConfig(env);
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return '';
+      };
+      const short = problems({ WEBHOOK_SIGNING_KEY: 'short-secret' });
+      expect(short).toContain('WEBHOOK_SIGNING_KEY must be at least 16 characters');
+      expect(short).not.toContain('short-secret');
+      expect(problems({ WEBHOOK_SIGNING_KEY_PREVIOUS: 'old-key-0123456789' })).toContain('set WEBHOOK_SIGNING_KEY');
+      expect(problems({ WEBHOOK_SIGNATURE_HEADER: 'Authorization' })).toContain('WEBHOOK_SIGNATURE_HEADER must be');
+      expect(problems({ WEBHOOK_PATH: '/graphql' })).toContain('WEBHOOK_PATH must be');
+      expect(problems({ WEBHOOK_TOLERANCE_SECONDS: 'soon' })).toContain('WEBHOOK_TOLERANCE_SECONDS must be');
     });
 
     it('reads the upstream cache settings, CACHE_ENABLED=false turning the cache off', () => {
