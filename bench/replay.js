@@ -42,6 +42,7 @@ const TENANT = '11111111-2222-3333-4444-555555555555';
 const CLIENT_ID = 'bench-client';
 const CLIENT_SECRET = crypto.randomBytes(18).toString('base64url');
 const API_KEY = crypto.randomBytes(24).toString('base64url');
+const WEBHOOK_KEY = crypto.randomBytes(24).toString('base64url');
 
 /**
  * The configurations replayed, in order. `cache-off` is the gateway without its cache (at most one
@@ -54,6 +55,12 @@ const TARGETS = {
   'cache-off': { gatewayEnv: { CACHE_ENABLED: 'false' } },
   'stale-proxy': { gatewayEnv: { CACHE_ENABLED: 'false' }, proxyTtlMs: STALE_PROXY_TTL_MS, mustBeStale: true },
   cache: { gatewayEnv: { CACHE_ENABLED: 'true', CACHE_FRESHNESS_MS: String(FRESHNESS_MS) }, boundMs: FRESHNESS_MS },
+  // The cache with Visma's webhooks (docs/webhooks.md): the simulator is subscribed to the gateway's receiver, the poll slows.
+  'cache-webhooks': {
+    gatewayEnv: { CACHE_ENABLED: 'true', CACHE_FRESHNESS_MS: String(FRESHNESS_MS), WEBHOOK_SIGNING_KEY: WEBHOOK_KEY },
+    boundMs: FRESHNESS_MS,
+    webhooks: true,
+  },
   // The self-check on the real cache: with the largest bound it accepts it never polls during the run.
   'cache-stale': { gatewayEnv: { CACHE_ENABLED: 'true', CACHE_FRESHNESS_MS: '3600000' }, boundMs: 3_600_000, mustBeStale: true },
 };
@@ -198,6 +205,10 @@ async function replay(name, config, sim) {
     async () => (await request(`http://127.0.0.1:${gatewayPort}`, 'GET', '/healthz')).status === 200,
   );
   const proxy = config.proxyTtlMs ? await staleProxy(`http://127.0.0.1:${gatewayPort}`, config.proxyTtlMs) : null;
+  if (config.webhooks) {
+    const url = `http://127.0.0.1:${gatewayPort}/webhooks/visma`;
+    await request(simUrl, 'PUT', '/_simulator/webhooks', JSON.stringify({ url, signingKey: WEBHOOK_KEY }));
+  }
   const url = proxy ? proxy.url : `http://127.0.0.1:${gatewayPort}`;
   try {
     const { invoices, seedText, customers } = await seedState(simUrl, token);
@@ -266,6 +277,7 @@ async function replay(name, config, sim) {
     return result;
   } finally {
     proxy?.close();
+    if (config.webhooks) await request(simUrl, 'DELETE', '/_simulator/webhooks');
     await stopProcess(gateway);
   }
 }

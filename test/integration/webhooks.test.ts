@@ -280,6 +280,38 @@ describe('Visma webhooks into the gateway', () => {
 });
 
 describe('the webhook receiver on the shipped defaults', () => {
+  it('stays bounded under a flood of valid messages: every one acknowledged, at most WEBHOOK_QUEUE_MAX waiting, the rest evicting instead of reading', async () => {
+    const simulator = await startSimulator({ port: 0 });
+    const gateway = await startGateway({ simulator, env: { WEBHOOK_SIGNING_KEY: KEY } });
+    try {
+      // A cached list makes every hint read its invoice; slow reads let the queue fill.
+      await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ customerInvoices(first: 5) { nodes { referenceNumber } } }' }),
+      });
+      simulator.controls.addFault({ route: GET_ONE, kind: 'latency', latencyMs: 10_000, times: 10_000 });
+      const numbers = Array.from({ length: 1_300 }, (_, i) => `F${String(i).padStart(5, '0')}`);
+      const started = Date.now();
+      const statuses: number[] = [];
+      for (let batch = 0; batch < numbers.length; batch += 260) {
+        const answers = await Promise.all(numbers.slice(batch, batch + 260).map((n) => deliver(gateway, message(n))));
+        statuses.push(...answers.map((answer) => answer.status));
+      }
+      expect(statuses.every((status) => status === 202)).toBe(true);
+      // Answered before the work: 1,300 messages in far less than one slow read each.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(await metric(gateway, 'webhook_queue_depth')).toBeLessThanOrEqual(1_000);
+      // The four reads are still out: the queue filled to its bound and the rest evicted instead.
+      expect(await metric(gateway, 'webhook_queue_overflow_total')).toBeGreaterThanOrEqual(296);
+      // Four reads at a time, whatever arrives.
+      expect(await calls(simulator, GET_ONE)).toBeLessThanOrEqual(4);
+    } finally {
+      await gateway.stop();
+      await simulator.close();
+    }
+  }, 60_000);
+
   it('is outside the inbound API authentication: a signed message needs no API key, /graphql still does', async () => {
     const gateway = await startGateway({
       env: { WEBHOOK_SIGNING_KEY: KEY, AUTH_REQUIRED: 'true', AUTH_API_KEY_SHA256: 'a'.repeat(64) },
