@@ -4,6 +4,7 @@ import { createIdempotentCreator, IdempotentCreator } from './idempotency';
 import { toVismaLogger, type Logger } from './logger';
 import type { SharedPieces } from './scale';
 import { createServer, type GatewayServer, type ListeningServer } from './server/create-server';
+import { openTrustedDocuments, type TrustedDocuments } from './trusted-documents';
 import type { Tracing } from './tracing';
 import type { EmbeddedSimulator } from './server/embedded-simulator';
 import type { ReadinessProbe } from './server/health';
@@ -59,6 +60,8 @@ export interface ComposedGateway {
   readonly simulator: EmbeddedSimulator | undefined;
   /** The upstream the invoices service talks to: the cache over the Visma client, or the client itself `withoutUpstreamCache`. */
   readonly upstream: VismaApi;
+  /** The trusted documents manifest in use (docs/trusted-documents.md); undefined when TRUSTED_DOCUMENTS is off. */
+  readonly trustedDocuments: TrustedDocuments | undefined;
   /** Binds `config.port` on `config.host` (port 0: an ephemeral one). */
   listen(): Promise<ListeningServer>;
   /**
@@ -134,6 +137,8 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
     if (webhooks !== undefined) closers.push(() => webhooks.close());
 
     const idempotency = idempotentCreates(config, shared, now, logger);
+    const trusted = await openTrustedDocuments(config.trustedDocuments, logger, metrics.registry);
+    if (trusted !== undefined) closers.push(() => trusted.close());
     const server = await createServer({
       config,
       visma: upstream,
@@ -144,6 +149,7 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       readiness,
       tracing: tracing?.server,
       webhooks: webhooks?.router,
+      trustedDocuments: trusted?.gate,
     });
     closers.push(() => server.apollo.stop());
 
@@ -154,6 +160,7 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       metrics,
       simulator,
       upstream,
+      trustedDocuments: trusted?.documents,
       listen: async () => {
         if (listening === undefined) {
           listening = await server.listen(config.port, config.host);

@@ -82,6 +82,13 @@ export enum ErrorCode {
   RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE',
   /** Visma's answer for this part is over VISMA_MAX_RESPONSE_BYTES and was not read; ask for smaller pages. `limitBytes`. */
   UPSTREAM_RESPONSE_TOO_LARGE = 'UPSTREAM_RESPONSE_TOO_LARGE',
+  /**
+   * Trusted documents (docs/trusted-documents.md): the id names no document of the manifest, or, with
+   * TRUSTED_DOCUMENTS=enforce, the query is not one of them. Apollo's own code for an unknown APQ hash.
+   */
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  /** `documentId` and the query (or the APQ hash) sent with it name different documents. */
+  PERSISTED_QUERY_MISMATCH = 'PERSISTED_QUERY_MISMATCH',
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside the gateway. Quote the requestId in this error to support.';
@@ -114,7 +121,8 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.PERSISTED_QUERY_MISMATCH,
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
