@@ -4,7 +4,6 @@ import { createIdempotentCreator, IdempotentCreator } from './idempotency';
 import { toVismaLogger, type Logger } from './logger';
 import type { SharedPieces } from './scale';
 import { createServer, type GatewayServer, type ListeningServer } from './server/create-server';
-import { openTrustedDocuments, type TrustedDocuments } from './trusted-documents';
 import type { Tracing } from './tracing';
 import type { EmbeddedSimulator } from './server/embedded-simulator';
 import type { ReadinessProbe } from './server/health';
@@ -12,6 +11,7 @@ import { GatewayMetrics } from './server/metrics';
 import { withRequestId } from './server/request-scope';
 import { webhookReceiver, webhookSigningKeys } from './webhooks';
 import { CachingVismaApi, upstreamCacheMetrics } from './upstream-cache';
+import { LocalChangeFeed, type ChangeFeed } from './upstream-cache/change-feed';
 import { createVismaClient, type VismaClient, type VismaClientConfig } from './visma';
 import { credentialScope } from './visma/credential-scope';
 import type { VismaApi } from './visma/api';
@@ -60,8 +60,6 @@ export interface ComposedGateway {
   readonly simulator: EmbeddedSimulator | undefined;
   /** The upstream the invoices service talks to: the cache over the Visma client, or the client itself `withoutUpstreamCache`. */
   readonly upstream: VismaApi;
-  /** The trusted documents manifest in use (docs/trusted-documents.md); undefined when TRUSTED_DOCUMENTS is off. */
-  readonly trustedDocuments: TrustedDocuments | undefined;
   /** Binds `config.port` on `config.host` (port 0: an ephemeral one). */
   listen(): Promise<ListeningServer>;
   /**
@@ -99,6 +97,8 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
 
     const shared = await connectShared(config, simulator, logger, now);
     if (shared !== undefined) closers.push(() => shared.close());
+    // What the cache learns of reaches every replica's subscriptions (docs/subscriptions.md).
+    const changes: ChangeFeed = shared?.changes ?? new LocalChangeFeed();
 
     // Visma's rate-limit headers as the client last saw them: the pacer and the metrics read them.
     const rateLimits = new RateLimitReadings();
@@ -115,7 +115,8 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       visma = seams.visma;
     }
 
-    const cache = seams.withoutUpstreamCache === true ? undefined : upstreamCache(config, visma, simulator, shared, metrics, logger);
+    const cache =
+      seams.withoutUpstreamCache === true ? undefined : upstreamCache(config, visma, simulator, shared, metrics, logger, changes);
     if (cache !== undefined) closers.push(() => cache.close());
     const upstream: VismaApi = cache ?? visma;
 
@@ -137,8 +138,6 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
     if (webhooks !== undefined) closers.push(() => webhooks.close());
 
     const idempotency = idempotentCreates(config, shared, now, logger);
-    const trusted = await openTrustedDocuments(config.trustedDocuments, logger, metrics.registry);
-    if (trusted !== undefined) closers.push(() => trusted.close());
     const server = await createServer({
       config,
       visma: upstream,
@@ -148,8 +147,8 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       metrics,
       readiness,
       tracing: tracing?.server,
+      changes: { feed: changes, scope: clientCredentialScope(config, simulator) },
       webhooks: webhooks?.router,
-      trustedDocuments: trusted?.gate,
     });
     closers.push(() => server.apollo.stop());
 
@@ -160,7 +159,6 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       metrics,
       simulator,
       upstream,
-      trustedDocuments: trusted?.documents,
       listen: async () => {
         if (listening === undefined) {
           listening = await server.listen(config.port, config.host);
@@ -319,12 +317,14 @@ function upstreamCache(
   shared: SharedPieces | undefined,
   metrics: GatewayMetrics,
   logger: Logger,
+  changes: ChangeFeed,
 ): CachingVismaApi {
   const scope = clientCredentialScope(config, simulator);
   return new CachingVismaApi(visma, {
     ...config.upstreamCache,
     webhooks: { pollIntervalMs: config.webhooks.pollIntervalMs, healthyForMs: config.webhooks.healthyForMs },
     bus: shared?.invalidations,
+    onChange: (change) => changes.publish(change),
     auth: scope === null ? { mode: 'passthrough' } : { mode: 'client_credentials', scope },
     ...upstreamCacheMetrics(metrics.registry),
     warn: (fields, message) => logger.warn({ component: 'upstream-cache', ...fields }, message),

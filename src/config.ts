@@ -8,8 +8,6 @@ import { HTTP_TRANSPORTS, type HttpTransport } from './visma/http';
 import { DEFAULT_VISMA_OPTIONS } from './visma/options';
 
 export type NodeEnv = 'production' | 'development' | 'test';
-/** TRUSTED_DOCUMENTS (docs/trusted-documents.md). */
-export type TrustedDocumentsMode = 'off' | 'log' | 'enforce';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type VismaAuthMode = 'client_credentials' | 'passthrough';
 /** The Visma client's `transport` (src/visma/http.ts). */
@@ -154,6 +152,15 @@ export interface Config {
     /** CORS_ORIGINS: exact origins (`https://app.example.com`) whose pages may call /graphql; none by default. */
     origins: readonly string[];
   };
+  /** Live invoice changes (docs/subscriptions.md): what one replica's subscribers may hold. */
+  subscriptions: {
+    /** MAX_SUBSCRIPTIONS_PER_CONNECTION: operations at once on one WebSocket. */
+    maxPerConnection: number;
+    /** MAX_SUBSCRIPTIONS: subscriptions on this replica, all transports together; also its WebSockets and SSE streams. */
+    maxPerReplica: number;
+    /** SUBSCRIPTION_MAX_QUEUED_EVENTS: events waiting for one subscriber before it is dropped as too slow. */
+    maxQueuedEvents: number;
+  };
   /** Scale-out (docs/scaling.md): what replicas share through Redis. */
   scale: {
     /** REDIS_URL; null: every piece stays in this process's memory. */
@@ -173,15 +180,6 @@ export interface Config {
     maxBytes: number;
     /** CACHE_MAX_AGE_MS: an entry is read again after this long whatever the polls say (they cannot see deletions). */
     maxAgeMs: number;
-  };
-  /** Trusted documents (docs/trusted-documents.md): which documents run, from which manifest. */
-  trustedDocuments: {
-    /** TRUSTED_DOCUMENTS: `off` (Apollo's APQ as it comes), `log` (unknown documents run and are logged), `enforce` (only the manifest's run). */
-    mode: TrustedDocumentsMode;
-    /** TRUSTED_DOCUMENTS_MANIFEST: a file (relative: to the package's root) or an http(s) URL. */
-    manifest: string;
-    /** TRUSTED_DOCUMENTS_RELOAD_MS: how often the manifest is looked at for a change; 0: never. */
-    reloadMs: number;
   };
   /** Visma's webhooks in (docs/webhooks.md). */
   webhooks: {
@@ -256,6 +254,12 @@ export const CONFIG_DEFAULTS = Object.freeze({
   IDEMPOTENCY_SETTLE_MS: '30000',
   IDEMPOTENCY_RETENTION_HOURS: '24',
   AUTH_JWT_ALGORITHMS: 'RS256,ES256',
+  // Apollo Client and urql put all of a page's subscriptions on one socket: a screen has a few, a dashboard tens.
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
+  // An idle subscription holds about 10 kB (docs/subscriptions.md): 2,000 are about 20 MB of the 384 MiB heap.
+  MAX_SUBSCRIPTIONS: '2000',
+  // Events share their invoice, so a queued one costs a reference; 50 is a burst far beyond any screen's, not a backlog.
+  SUBSCRIPTION_MAX_QUEUED_EVENTS: '50',
   // Under Visma's ~15,000 per hour per company and client (CONTRACT §7), leaving room for clock skew and other tools.
   VISMA_FLEET_CALLS_PER_HOUR: '14000',
   CACHE_ENABLED: 'true',
@@ -276,13 +280,6 @@ export const CONFIG_DEFAULTS = Object.freeze({
   WEBHOOK_HEALTHY_MS: '120000',
   // About 1,000 edits in a burst; each waiting invoice is a map entry, and past it a hint evicts instead of reading.
   WEBHOOK_QUEUE_MAX: '1000',
-  // Every document runs and each one not in the manifest is logged once: enforcing by default would refuse every client not
-  // yet sending ids and a federation router's generated queries (docs/trusted-documents.md, "The production default").
-  TRUSTED_DOCUMENTS: 'log',
-  // The manifest npm run trusted-documents builds from operations/, committed beside them.
-  TRUSTED_DOCUMENTS_MANIFEST: 'operations/trusted-documents.json',
-  // A deploy's new manifest is in use within 10 s; an unchanged file costs a stat, an unchanged URL a 304.
-  TRUSTED_DOCUMENTS_RELOAD_MS: '10000',
   // OpenTelemetry's own switch; tracing is on when an OTLP endpoint is set, unless this says otherwise.
   OTEL_SDK_DISABLED: 'false',
   OTEL_SERVICE_NAME: 'visma-invoice-gateway',
@@ -339,6 +336,9 @@ export const CONFIG_VARIABLES = [
   'AUTH_API_KEY_SHA256',
   'PLAYGROUND',
   'CORS_ORIGINS',
+  'MAX_SUBSCRIPTIONS_PER_CONNECTION',
+  'MAX_SUBSCRIPTIONS',
+  'SUBSCRIPTION_MAX_QUEUED_EVENTS',
   'REDIS_URL',
   'VISMA_FLEET_CALLS_PER_HOUR',
   'CACHE_ENABLED',
@@ -354,9 +354,6 @@ export const CONFIG_VARIABLES = [
   'WEBHOOK_POLL_INTERVAL_MS',
   'WEBHOOK_HEALTHY_MS',
   'WEBHOOK_QUEUE_MAX',
-  'TRUSTED_DOCUMENTS',
-  'TRUSTED_DOCUMENTS_MANIFEST',
-  'TRUSTED_DOCUMENTS_RELOAD_MS',
   'OTEL_SDK_DISABLED',
   'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -382,7 +379,6 @@ const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const AUTH_MODES: readonly VismaAuthMode[] = ['client_credentials', 'passthrough'];
 const FEDERATION_TRACE_MODES: readonly FederationTraces[] = ['router', 'all', 'off'];
-const TRUSTED_DOCUMENTS_MODES: readonly TrustedDocumentsMode[] = ['off', 'log', 'enforce'];
 const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'VISMA_CLIENT_SECRET',
   'ROUTER_SECRET',
@@ -444,6 +440,11 @@ export function loadConfig(env: Environment): Config {
   // For trying the API out: on by default in demo mode (the embedded simulator), off in front of Visma.net.
   const playground = read.boolean('PLAYGROUND', demo);
   const cors = { origins: readCorsOrigins(env, problems) };
+  const subscriptions = {
+    maxPerConnection: read.integer('MAX_SUBSCRIPTIONS_PER_CONNECTION', 1, 1_000),
+    maxPerReplica: read.integer('MAX_SUBSCRIPTIONS', 1, 1_000_000),
+    maxQueuedEvents: read.integer('SUBSCRIPTION_MAX_QUEUED_EVENTS', 1, 10_000),
+  };
   const scale = { redisUrl: readRedisUrl(env, problems), fleetCallsPerHour: read.integer('VISMA_FLEET_CALLS_PER_HOUR', 1, 1_000_000) };
   const upstreamCache = {
     enabled: read.boolean('CACHE_ENABLED', CONFIG_DEFAULTS.CACHE_ENABLED === 'true'),
@@ -452,7 +453,6 @@ export function loadConfig(env: Environment): Config {
     maxBytes: read.integer('CACHE_MAX_BYTES', 1_048_576, 17_179_869_184),
     maxAgeMs: read.integer('CACHE_MAX_AGE_MS', 1_000, 86_400_000),
   };
-  const trustedDocuments = readTrustedDocuments(env, read, problems);
   const tracing = readTracing(env, read, problems);
   const webhooks = readWebhooks(env, read, problems);
 
@@ -489,37 +489,12 @@ export function loadConfig(env: Environment): Config {
     security,
     playground,
     cors,
+    subscriptions,
     scale,
     upstreamCache,
     webhooks,
-    trustedDocuments,
     tracing,
   };
-}
-
-/**
- * The manifest is a path or an http(s) URL; a URL's query may hold a token, so only its form is
- * echoed. The reload interval is 0 (never) or at least 100 ms: a poll every millisecond is a mistake.
- */
-function readTrustedDocuments(env: Environment, read: Reader, problems: string[]): Config['trustedDocuments'] {
-  const mode = read.oneOf('TRUSTED_DOCUMENTS', TRUSTED_DOCUMENTS_MODES);
-  const manifest = valueOf(env, 'TRUSTED_DOCUMENTS_MANIFEST') ?? CONFIG_DEFAULTS.TRUSTED_DOCUMENTS_MANIFEST;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(manifest)) {
-    const url = parseUrl(manifest);
-    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash !== '') {
-      const shown = url === undefined ? 'a value that is not a URL' : url.hash !== '' ? 'a URL with a fragment' : `a ${url.protocol} URL`;
-      problems.push(
-        `TRUSTED_DOCUMENTS_MANIFEST must be a file path or an http(s) URL, such as "${CONFIG_DEFAULTS.TRUSTED_DOCUMENTS_MANIFEST}" or "https://cdn.example.com/manifest.json"; received ${shown}.`,
-      );
-    }
-  } else if (manifest.includes('\0')) {
-    problems.push('TRUSTED_DOCUMENTS_MANIFEST must be a file path or an http(s) URL; received a path with a NUL character.');
-  }
-  const reloadMs = read.integer('TRUSTED_DOCUMENTS_RELOAD_MS', 0, 86_400_000);
-  if (reloadMs > 0 && reloadMs < 100) {
-    problems.push(`TRUSTED_DOCUMENTS_RELOAD_MS must be 0 (never reload) or from 100 to 86400000; received ${reloadMs}.`);
-  }
-  return { mode, manifest, reloadMs };
 }
 
 /** Signing keys are secrets like the client secret: problems give their length, never the value. */

@@ -21,4 +21,9 @@ export interface GatewayContext {
     /** The cap on a connection's `first` (MAX_PAGE_SIZE). */
     maxPageSize: number;
   };
+  /**
+   * Set by the subscription transports (src/server/subscriptions): how to drop a subscriber that
+   * stopped taking its events, since an error sent to it would never be read either.
+   */
+  subscriber?: { dropSlowConsumer(): void };
 }

@@ -83,12 +83,12 @@ export enum ErrorCode {
   /** Visma's answer for this part is over VISMA_MAX_RESPONSE_BYTES and was not read; ask for smaller pages. `limitBytes`. */
   UPSTREAM_RESPONSE_TOO_LARGE = 'UPSTREAM_RESPONSE_TOO_LARGE',
   /**
-   * Trusted documents (docs/trusted-documents.md): the id names no document of the manifest, or, with
-   * TRUSTED_DOCUMENTS=enforce, the query is not one of them. Apollo's own code for an unknown APQ hash.
+   * A subscription over MAX_SUBSCRIPTIONS_PER_CONNECTION (`per: "connection"`) or MAX_SUBSCRIPTIONS
+   * (`per: "replica"`); the others go on. `limit`, `per`.
    */
-  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
-  /** `documentId` and the query (or the APQ hash) sent with it name different documents. */
-  PERSISTED_QUERY_MISMATCH = 'PERSISTED_QUERY_MISMATCH',
+  SUBSCRIPTION_LIMIT_EXCEEDED = 'SUBSCRIPTION_LIMIT_EXCEEDED',
+  /** A subscriber fell more than SUBSCRIPTION_MAX_QUEUED_EVENTS behind and was dropped; subscribe again. `limit`. */
+  SUBSCRIPTION_SLOW_CONSUMER = 'SUBSCRIPTION_SLOW_CONSUMER',
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside the gateway. Quote the requestId in this error to support.';
@@ -117,12 +117,13 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.NODE_LIMIT_EXCEEDED,
   ErrorCode.RESPONSE_TOO_LARGE,
   ErrorCode.UPSTREAM_RESPONSE_TOO_LARGE,
+  ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED,
+  ErrorCode.SUBSCRIPTION_SLOW_CONSUMER,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
-  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
-  ErrorCode.PERSISTED_QUERY_MISMATCH,
+  'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 

@@ -24,4 +24,15 @@ export {
 export { IdempotencyError, type IdempotencyErrorKind } from '../idempotency';
 export type { InvoiceWindow } from './invoice-window';
 export type { PlannedCall, WritePlan } from './write-plan';
+export {
+  InvoiceChangeHub,
+  SlowConsumerError,
+  SubscriptionLimitExceededError,
+  type InvoiceChangeEvent,
+  type InvoiceChangeFilter,
+  type InvoiceChangeHint,
+  type InvoiceChangeHubOptions,
+  type InvoiceChangeKind,
+  type SubscribeHooks,
+} from './invoice-changes';
 export { UpstreamPageSize } from './upstream-page-size';

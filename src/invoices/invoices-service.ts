@@ -4,6 +4,7 @@ import { VismaNotFoundError, isVismaError } from '../visma/errors';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceLineChange } from '../visma/model';
 import { InvoiceNotFoundError, ReadBackError, WritePlannedError, type Write } from './errors';
 import { fetchInvoiceWindow, type InvoiceWindow, type WindowRequest } from './invoice-window';
+import type { InvoiceChangeEvent, InvoiceChangeFilter, InvoiceChangeHub, SubscribeHooks } from './invoice-changes';
 import { RequestBudget, budgetedUpstream } from './request-budget';
 import { createRequestLoaders, type RequestLoaders } from './request-loaders';
 import type { UpstreamPageSize } from './upstream-page-size';
@@ -34,6 +35,8 @@ export interface InvoicesDeps {
   /** What Visma's page-size cap was last seen to be: learned by one request, used by the next. */
   pageSize: UpstreamPageSize;
   settings: InvoicesSettings;
+  /** Live changes for subscriptions (docs/subscriptions.md); absent where nothing serves them. */
+  changes?: InvoiceChangeHub;
 }
 
 export interface InvoiceListRequest extends WindowRequest {
@@ -201,6 +204,16 @@ export class InvoicesService {
     }
     this.loaders.invoice.clear(referenceNumber).prime(referenceNumber, invoice);
     return invoice;
+  }
+
+  /**
+   * The changes of the invoices matching `filter` as they happen, each with the invoice as it now
+   * is (InvoiceChangeHub), for as long as the caller reads them. Throws the hub's
+   * SubscriptionLimitExceededError when this replica holds as many subscriptions as it may.
+   */
+  watchChanges(filter: InvoiceChangeFilter, hooks: SubscribeHooks = {}): AsyncIterableIterator<InvoiceChangeEvent> {
+    if (this.deps.changes === undefined) throw new Error('This server was built without a change hub.');
+    return this.deps.changes.subscribe(filter, this.call, hooks);
   }
 
   /** Lets later reads of this invoice in the request use it; one already loaded is kept. */

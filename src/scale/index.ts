@@ -7,12 +7,14 @@ import { FleetBudget, HOUR_MS } from '../visma/resilience/fleet-budget';
 import type { SharedTokenStore } from '../visma/seams';
 import type { InvalidationBus } from '../upstream-cache';
 import { RedisWindowCounter, connectRedis, redactedUrl, whenReady, type RedisLogger } from './redis';
+import { RedisChangeFeed } from './redis-change-feed';
 import { RedisInvalidationBus } from './redis-invalidation-bus';
 import { RedisTokenStore } from './redis-token-store';
 
 export { RedisWindowCounter, connectRedis, redactedUrl, whenReady } from './redis';
 export { RedisTokenStore } from './redis-token-store';
 export { RedisInvalidationBus } from './redis-invalidation-bus';
+export { RedisChangeFeed } from './redis-change-feed';
 
 export interface SharedPieces {
   redis: Redis;
@@ -24,6 +26,8 @@ export interface SharedPieces {
   tokens: SharedTokenStore | undefined;
   /** The upstream cache's invalidations between replicas (docs/upstream-cache.md). */
   invalidations: InvalidationBus;
+  /** Invoice changes for every replica's subscriptions (docs/subscriptions.md). */
+  changes: RedisChangeFeed;
   close(): Promise<void>;
 }
 
@@ -85,13 +89,16 @@ export async function createSharedPieces(
           now,
         );
   const invalidations = new RedisInvalidationBus(redis, redisUrl, logger.child({ component: 'upstream-cache' }));
+  const changes = new RedisChangeFeed(redis, redisUrl, logger.child({ component: 'subscriptions' }), now);
   return {
     redis,
     idempotencyKeys,
     fleetBudget,
     tokens,
     invalidations,
+    changes,
     close: async () => {
+      await changes.close();
       await invalidations.close();
       await redis.quit().catch(() => redis.disconnect());
     },

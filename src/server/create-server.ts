@@ -42,12 +42,13 @@ import { corsMiddleware } from './http/cors';
 import { routerSecretGuard, routerSecretMiddleware } from './router-secret.middleware';
 import { isPlainGraphQLPost, serveGraphQLPost, type GraphQLPostDeps } from './http/graphql-post';
 import type { ServerTracing } from './tracing';
-import { trustedDocumentsMiddleware, type TrustedDocumentsGate } from '../trusted-documents';
 import { guardEntityRepresentations } from './security/entity-representations';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
 import { knownOperationTypesRule } from './security/known-operation-types.rule';
 import { operationBudgetPlugin } from './security/operation-budget.plugin';
 import { operationLimitRules, operationParseOptions } from './security/operation-limits';
+import { serveSubscriptions, subscriptionPlugins, type LiveSubscriptions } from './subscriptions';
+import type { ChangeFeed } from '../upstream-cache/change-feed';
 
 export const GRAPHQL_PATH = '/graphql';
 /** GraphQL documents and variables are small; 1 MB leaves room for a large createInvoice. */
@@ -68,12 +69,12 @@ export interface ServerDeps {
   metrics: GatewayMetrics;
   /** What /readyz checks; undefined: nothing to check (passthrough mode). */
   readiness: ReadinessProbe | undefined;
+  /** Invoice changes for subscriptions (docs/subscriptions.md), and the client credentials' cache scope (null: passthrough). */
+  changes?: { feed: ChangeFeed; scope: string | null } | undefined;
   /** Visma's webhooks in (src/webhooks, docs/webhooks.md): signed, so outside inbound auth; undefined when off. */
   webhooks?: Router | undefined;
   /** Spans for requests and their operations (docs/operations.md, "Tracing"); undefined when tracing is off. */
   tracing?: ServerTracing | undefined;
-  /** TRUSTED_DOCUMENTS' gate, asked before Apollo parses a document (docs/trusted-documents.md); undefined when it is off. */
-  trustedDocuments?: TrustedDocumentsGate | undefined;
 }
 
 export interface ListeningServer {
@@ -120,6 +121,9 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const schema = guardEntityRepresentations(buildSubgraphSchemaFrom(await buildGatewaySchema()));
   // Learned by the requests' invoices services, read by the operation budget to count list calls.
   const pageSize = new UpstreamPageSize();
+  const validationRules = [...operationLimitRules(), knownOperationTypesRule];
+  // Subscriptions (docs/subscriptions.md), served once the request contexts can be made (below).
+  let subscriptions: LiveSubscriptions | undefined = undefined;
 
   // Order matters: the drain plugin must see the server before anything else stops it, and
   // error logging runs before the request log so its lines come first in a request.
@@ -128,18 +132,21 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     gateway: jitGateway(schema),
     introspection: deps.config.security.introspection,
     // Limits, batching, body size and CSRF: docs/security.md.
-    validationRules: [...operationLimitRules(), knownOperationTypesRule],
+    validationRules,
     parseOptions: operationParseOptions(),
     allowBatchedHttpRequests: false,
     // Apollo's CSRF prevention would refuse GET queries sent without a custom header (urql's
     // default); simplePostGuard below keeps the part that matters, docs/security.md "HTTP" says why.
     csrfPrevention: false,
-    // With trusted documents on, the manifest alone says what runs: no client may register a document (docs/trusted-documents.md).
-    ...(deps.trustedDocuments === undefined ? {} : { persistedQueries: false as const }),
     includeStacktraceInErrorResponses: false,
     formatError: withRequestId(formatGatewayError),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...subscriptionPlugins({
+        logger: deps.logger,
+        fieldSuggestions: deps.config.security.fieldSuggestions,
+        drain: () => subscriptions?.close() ?? Promise.resolve(),
+      }),
       // Apollo's default landing page loads from a CDN; the gateway serves its own GraphiQL (PLAYGROUND).
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
@@ -188,6 +195,27 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const authenticator = new InboundAuthenticator({ config: deps.config.security.auth, visma: deps.config.visma, now });
   // CORS first on the endpoint: a preflight carries no credentials, and an allowed page must be able to read a 401.
   const cors = corsMiddleware(deps.config.cors.origins);
+  subscriptions = serveSubscriptions({
+    config: deps.config,
+    logger: deps.logger,
+    path: GRAPHQL_PATH,
+    bodyLimitBytes: BODY_LIMIT_BYTES,
+    rules: {
+      schema,
+      validationRules,
+      parseOptions: operationParseOptions(),
+      budget: deps.config.operationBudget,
+      maxPageSize: deps.config.maxPageSize,
+      upstreamPageSize: () => pageSize.current(),
+      fieldSuggestions: deps.config.security.fieldSuggestions,
+    },
+    contextDeps,
+    authenticator,
+    feed: deps.changes?.feed,
+    scope: deps.changes?.scope ?? null,
+    shuttingDown: () => shuttingDown,
+  });
+  subscriptions.attach(httpServer);
 
   app.use(requestIdMiddleware);
   // Signed by Visma: its own proof, body limit and answers, before anything of the GraphQL endpoint's.
@@ -200,6 +228,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   if (cors !== null) app.use(GRAPHQL_PATH, cors);
   // Before everything else on the endpoint: with ROUTER_SECRET set only the federation router gets in.
   app.use(GRAPHQL_PATH, routerSecretMiddleware(deps.config.federation));
+  // GraphQL over SSE: requests that accept text/event-stream, authenticated as queries are.
+  app.use(GRAPHQL_PATH, subscriptions.sse);
   if (deps.config.playground) {
     app.use(playgroundRoutes({ graphqlPath: GRAPHQL_PATH, tabs: loadExampleTabs() }));
   }
@@ -209,7 +239,6 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     inboundAuthMiddleware(authenticator, deps.logger),
     simplePostGuard,
     express.json({ limit: BODY_LIMIT }),
-    ...(deps.trustedDocuments === undefined ? [] : [trustedDocumentsMiddleware(deps.trustedDocuments)]),
     // After the body parser (see request-scope.ts): the Visma client's log lines get the request id.
     requestScopeMiddleware,
     expressMiddleware(apollo, { context }),
@@ -227,7 +256,6 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     authenticate: async (request, response, requestId) =>
       (await authenticateInbound(authenticator, deps.logger, request, response, requestId)) !== null,
     context: nodeContext,
-    trustedDocuments: deps.trustedDocuments,
     answerError: (request, response, error, requestId) => answerHttpError(deps.logger, request, response, error, requestId),
   };
 

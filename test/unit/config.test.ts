@@ -64,6 +64,7 @@ describe('loadConfig', () => {
         security: { introspection: true, fieldSuggestions: true, auth: { required: false, jwt: null, apiKeySha256: [] } },
         playground: true,
         cors: { origins: [] },
+        subscriptions: { maxPerConnection: 20, maxPerReplica: 2_000, maxQueuedEvents: 50 },
         scale: { redisUrl: null, fleetCallsPerHour: 14_000 },
         upstreamCache: { enabled: true, freshnessMs: 10_000, maxEntries: 10_000, maxBytes: 67_108_864, maxAgeMs: 300_000 },
         webhooks: {
@@ -75,7 +76,6 @@ describe('loadConfig', () => {
           healthyForMs: 120_000,
           queueMax: 1_000,
         },
-        trustedDocuments: { mode: 'log', manifest: 'operations/trusted-documents.json', reloadMs: 10_000 },
         tracing: null,
       });
     });
@@ -110,33 +110,6 @@ describe('loadConfig', () => {
       expect(problems({ WEBHOOK_SIGNATURE_HEADER: 'Authorization' })).toContain('WEBHOOK_SIGNATURE_HEADER must be');
       expect(problems({ WEBHOOK_PATH: '/graphql' })).toContain('WEBHOOK_PATH must be');
       expect(problems({ WEBHOOK_TOLERANCE_SECONDS: 'soon' })).toContain('WEBHOOK_TOLERANCE_SECONDS must be');
-    });
-
-    it('reads the trusted documents mode, a manifest file or URL, and its reload interval', () => {
-      expect(
-        loadConfig({
-          TRUSTED_DOCUMENTS: 'enforce',
-          TRUSTED_DOCUMENTS_MANIFEST: 'https://cdn.example.com/manifest.json?token=t',
-          TRUSTED_DOCUMENTS_RELOAD_MS: '0',
-        }).trustedDocuments,
-      ).toEqual({ mode: 'enforce', manifest: 'https://cdn.example.com/manifest.json?token=t', reloadMs: 0 });
-      expect(loadConfig({ TRUSTED_DOCUMENTS: 'off', TRUSTED_DOCUMENTS_MANIFEST: '/etc/gateway/manifest.json' }).trustedDocuments).toEqual({
-        mode: 'off',
-        manifest: '/etc/gateway/manifest.json',
-        reloadMs: 10_000,
-      });
-    });
-
-    it.each([
-      [{ TRUSTED_DOCUMENTS: 'strict' }, 'TRUSTED_DOCUMENTS must be one of "off", "log", "enforce"; received "strict".'],
-      [
-        { TRUSTED_DOCUMENTS_MANIFEST: 'ftp://host/m.json?token=secret' },
-        'TRUSTED_DOCUMENTS_MANIFEST must be a file path or an http(s) URL',
-      ],
-      [{ TRUSTED_DOCUMENTS_RELOAD_MS: '5' }, 'TRUSTED_DOCUMENTS_RELOAD_MS must be 0 (never reload) or from 100 to 86400000; received 5.'],
-    ])('refuses the trusted documents setting %j, naming it', (env, message) => {
-      expect(() => loadConfig(env)).toThrow(message);
-      expect(() => loadConfig(env)).not.toThrow('secret');
     });
 
     it('reads the upstream cache settings, CACHE_ENABLED=false turning the cache off', () => {
@@ -340,6 +313,8 @@ describe('loadConfig', () => {
       ],
       [{ REQUEST_DEADLINE_MS: '50' }, 'REQUEST_DEADLINE_MS must be an integer from 100 to 600000; received "50".'],
       [{ MAX_PAGE_SIZE: '0' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "0".'],
+      [{ MAX_SUBSCRIPTIONS: '0' }, 'MAX_SUBSCRIPTIONS must be an integer from 1 to 1000000; received "0".'],
+      [{ SUBSCRIPTION_MAX_QUEUED_EVENTS: '10001' }, 'SUBSCRIPTION_MAX_QUEUED_EVENTS must be an integer from 1 to 10000; received "10001".'],
       [{ MAX_PAGE_SIZE: '2.5' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "2.5".'],
       [{ CUSTOMER_LOOKUP_CONCURRENCY: '100' }, 'CUSTOMER_LOOKUP_CONCURRENCY must be an integer from 1 to 64; received "100".'],
       [{ INVOICE_LOOKUP_CONCURRENCY: '0' }, 'INVOICE_LOOKUP_CONCURRENCY must be an integer from 1 to 64; received "0".'],

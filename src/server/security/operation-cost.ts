@@ -86,6 +86,8 @@ const INVOICE_FIELDS: Readonly<Record<string, (args: Record<string, unknown>) =>
   'Mutation.createInvoice': (args: Record<string, unknown>) => (args['idempotencyKey'] == null ? 2 : 3),
   'Mutation.updateInvoiceLines': () => 2,
   'Mutation.releaseInvoice': () => 2,
+  // Each event: the changed invoice, read once per change for every subscriber (docs/subscriptions.md).
+  'Subscription.invoiceChanged': () => 1,
 });
 /** Customer fields the invoice carries (or a list of its own, or made from its number); any other reads the customer register once per customer. */
 const CUSTOMER_FIELDS_WITHOUT_LOOKUP: ReadonlySet<string> = new Set(['id', 'number', 'name', 'invoices', '__typename']);

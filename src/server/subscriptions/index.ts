@@ -1,0 +1,118 @@
+import type http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from '../../config';
+import { InvoiceChangeHub, InvoicesService } from '../../invoices';
+import type { ChangeFeed } from '../../upstream-cache/change-feed';
+import type { CallOptions } from '../../visma/api';
+import { credentialScope } from '../../visma/credential-scope';
+import { authenticateInbound } from '../auth/auth.middleware';
+import type { InboundAuthenticator } from '../auth/inbound-auth';
+import { createRequestContext, type ContextDeps } from '../context';
+import { routerSecretCheck } from '../router-secret.middleware';
+import type { OperationRules } from './operation';
+import { SseTransport, acceptsEventStream } from './sse';
+import { StreamCount } from './stream-count';
+import { WebSocketTransport } from './websocket';
+
+export { subscriptionPlugins } from './callback';
+export { acceptsEventStream } from './sse';
+export { CLOSE_CODES } from './websocket';
+
+export interface SubscriptionDeps {
+  config: Config;
+  logger: Logger;
+  path: string;
+  bodyLimitBytes: number;
+  rules: OperationRules;
+  /** Every request's context is made from these; the hub joins their invoices deps. */
+  contextDeps: ContextDeps;
+  authenticator: InboundAuthenticator;
+  /** Where the changes come from: the cache's onChange, through the feed (local, or Redis for the fleet). */
+  feed: ChangeFeed | undefined;
+  /** The client credentials' cache scope; null in passthrough mode, where each caller's token has its own. */
+  scope: string | null;
+  shuttingDown: () => boolean;
+}
+
+export interface LiveSubscriptions {
+  readonly hub: InvoiceChangeHub;
+  /** Takes the HTTP server's WebSocket upgrades to the GraphQL path. */
+  attach(httpServer: http.Server): void;
+  /** On the GraphQL path after CORS and the router secret: serves requests that accept text/event-stream, passes the rest on. */
+  readonly sse: (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+  /** Shutdown: every subscription completed, every WebSocket closed (1001) and SSE stream ended. */
+  close(): Promise<void>;
+}
+
+/**
+ * Subscriptions (docs/subscriptions.md): the change hub every transport subscribes through, and
+ * GraphQL over WebSocket and SSE on the GraphQL path. The router's HTTP callbacks are Apollo's
+ * plugin (subscriptionPlugins), whose requests take the ordinary POST path.
+ */
+export function serveSubscriptions(deps: SubscriptionDeps): LiveSubscriptions {
+  const { config, logger, contextDeps } = deps;
+  const log = logger.child({ component: 'subscriptions' });
+  const fixedScope = deps.scope;
+  const hub = new InvoiceChangeHub({
+    service: (call) => new InvoicesService(contextDeps.invoices, call),
+    scopeOf: (call: CallOptions) =>
+      fixedScope ??
+      (call.accessToken === undefined || call.accessToken === '' ? undefined : credentialScope({ accessToken: call.accessToken })),
+    maxSubscriptions: config.subscriptions.maxPerReplica,
+    maxQueuedEvents: config.subscriptions.maxQueuedEvents,
+    deadlineMs: config.requestDeadlineMs,
+    now: contextDeps.now,
+    warn: (fields, message) => log.warn(fields, message),
+  });
+  // Every request's invoices service can now subscribe (InvoicesService.watchChanges).
+  contextDeps.invoices.changes = hub;
+  const unsubscribe = deps.feed?.subscribe((change) => hub.accept(change));
+  const streams = new StreamCount(config.subscriptions.maxPerReplica);
+  const context = (facts: { requestId: string; authorization: string | undefined; signal: AbortSignal }) =>
+    createRequestContext(contextDeps, facts);
+  const webSocket = new WebSocketTransport({
+    path: deps.path,
+    rules: deps.rules,
+    maxPerConnection: config.subscriptions.maxPerConnection,
+    streams,
+    routerSecret: routerSecretCheck(config.federation),
+    routerSecretHeader: config.federation.routerSecretHeader,
+    authenticate: (credentials) => deps.authenticator.authenticate(credentials),
+    context,
+    origins: config.cors.origins,
+    logger: log,
+    shuttingDown: deps.shuttingDown,
+  });
+  const sse = new SseTransport({
+    rules: deps.rules,
+    streams,
+    maxQueuedEvents: config.subscriptions.maxQueuedEvents,
+    bodyLimitBytes: deps.bodyLimitBytes,
+    context,
+    logger: log,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    hub,
+    attach: (httpServer) => webSocket.attach(httpServer),
+    sse: (request, response, next) => {
+      if (!acceptsEventStream(request.headers.accept)) {
+        next();
+        return;
+      }
+      const requestId = String(response.getHeader('x-request-id') ?? '');
+      authenticateInbound(deps.authenticator, logger, request, response, requestId).then((caller) => {
+        if (caller !== null) sse.serve(request, response, requestId);
+      }, next);
+    },
+    close: () => {
+      closing ??= (async () => {
+        unsubscribe?.();
+        hub.close();
+        await Promise.all([webSocket.close(), sse.close()]);
+      })();
+      return closing;
+    },
+  };
+}
