@@ -4,6 +4,7 @@ import { createIdempotentCreator, IdempotentCreator } from './idempotency';
 import { toVismaLogger, type Logger } from './logger';
 import type { SharedPieces } from './scale';
 import { createServer, type GatewayServer, type ListeningServer } from './server/create-server';
+import { openTrustedDocuments, type TrustedDocuments } from './trusted-documents';
 import type { Tracing } from './tracing';
 import type { EmbeddedSimulator } from './server/embedded-simulator';
 import type { ReadinessProbe } from './server/health';
@@ -60,6 +61,8 @@ export interface ComposedGateway {
   readonly simulator: EmbeddedSimulator | undefined;
   /** The upstream the invoices service talks to: the cache over the Visma client, or the client itself `withoutUpstreamCache`. */
   readonly upstream: VismaApi;
+  /** The trusted documents manifest in use (docs/trusted-documents.md); undefined when TRUSTED_DOCUMENTS is off. */
+  readonly trustedDocuments: TrustedDocuments | undefined;
   /** Binds `config.port` on `config.host` (port 0: an ephemeral one). */
   listen(): Promise<ListeningServer>;
   /**
@@ -138,6 +141,8 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
     if (webhooks !== undefined) closers.push(() => webhooks.close());
 
     const idempotency = idempotentCreates(config, shared, now, logger);
+    const trusted = await openTrustedDocuments(config.trustedDocuments, logger, metrics.registry);
+    if (trusted !== undefined) closers.push(() => trusted.close());
     const server = await createServer({
       config,
       visma: upstream,
@@ -149,6 +154,7 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       tracing: tracing?.server,
       changes: { feed: changes, scope: clientCredentialScope(config, simulator) },
       webhooks: webhooks?.router,
+      trustedDocuments: trusted?.gate,
     });
     closers.push(() => server.apollo.stop());
 
@@ -159,6 +165,7 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       metrics,
       simulator,
       upstream,
+      trustedDocuments: trusted?.documents,
       listen: async () => {
         if (listening === undefined) {
           listening = await server.listen(config.port, config.host);

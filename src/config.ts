@@ -8,6 +8,8 @@ import { HTTP_TRANSPORTS, type HttpTransport } from './visma/http';
 import { DEFAULT_VISMA_OPTIONS } from './visma/options';
 
 export type NodeEnv = 'production' | 'development' | 'test';
+/** TRUSTED_DOCUMENTS (docs/trusted-documents.md). */
+export type TrustedDocumentsMode = 'off' | 'log' | 'enforce';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type VismaAuthMode = 'client_credentials' | 'passthrough';
 /** The Visma client's `transport` (src/visma/http.ts). */
@@ -181,6 +183,15 @@ export interface Config {
     /** CACHE_MAX_AGE_MS: an entry is read again after this long whatever the polls say (they cannot see deletions). */
     maxAgeMs: number;
   };
+  /** Trusted documents (docs/trusted-documents.md): which documents run, from which manifest. */
+  trustedDocuments: {
+    /** TRUSTED_DOCUMENTS: `off` (Apollo's APQ as it comes), `log` (unknown documents run and are logged), `enforce` (only the manifest's run). */
+    mode: TrustedDocumentsMode;
+    /** TRUSTED_DOCUMENTS_MANIFEST: a file (relative: to the package's root) or an http(s) URL. */
+    manifest: string;
+    /** TRUSTED_DOCUMENTS_RELOAD_MS: how often the manifest is looked at for a change; 0: never. */
+    reloadMs: number;
+  };
   /** Visma's webhooks in (docs/webhooks.md). */
   webhooks: {
     /** WEBHOOK_PATH: where the receiver takes them. */
@@ -280,6 +291,13 @@ export const CONFIG_DEFAULTS = Object.freeze({
   WEBHOOK_HEALTHY_MS: '120000',
   // About 1,000 edits in a burst; each waiting invoice is a map entry, and past it a hint evicts instead of reading.
   WEBHOOK_QUEUE_MAX: '1000',
+  // Every document runs and each one not in the manifest is logged once: enforcing by default would refuse every client not
+  // yet sending ids and a federation router's generated queries (docs/trusted-documents.md, "The production default").
+  TRUSTED_DOCUMENTS: 'log',
+  // The manifest npm run trusted-documents builds from operations/, committed beside them.
+  TRUSTED_DOCUMENTS_MANIFEST: 'operations/trusted-documents.json',
+  // A deploy's new manifest is in use within 10 s; an unchanged file costs a stat, an unchanged URL a 304.
+  TRUSTED_DOCUMENTS_RELOAD_MS: '10000',
   // OpenTelemetry's own switch; tracing is on when an OTLP endpoint is set, unless this says otherwise.
   OTEL_SDK_DISABLED: 'false',
   OTEL_SERVICE_NAME: 'visma-invoice-gateway',
@@ -354,6 +372,9 @@ export const CONFIG_VARIABLES = [
   'WEBHOOK_POLL_INTERVAL_MS',
   'WEBHOOK_HEALTHY_MS',
   'WEBHOOK_QUEUE_MAX',
+  'TRUSTED_DOCUMENTS',
+  'TRUSTED_DOCUMENTS_MANIFEST',
+  'TRUSTED_DOCUMENTS_RELOAD_MS',
   'OTEL_SDK_DISABLED',
   'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -379,6 +400,7 @@ const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const AUTH_MODES: readonly VismaAuthMode[] = ['client_credentials', 'passthrough'];
 const FEDERATION_TRACE_MODES: readonly FederationTraces[] = ['router', 'all', 'off'];
+const TRUSTED_DOCUMENTS_MODES: readonly TrustedDocumentsMode[] = ['off', 'log', 'enforce'];
 const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'VISMA_CLIENT_SECRET',
   'ROUTER_SECRET',
@@ -453,6 +475,7 @@ export function loadConfig(env: Environment): Config {
     maxBytes: read.integer('CACHE_MAX_BYTES', 1_048_576, 17_179_869_184),
     maxAgeMs: read.integer('CACHE_MAX_AGE_MS', 1_000, 86_400_000),
   };
+  const trustedDocuments = readTrustedDocuments(env, read, problems);
   const tracing = readTracing(env, read, problems);
   const webhooks = readWebhooks(env, read, problems);
 
@@ -493,8 +516,34 @@ export function loadConfig(env: Environment): Config {
     scale,
     upstreamCache,
     webhooks,
+    trustedDocuments,
     tracing,
   };
+}
+
+/**
+ * The manifest is a path or an http(s) URL; a URL's query may hold a token, so only its form is
+ * echoed. The reload interval is 0 (never) or at least 100 ms: a poll every millisecond is a mistake.
+ */
+function readTrustedDocuments(env: Environment, read: Reader, problems: string[]): Config['trustedDocuments'] {
+  const mode = read.oneOf('TRUSTED_DOCUMENTS', TRUSTED_DOCUMENTS_MODES);
+  const manifest = valueOf(env, 'TRUSTED_DOCUMENTS_MANIFEST') ?? CONFIG_DEFAULTS.TRUSTED_DOCUMENTS_MANIFEST;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(manifest)) {
+    const url = parseUrl(manifest);
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash !== '') {
+      const shown = url === undefined ? 'a value that is not a URL' : url.hash !== '' ? 'a URL with a fragment' : `a ${url.protocol} URL`;
+      problems.push(
+        `TRUSTED_DOCUMENTS_MANIFEST must be a file path or an http(s) URL, such as "${CONFIG_DEFAULTS.TRUSTED_DOCUMENTS_MANIFEST}" or "https://cdn.example.com/manifest.json"; received ${shown}.`,
+      );
+    }
+  } else if (manifest.includes('\0')) {
+    problems.push('TRUSTED_DOCUMENTS_MANIFEST must be a file path or an http(s) URL; received a path with a NUL character.');
+  }
+  const reloadMs = read.integer('TRUSTED_DOCUMENTS_RELOAD_MS', 0, 86_400_000);
+  if (reloadMs > 0 && reloadMs < 100) {
+    problems.push(`TRUSTED_DOCUMENTS_RELOAD_MS must be 0 (never reload) or from 100 to 86400000; received ${reloadMs}.`);
+  }
+  return { mode, manifest, reloadMs };
 }
 
 /** Signing keys are secrets like the client secret: problems give their length, never the value. */

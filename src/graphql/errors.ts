@@ -89,6 +89,13 @@ export enum ErrorCode {
   SUBSCRIPTION_LIMIT_EXCEEDED = 'SUBSCRIPTION_LIMIT_EXCEEDED',
   /** A subscriber fell more than SUBSCRIPTION_MAX_QUEUED_EVENTS behind and was dropped; subscribe again. `limit`. */
   SUBSCRIPTION_SLOW_CONSUMER = 'SUBSCRIPTION_SLOW_CONSUMER',
+  /**
+   * Trusted documents (docs/trusted-documents.md): the id names no document of the manifest, or, with
+   * TRUSTED_DOCUMENTS=enforce, the query is not one of them. Apollo's own code for an unknown APQ hash.
+   */
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  /** `documentId` and the query (or the APQ hash) sent with it name different documents. */
+  PERSISTED_QUERY_MISMATCH = 'PERSISTED_QUERY_MISMATCH',
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside the gateway. Quote the requestId in this error to support.';
@@ -123,7 +130,8 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.PERSISTED_QUERY_MISMATCH,
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 

@@ -42,6 +42,7 @@ import { corsMiddleware } from './http/cors';
 import { routerSecretGuard, routerSecretMiddleware } from './router-secret.middleware';
 import { isPlainGraphQLPost, serveGraphQLPost, type GraphQLPostDeps } from './http/graphql-post';
 import type { ServerTracing } from './tracing';
+import { trustedDocumentsMiddleware, type TrustedDocumentsGate } from '../trusted-documents';
 import { guardEntityRepresentations } from './security/entity-representations';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
 import { knownOperationTypesRule } from './security/known-operation-types.rule';
@@ -75,6 +76,8 @@ export interface ServerDeps {
   webhooks?: Router | undefined;
   /** Spans for requests and their operations (docs/operations.md, "Tracing"); undefined when tracing is off. */
   tracing?: ServerTracing | undefined;
+  /** TRUSTED_DOCUMENTS' gate, asked before Apollo parses a document (docs/trusted-documents.md); undefined when it is off. */
+  trustedDocuments?: TrustedDocumentsGate | undefined;
 }
 
 export interface ListeningServer {
@@ -138,6 +141,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     // Apollo's CSRF prevention would refuse GET queries sent without a custom header (urql's
     // default); simplePostGuard below keeps the part that matters, docs/security.md "HTTP" says why.
     csrfPrevention: false,
+    // With trusted documents on, the manifest alone says what runs: no client may register a document (docs/trusted-documents.md).
+    ...(deps.trustedDocuments === undefined ? {} : { persistedQueries: false as const }),
     includeStacktraceInErrorResponses: false,
     formatError: withRequestId(formatGatewayError),
     plugins: [
@@ -239,6 +244,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     inboundAuthMiddleware(authenticator, deps.logger),
     simplePostGuard,
     express.json({ limit: BODY_LIMIT }),
+    ...(deps.trustedDocuments === undefined ? [] : [trustedDocumentsMiddleware(deps.trustedDocuments)]),
     // After the body parser (see request-scope.ts): the Visma client's log lines get the request id.
     requestScopeMiddleware,
     expressMiddleware(apollo, { context }),
@@ -256,6 +262,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     authenticate: async (request, response, requestId) =>
       (await authenticateInbound(authenticator, deps.logger, request, response, requestId)) !== null,
     context: nodeContext,
+    trustedDocuments: deps.trustedDocuments,
     answerError: (request, response, error, requestId) => answerHttpError(deps.logger, request, response, error, requestId),
   };
 

@@ -76,6 +76,7 @@ describe('loadConfig', () => {
           healthyForMs: 120_000,
           queueMax: 1_000,
         },
+        trustedDocuments: { mode: 'log', manifest: 'operations/trusted-documents.json', reloadMs: 10_000 },
         tracing: null,
       });
     });
@@ -110,6 +111,33 @@ describe('loadConfig', () => {
       expect(problems({ WEBHOOK_SIGNATURE_HEADER: 'Authorization' })).toContain('WEBHOOK_SIGNATURE_HEADER must be');
       expect(problems({ WEBHOOK_PATH: '/graphql' })).toContain('WEBHOOK_PATH must be');
       expect(problems({ WEBHOOK_TOLERANCE_SECONDS: 'soon' })).toContain('WEBHOOK_TOLERANCE_SECONDS must be');
+    });
+
+    it('reads the trusted documents mode, a manifest file or URL, and its reload interval', () => {
+      expect(
+        loadConfig({
+          TRUSTED_DOCUMENTS: 'enforce',
+          TRUSTED_DOCUMENTS_MANIFEST: 'https://cdn.example.com/manifest.json?token=t',
+          TRUSTED_DOCUMENTS_RELOAD_MS: '0',
+        }).trustedDocuments,
+      ).toEqual({ mode: 'enforce', manifest: 'https://cdn.example.com/manifest.json?token=t', reloadMs: 0 });
+      expect(loadConfig({ TRUSTED_DOCUMENTS: 'off', TRUSTED_DOCUMENTS_MANIFEST: '/etc/gateway/manifest.json' }).trustedDocuments).toEqual({
+        mode: 'off',
+        manifest: '/etc/gateway/manifest.json',
+        reloadMs: 10_000,
+      });
+    });
+
+    it.each([
+      [{ TRUSTED_DOCUMENTS: 'strict' }, 'TRUSTED_DOCUMENTS must be one of "off", "log", "enforce"; received "strict".'],
+      [
+        { TRUSTED_DOCUMENTS_MANIFEST: 'ftp://host/m.json?token=secret' },
+        'TRUSTED_DOCUMENTS_MANIFEST must be a file path or an http(s) URL',
+      ],
+      [{ TRUSTED_DOCUMENTS_RELOAD_MS: '5' }, 'TRUSTED_DOCUMENTS_RELOAD_MS must be 0 (never reload) or from 100 to 86400000; received 5.'],
+    ])('refuses the trusted documents setting %j, naming it', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+      expect(() => loadConfig(env)).not.toThrow('secret');
     });
 
     it('reads the upstream cache settings, CACHE_ENABLED=false turning the cache off', () => {

@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayContext } from '../../graphql/context';
+import { admitPost, type TrustedDocumentsGate } from '../../trusted-documents';
 import { REQUEST_ID_HEADER, requestIdFor } from '../request-id';
 import { runInRequestScope } from '../request-scope';
 
@@ -19,6 +20,8 @@ export interface GraphQLPostDeps {
   /** Inbound authentication (src/server/auth): false once the 401 has been sent. */
   authenticate: (request: IncomingMessage, response: ServerResponse, requestId: string) => Promise<boolean>;
   context: (request: IncomingMessage, response: ServerResponse, requestId: string) => Promise<GatewayContext>;
+  /** TRUSTED_DOCUMENTS' gate (src/trusted-documents), asked once the body is read; undefined when it is off. */
+  trustedDocuments?: TrustedDocumentsGate | undefined;
   /** A body that is not JSON, a failure outside GraphQL: the answer the Express path's error handler gives. */
   answerError: (request: IncomingMessage, response: ServerResponse, error: unknown, requestId: string) => void;
 }
@@ -93,6 +96,11 @@ function readBody(deps: GraphQLPostDeps, request: IncomingMessage, response: Ser
     } catch (error) {
       deps.answerError(request, response, Object.assign(error as object, { status: 400 }), requestId);
       return;
+    }
+    if (deps.trustedDocuments !== undefined) {
+      const admitted = admitPost(deps.trustedDocuments, request, response, body, requestId);
+      if (admitted === undefined) return;
+      body = admitted.body;
     }
     // After the body (see request-scope.ts): the Visma client's log lines get the request id.
     runInRequestScope(request, requestId, () => {
