@@ -210,6 +210,30 @@ describe('trusted documents, TRUSTED_DOCUMENTS=enforce on the committed manifest
     }
   });
 
+  it('serves Apollo Client 4 sending hashed reads as GETs, its other extensions passed on', async () => {
+    const urls: string[] = [];
+    const link = new PersistedQueryLink({ sha256: (text: string) => sha256Hex(text), useGETForHashedQueries: true }).concat(
+      new HttpLink({
+        uri: started.url,
+        fetch: (input, init) => {
+          urls.push(input instanceof Request ? input.url : input.toString());
+          return fetch(input, init);
+        },
+      }),
+    );
+    const client = new ApolloClient({ link, cache: new InMemoryCache() });
+    try {
+      const result = await client.query({ query: ListInvoicesDocument, variables: { first: 1 } });
+      expect(result.error).toBeUndefined();
+      expect(result.data?.customerInvoices.nodes).toHaveLength(1);
+      expect(urls).toHaveLength(1);
+      const extensions = JSON.parse(new URL(urls[0]!).searchParams.get('extensions')!) as Record<string, unknown>;
+      expect(extensions).toEqual({ ...apq(LIST.id), clientLibrary: expect.any(Object) });
+    } finally {
+      client.stop();
+    }
+  });
+
   it('counts what it refused and ran in /metrics, and how many documents the manifest holds', async () => {
     expect(await metric(started, 'trusted_documents_manifest_documents')).toBe(MANIFEST.operations.length);
     expect(await metric(started, 'trusted_documents_requests_total{outcome="known"}')).toBeGreaterThanOrEqual(9);
