@@ -1,14 +1,16 @@
 'use strict';
 /**
  * Peak RSS of one gateway process under N clients reading pages of 1000, each client asking for
- * the next of the first five pages in turn. The table's peak RSS (run.js) is VmHWM over a
+ * the next of the first five pages in turn; or, with `byNumber` as the third argument, single
+ * invoices (the by-number scenario's query, numbers rotating over the first 2,000). The table's peak RSS (run.js) is VmHWM over a
  * process's whole life, setup included; this starts a fresh simulator and gateway per run, so one
  * run is one configuration.
  *
- *   npm run build && node bench/memory.js [connections=10] [seconds=10]
+ *   npm run build && node bench/memory.js [connections=10] [seconds=10] [list1000|byNumber]
  *
  * The gateway's environment passes through (e.g. VISMA_MAX_INVOICES_IN_FLIGHT); BENCH_NODE_FLAGS
- * adds flags to the gateway's node command line (e.g. "--max-old-space-size=128"). Prints one
+ * adds flags to the gateway's node command line (e.g. "--max-old-space-size=128");
+ * BENCH_GATEWAY_DIST runs another build's gateway (its dist/), the simulator staying this one's. Prints one
  * JSON line: requests/s, gateway CPU ms per request (/proc), RSS after the cursor walk, and
  * VmHWM. Gateway on CPU 0, simulator and this driver on CPU 1, as in run.js.
  */
@@ -19,7 +21,12 @@ const os = require('node:os');
 const path = require('node:path');
 
 const DIST = path.join(__dirname, '..', 'dist');
+const GATEWAY_DIST = process.env.BENCH_GATEWAY_DIST ?? DIST;
 const [connections, seconds] = [Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 10)];
+const SCENARIO = process.argv[4] ?? 'list1000';
+const BY_NUMBER =
+  'query Invoice($n: ID!) { customerInvoice(referenceNumber: $n) { referenceNumber status currencyId amount balance documentDate ' +
+  'customer { number name } lines { lineNumber description quantity unitPrice amount } } }';
 const CREDENTIALS = { id: 'bench-memory', secret: `s-${process.pid}-${Date.now()}`, tenant: 'bench-tenant' };
 const LIST =
   'query Invoices($first: Int!, $after: String) { customerInvoices(first: $first, after: $after) { totalCount nodes { ' +
@@ -75,7 +82,7 @@ async function main() {
   await waitUntilUp(`${simUrl}/_simulator/health`);
   const gatewayUrl = `http://127.0.0.1:${await freePort()}`;
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const [command, ...args] = pinned(0, [process.execPath, ...flags, path.join(DIST, 'main.js')]);
+  const [command, ...args] = pinned(0, [process.execPath, ...flags, path.join(GATEWAY_DIST, 'main.js')]);
   // taskset execs node in place, so the child's pid is the gateway's.
   const gateway = spawn(command, args, {
     env: {
@@ -109,7 +116,8 @@ async function main() {
     return body.data;
   };
   const cursors = [null];
-  for (let i = 0; i < 4; i += 1) {
+  // By number reads no page: a walk over pages of 1000 would set the peak before the load starts.
+  for (let i = 0; i < (SCENARIO === 'byNumber' ? 0 : 4); i += 1) {
     const page = await graphql('query Next($after: String) { customerInvoices(first: 1000, after: $after) { pageInfo { endCursor } } }', {
       after: cursors[i],
     });
@@ -125,7 +133,8 @@ async function main() {
     Array.from({ length: connections }, async () => {
       while (Date.now() < end) {
         try {
-          await graphql(LIST, { first: 1000, after: cursors[next++ % cursors.length] });
+          if (SCENARIO === 'byNumber') await graphql(BY_NUMBER, { n: String(1 + (next++ % 2000)).padStart(6, '0') });
+          else await graphql(LIST, { first: 1000, after: cursors[next++ % cursors.length] });
           completed += 1;
         } catch {
           failed += 1;
@@ -134,6 +143,8 @@ async function main() {
     }),
   );
   const result = {
+    scenario: SCENARIO,
+    gateway: path.relative(process.cwd(), GATEWAY_DIST) || '.',
     connections,
     seconds,
     maxInvoicesInFlight: process.env.VISMA_MAX_INVOICES_IN_FLIGHT ?? 'default',

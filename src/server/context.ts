@@ -4,7 +4,7 @@ import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { GatewayContext } from '../graphql/context';
+import type { ContextLogger, GatewayContext } from '../graphql/context';
 import type { EnumDegrader } from '../graphql/enums/enum-degrader';
 import { ErrorCode } from '../graphql/errors';
 import { InvoicesService, type InvoicesDeps } from '../invoices';
@@ -30,27 +30,66 @@ export interface RequestFacts {
 }
 
 /**
- * Builds one request's context and its own invoices service (whose loaders live as long as the
- * request). Every upstream call of the request shares one deadline (REQUEST_DEADLINE_MS from
- * arrival), the request id, and an abort signal, so abandoned work stops instead of spending
- * Visma's budget.
+ * Builds one request's context. Every upstream call of the request shares one deadline
+ * (REQUEST_DEADLINE_MS from arrival), the request id, and an abort signal, so abandoned work
+ * stops instead of spending Visma's budget.
  */
 export function createRequestContext(deps: ContextDeps, request: RequestFacts): GatewayContext {
-  const callOptions: CallOptions = {
-    requestId: request.requestId,
-    deadline: deps.now() + deps.config.requestDeadlineMs,
-    signal: request.signal,
-  };
-  if (deps.config.visma.authMode === 'passthrough') {
-    callOptions.accessToken = bearerToken(request.authorization);
+  const signal = request.signal;
+  return lazyContext(deps, settingsOf(deps.config), request.requestId, request.authorization, () => signal);
+}
+
+/**
+ * The context with nothing made before it is used: the child logger on the first line written,
+ * the invoices service (and with it the request's budget, loaders and abort signal) on the first
+ * resolver that reaches Visma. Most requests log nothing below LOG_LEVEL, and a request Apollo
+ * refuses (a document that does not validate, a budget over its limit) never reaches Visma; each
+ * made eagerly costs every request (bench/README.md, "Levers"). The deadline is fixed at arrival
+ * and the passthrough token is checked at once: a request without one is refused before anything
+ * runs, as before.
+ */
+function lazyContext(
+  deps: ContextDeps,
+  settings: GatewayContext['settings'],
+  requestId: string,
+  authorization: string | undefined,
+  signal: () => AbortSignal,
+): GatewayContext {
+  const deadline = deps.now() + deps.config.requestDeadlineMs;
+  const accessToken = deps.config.visma.authMode === 'passthrough' ? bearerToken(authorization) : undefined;
+  return new RequestContext(deps, settings, requestId, () => {
+    const callOptions: CallOptions = { requestId, deadline, signal: signal() };
+    if (accessToken !== undefined) callOptions.accessToken = accessToken;
+    return new InvoicesService(deps.invoices, callOptions);
+  });
+}
+
+/**
+ * A class rather than an object literal with getters: V8 builds a literal's accessors at run time
+ * for every object, which cost more than the service they put off (bench/README.md, "Levers").
+ * Apollo runs each operation on a copy of the context (its own properties copied, its prototype
+ * kept), so what is made on first use lives in `lazy`, an object the copies share: the service the
+ * resolvers made is the one whoever holds the original context sees.
+ */
+class RequestContext implements GatewayContext {
+  readonly logger: RequestLogger;
+  readonly enums: EnumDegrader;
+  private readonly lazy: { service: InvoicesService | undefined; made: () => InvoicesService };
+
+  constructor(
+    deps: ContextDeps,
+    readonly settings: GatewayContext['settings'],
+    readonly requestId: string,
+    made: () => InvoicesService,
+  ) {
+    this.logger = new RequestLogger(deps.logger, requestId);
+    this.enums = deps.enums;
+    this.lazy = { service: undefined, made };
   }
-  return {
-    requestId: request.requestId,
-    logger: deps.logger.child({ requestId: request.requestId }),
-    invoices: new InvoicesService(deps.invoices, callOptions),
-    enums: deps.enums,
-    settings: { maxPageSize: deps.config.maxPageSize },
-  };
+
+  get invoices(): InvoicesService {
+    return (this.lazy.service ??= this.lazy.made());
+  }
 }
 
 /**
@@ -62,24 +101,72 @@ export function createContextFunction(deps: ContextDeps) {
   return ({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> => contextFor(req, res, requestIdOf(res));
 }
 
-/** The same on Node's own request and response, for the GraphQL endpoint served without Express (src/server/http/graphql-post.ts). */
+/**
+ * The same on Node's own request and response, for the GraphQL endpoint served without Express
+ * (src/server/http/graphql-post.ts). The abort signal is made with the invoices service, when
+ * the request first reaches Visma; a client gone before that gets it already aborted.
+ */
 export function createNodeContextFunction(deps: ContextDeps) {
+  const listenerBound = abortListenerBound(deps.config);
+  const settings = settingsOf(deps.config);
   return (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<GatewayContext> => {
-    const controller = new AbortController();
-    setMaxListeners(abortListenerBound(deps.config), controller.signal);
+    let controller: AbortController | undefined;
+    let gone = false;
     response.on('close', () => {
       if (!response.writableFinished) {
-        controller.abort();
+        gone = true;
+        controller?.abort();
       }
     });
-    return Promise.resolve(
-      createRequestContext(deps, {
-        requestId,
-        authorization: request.headers.authorization,
-        signal: controller.signal,
-      }),
-    );
+    const signal = (): AbortSignal => {
+      if (controller === undefined) {
+        controller = new AbortController();
+        setMaxListeners(listenerBound, controller.signal);
+        if (gone) controller.abort();
+      }
+      return controller.signal;
+    };
+    return Promise.resolve(lazyContext(deps, settings, requestId, request.headers.authorization, signal));
   };
+}
+
+/**
+ * The request's logger: lines carry its request id, through a pino child made for the first line
+ * the level lets through. The request log's info line is asked for on every request and dropped at
+ * the default level (warn), so a child made up front, bindings serialised, was made for nothing.
+ */
+class RequestLogger implements ContextLogger {
+  private child: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly requestId: string,
+  ) {}
+
+  debug(fields: Record<string, unknown>, message: string): void {
+    if (this.parent.isLevelEnabled('debug')) this.made().debug(fields, message);
+  }
+
+  info(fields: Record<string, unknown>, message: string): void {
+    if (this.parent.isLevelEnabled('info')) this.made().info(fields, message);
+  }
+
+  warn(fields: Record<string, unknown>, message: string): void {
+    if (this.parent.isLevelEnabled('warn')) this.made().warn(fields, message);
+  }
+
+  error(fields: Record<string, unknown>, message: string): void {
+    if (this.parent.isLevelEnabled('error')) this.made().error(fields, message);
+  }
+
+  private made(): Logger {
+    return (this.child ??= this.parent.child({ requestId: this.requestId }));
+  }
+}
+
+/** What resolvers read of the configuration; one frozen object serves every request of a server. */
+function settingsOf(config: Pick<Config, 'maxPageSize'>): GatewayContext['settings'] {
+  return Object.freeze({ maxPageSize: config.maxPageSize });
 }
 
 /**
