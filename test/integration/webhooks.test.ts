@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WEBHOOK_ROUTE, startSimulator, type RunningSimulator } from '../../src/simulator/index';
 import { startGateway, type StartedGateway } from './helpers/start-gateway';
+import { subscribeSse } from './helpers/subscription-clients';
 
 const KEY = 'webhook-test-key-0123456789';
 const OLD_KEY = 'webhook-old-key-9876543210';
@@ -114,6 +115,32 @@ describe('Visma webhooks into the gateway', () => {
     await invoiceText(gateway, '003547');
     expect(await calls(simulator, GET_ONE)).toBe(1);
     expect(simulator.controls.webhookStats()).toMatchObject({ delivered: 1, failedAttempts: 0 });
+  });
+
+  it('brings an edit made in Visma to a subscriber (SSE) within a second, through the webhook', async () => {
+    const subscription = subscribeSse(gateway.url, {
+      query: `subscription { invoiceChanged(filter: { referenceNumber: "003555" }) { referenceNumber kind invoice { invoiceText } } }`,
+    });
+    try {
+      // The stream is open once the gateway has answered it; give it a moment, as a page would.
+      await sleep(300);
+      const edited = Date.now();
+      simulator.controls.editInvoice('003555', { invoiceText: 'pushed to the page' });
+      const arrived = await subscription.until(
+        () =>
+          subscription.events.some(
+            (event) =>
+              (event.data?.['invoiceChanged'] as { invoice: { invoiceText: string } } | undefined)?.invoice.invoiceText ===
+              'pushed to the page',
+          ),
+        2_000,
+      );
+      expect(arrived).toBe(true);
+      expect(Date.now() - edited).toBeLessThan(1_000);
+      expect(subscription.events[0]?.data?.['invoiceChanged']).toMatchObject({ referenceNumber: '003555', kind: 'UPDATED' });
+    } finally {
+      subscription.dispose();
+    }
   });
 
   it('answers 202 with a request id, before the hint is applied', async () => {
