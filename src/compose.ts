@@ -155,6 +155,7 @@ export async function composeGateway(config: Config, seams: CompositionSeams): P
       changes: { feed: changes, scope: clientCredentialScope(config, simulator) },
       webhooks: webhooks?.router,
       trustedDocuments: trusted?.gate,
+      documents: trusted?.documents,
     });
     closers.push(() => server.apollo.stop());
 

@@ -209,6 +209,13 @@ export interface Config {
     /** WEBHOOK_QUEUE_MAX: invoices waiting to be read again after a webhook. */
     queueMax: number;
   };
+  /** The MCP endpoint for AI agents (docs/mcp.md): tools made from the trusted operations. */
+  mcp: {
+    /** MCP_ENABLED: serve /mcp. */
+    enabled: boolean;
+    /** MCP_MUTATIONS: the operation names of the trusted mutations offered as tools; none by default. */
+    mutations: readonly string[];
+  };
   /** Spans exported over OTLP/HTTP; null (the default) when no endpoint is set or OTEL_SDK_DISABLED is true. */
   tracing: TracingConfig | null;
 }
@@ -298,6 +305,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   TRUSTED_DOCUMENTS_MANIFEST: 'operations/trusted-documents.json',
   // A deploy's new manifest is in use within 10 s; an unchanged file costs a stat, an unchanged URL a 304.
   TRUSTED_DOCUMENTS_RELOAD_MS: '10000',
+  // Reads only (MCP_MUTATIONS is empty), through the same auth, budget and limits as /graphql: it exposes nothing /graphql does not.
+  MCP_ENABLED: 'true',
   // OpenTelemetry's own switch; tracing is on when an OTLP endpoint is set, unless this says otherwise.
   OTEL_SDK_DISABLED: 'false',
   OTEL_SERVICE_NAME: 'visma-invoice-gateway',
@@ -375,6 +384,8 @@ export const CONFIG_VARIABLES = [
   'TRUSTED_DOCUMENTS',
   'TRUSTED_DOCUMENTS_MANIFEST',
   'TRUSTED_DOCUMENTS_RELOAD_MS',
+  'MCP_ENABLED',
+  'MCP_MUTATIONS',
   'OTEL_SDK_DISABLED',
   'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -476,6 +487,7 @@ export function loadConfig(env: Environment): Config {
     maxAgeMs: read.integer('CACHE_MAX_AGE_MS', 1_000, 86_400_000),
   };
   const trustedDocuments = readTrustedDocuments(env, read, problems);
+  const mcp = { enabled: read.boolean('MCP_ENABLED', CONFIG_DEFAULTS.MCP_ENABLED === 'true'), mutations: readMcpMutations(env, problems) };
   const tracing = readTracing(env, read, problems);
   const webhooks = readWebhooks(env, read, problems);
 
@@ -517,8 +529,22 @@ export function loadConfig(env: Environment): Config {
     upstreamCache,
     webhooks,
     trustedDocuments,
+    mcp,
     tracing,
   };
+}
+
+/** MCP_MUTATIONS: GraphQL operation names, separated by commas; whether each names a trusted mutation is checked at start (src/mcp). */
+function readMcpMutations(env: Environment, problems: string[]): readonly string[] {
+  const names = (valueOf(env, 'MCP_MUTATIONS') ?? '').split(/[\s,]+/).filter((name) => name !== '');
+  const malformed = names.find((name) => !/^[_A-Za-z][_0-9A-Za-z]*$/.test(name));
+  if (malformed !== undefined) {
+    problems.push(
+      `MCP_MUTATIONS must list operation names of trusted mutations, separated by commas, such as "CreateInvoice,UpdateInvoiceLines"; received ${JSON.stringify(malformed.slice(0, 80))}, which is not a GraphQL name.`,
+    );
+    return [];
+  }
+  return Object.freeze([...new Set(names)]);
 }
 
 /**
@@ -924,7 +950,7 @@ class Reader {
   }
 
   boolean(
-    name: 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_FIELD_SUGGESTIONS' | 'AUTH_REQUIRED' | 'PLAYGROUND' | 'CACHE_ENABLED',
+    name: 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_FIELD_SUGGESTIONS' | 'AUTH_REQUIRED' | 'PLAYGROUND' | 'CACHE_ENABLED' | 'MCP_ENABLED',
     fallback: boolean,
   ): boolean {
     const raw = valueOf(this.env, name);

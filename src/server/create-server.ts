@@ -39,6 +39,8 @@ import { sendErrors } from './http/send-errors';
 import { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
 import { currentRequestId, requestScopeMiddleware } from './request-scope';
 import { corsMiddleware } from './http/cors';
+import { MCP_PATH, mcpEndpoint } from '../mcp';
+import type { TrustedDocumentStore } from '../trusted-documents';
 import { routerSecretGuard, routerSecretMiddleware } from './router-secret.middleware';
 import { isPlainGraphQLPost, serveGraphQLPost, type GraphQLPostDeps } from './http/graphql-post';
 import type { ServerTracing } from './tracing';
@@ -76,6 +78,8 @@ export interface ServerDeps {
   webhooks?: Router | undefined;
   /** Spans for requests and their operations (docs/operations.md, "Tracing"); undefined when tracing is off. */
   tracing?: ServerTracing | undefined;
+  /** The trusted operations, the tools of /mcp (docs/mcp.md); undefined when TRUSTED_DOCUMENTS is off: no tools. */
+  documents?: TrustedDocumentStore | undefined;
   /** TRUSTED_DOCUMENTS' gate, asked before Apollo parses a document (docs/trusted-documents.md); undefined when it is off. */
   trustedDocuments?: TrustedDocumentsGate | undefined;
 }
@@ -249,6 +253,13 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     requestScopeMiddleware,
     expressMiddleware(apollo, { context }),
   );
+  if (deps.config.mcp.enabled) {
+    // /graphql's own guards, in its order; the tool calls then run through Apollo as /graphql's operations do (docs/mcp.md).
+    const guards = [routerSecretMiddleware(deps.config.federation), inboundAuthMiddleware(authenticator, deps.logger), simplePostGuard];
+    const mcp = { apollo, schema, documents: deps.documents ?? { list: () => [] }, mutations: deps.config.mcp.mutations };
+    app.use(MCP_PATH, ...(cors === null ? [] : [cors]), ...guards, express.json({ limit: BODY_LIMIT }), requestScopeMiddleware);
+    app.all(MCP_PATH, mcpEndpoint({ ...mcp, context: createNodeContextFunction(contextDeps), logger: deps.logger }));
+  }
   app.use(unknownPath);
   app.use(jsonErrorHandler(deps.logger));
   const routerSecret = routerSecretGuard(deps.config.federation);

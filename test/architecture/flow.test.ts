@@ -84,6 +84,12 @@ const RULES: readonly Rule[] = [
     breaks: (target) => localOutside(target, ['graphql', 'invoices/index', 'visma/model', 'visma/errors']),
   },
   {
+    // A tool call is a GraphQL operation: budget, limits and masking hold only if nothing in src/mcp goes around Apollo.
+    name: 'src/mcp runs operations through Apollo: it reaches neither the invoices service nor anything below it',
+    governs: (file) => layerOf(file) === 'mcp',
+    breaks: (target) => target.local && ['invoices', 'upstream-cache', 'visma', 'idempotency', 'scale'].includes(layerOf(target.module)),
+  },
+  {
     name: 'nothing outside src/simulator imports src/simulator (the gateway forks it by path)',
     governs: (file) => layerOf(file) !== 'simulator',
     breaks: (target) => target.local && layerOf(target.module) === 'simulator',
@@ -135,7 +141,7 @@ describe('the flow graphql → invoices → upstream-cache → visma', () => {
 
   it('reads the imports of every layer it governs', () => {
     const layers = new Set(imports.map((entry) => layerOf(entry.file)));
-    for (const layer of ['graphql', 'invoices', 'upstream-cache', 'visma', 'server', 'simulator']) {
+    for (const layer of ['graphql', 'invoices', 'upstream-cache', 'visma', 'server', 'simulator', 'mcp']) {
       expect(layers).toContain(layer);
     }
   });
@@ -194,6 +200,8 @@ describe('the flow check itself', () => {
     ['graphql/resolvers/x.resolver.ts', '../../invoices/invoice-loader', 'src/graphql reaches Visma only'],
     ['graphql/errors.ts', '../idempotency/idempotent-create', 'src/graphql reaches Visma only'],
     ['graphql/context.ts', '../server/context', 'src/graphql reaches Visma only'],
+    ['mcp/mcp-endpoint.ts', '../invoices', 'src/mcp runs operations through Apollo'],
+    ['mcp/tools.ts', '../visma/client', 'src/mcp runs operations through Apollo'],
     ['server/create-server.ts', '../simulator/server', 'nothing outside src/simulator imports src/simulator'],
     ['main.ts', './simulator', 'nothing outside src/simulator imports src/simulator'],
   ])('refuses %s importing %s', (file, specifier, rule) => {
@@ -213,6 +221,7 @@ describe('the flow check itself', () => {
     ['visma/tracing.ts', '@opentelemetry/api'],
     ['tracing.ts', '@opentelemetry/sdk-trace-base'],
     ['simulator/server.ts', './store'],
+    ['mcp/mcp-endpoint.ts', '../graphql/context'],
     ['invoices/write-plan.ts', '../visma/requests'],
   ])('allows %s importing %s', (file, specifier) => {
     expect(check(file, specifier)).toEqual([]);

@@ -77,6 +77,7 @@ describe('loadConfig', () => {
           queueMax: 1_000,
         },
         trustedDocuments: { mode: 'log', manifest: 'operations/trusted-documents.json', reloadMs: 10_000 },
+        mcp: { enabled: true, mutations: [] },
         tracing: null,
       });
     });
@@ -214,6 +215,13 @@ describe('loadConfig', () => {
   });
 
   describe('values', () => {
+    it('reads MCP_MUTATIONS as operation names, each once, and MCP_ENABLED', () => {
+      expect(loadConfig({ MCP_ENABLED: 'false', MCP_MUTATIONS: ' CreateInvoice, UpdateInvoiceLines,CreateInvoice ' }).mcp).toEqual({
+        enabled: false,
+        mutations: ['CreateInvoice', 'UpdateInvoiceLines'],
+      });
+    });
+
     it('reads every variable', () => {
       const config = loadConfig({
         NODE_ENV: 'development',
@@ -341,6 +349,11 @@ describe('loadConfig', () => {
       ],
       [{ REQUEST_DEADLINE_MS: '50' }, 'REQUEST_DEADLINE_MS must be an integer from 100 to 600000; received "50".'],
       [{ MAX_PAGE_SIZE: '0' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "0".'],
+      [{ MCP_ENABLED: 'yes' }, 'MCP_ENABLED must be "true" or "false"; received "yes".'],
+      [
+        { MCP_MUTATIONS: 'CreateInvoice,create-invoice' },
+        'MCP_MUTATIONS must list operation names of trusted mutations, separated by commas, such as "CreateInvoice,UpdateInvoiceLines"; received "create-invoice", which is not a GraphQL name.',
+      ],
       [{ MAX_SUBSCRIPTIONS: '0' }, 'MAX_SUBSCRIPTIONS must be an integer from 1 to 1000000; received "0".'],
       [{ SUBSCRIPTION_MAX_QUEUED_EVENTS: '10001' }, 'SUBSCRIPTION_MAX_QUEUED_EVENTS must be an integer from 1 to 10000; received "10001".'],
       [{ MAX_PAGE_SIZE: '2.5' }, 'MAX_PAGE_SIZE must be an integer from 1 to 10000; received "2.5".'],
