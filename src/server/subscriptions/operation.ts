@@ -61,15 +61,9 @@ export function prepareSubscription(rules: OperationRules, params: OperationPara
   if (params.operationName != null && typeof params.operationName !== 'string') {
     return [coded('BAD_REQUEST', '"operationName" must be a string.')];
   }
-  let document: DocumentNode;
-  try {
-    document = parse(params.query, rules.parseOptions);
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
-  }
-  const invalid = validate(rules.schema, document, [...specifiedRules, ...rules.validationRules]);
-  if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+  const checked = checkedDocument(rules, params.query);
+  if (Array.isArray(checked)) return checked;
+  const document = checked;
   const operationName = params.operationName ?? undefined;
   const operation = getOperationAST(document, operationName);
   if (operation == null) {
@@ -106,6 +100,44 @@ export function prepareSubscription(rules: OperationRules, params: OperationPara
     operationName: operationName ?? null,
     variableValues: (variables as Record<string, unknown> | null | undefined) ?? undefined,
   };
+}
+
+/** Valid documents by their text: a screen's many subscriptions share one document, parsed and validated once. */
+const DOCUMENTS_KEPT = 500;
+const valid = new WeakMap<OperationRules, Map<string, DocumentNode>>();
+
+/**
+ * The document parsed and validated, or its errors. A valid one is kept (the 500 last used per
+ * server): an idle subscription then holds a reference to it instead of an AST of its own, which
+ * halved what one costs (docs/subscriptions.md, "Measured").
+ */
+function checkedDocument(rules: OperationRules, query: string): DocumentNode | GraphQLError[] {
+  let kept = valid.get(rules);
+  if (kept === undefined) {
+    kept = new Map();
+    valid.set(rules, kept);
+  }
+  const known = kept.get(query);
+  if (known !== undefined) {
+    kept.delete(query);
+    kept.set(query, known);
+    return known;
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(query, rules.parseOptions);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+  }
+  const invalid = validate(rules.schema, document, [...specifiedRules, ...rules.validationRules]);
+  if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+  kept.set(query, document);
+  if (kept.size > DOCUMENTS_KEPT) {
+    const oldest = kept.keys().next().value;
+    if (oldest !== undefined) kept.delete(oldest);
+  }
+  return document;
 }
 
 /**
