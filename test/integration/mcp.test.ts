@@ -353,6 +353,50 @@ describe('/mcp with CreateInvoice enabled (MCP_MUTATIONS=CreateInvoice)', () => 
   });
 });
 
+describe('/mcp with UpdateInvoiceLines enabled (MCP_MUTATIONS=UpdateInvoiceLines)', () => {
+  let gateway: StartedGateway;
+  let client: Client;
+
+  beforeAll(async () => {
+    gateway = await startGateway({ env: { ...NO_POLL_DURING_SUITE, MCP_MUTATIONS: 'UpdateInvoiceLines' } });
+    client = await connect(gateway);
+  });
+  afterAll(async () => {
+    await client.close();
+    await gateway.stop();
+  });
+
+  it('requires expectedVersion, so that a repeated change fails with CONFLICT instead of applying twice', async () => {
+    await gateway.control.resetCounters();
+    const lines = [{ operation: 'DELETE', lineNumber: 1 }];
+    const errors = errorsOf(await call(client, 'update_invoice_lines', { referenceNumber: '003547', lines }));
+    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expectedVersion' });
+    expect(await vismaCalls(gateway)).toEqual({});
+  });
+
+  it('dry-runs a change: the PUT with If-Match and its body in Visma’s format, then the read-back, none sent', async () => {
+    const read = resultOf(await call(client, 'invoice', { referenceNumber: '003547' }));
+    const version = (read['data'] as { customerInvoice: { version: string } }).customerInvoice.version;
+    await gateway.control.resetCounters();
+    const result = await call(client, 'update_invoice_lines', {
+      referenceNumber: '003547',
+      expectedVersion: version,
+      lines: [{ operation: 'UPDATE', lineNumber: 1, line: { quantity: '3' } }],
+      dryRun: true,
+    });
+    const plan = resultOf(result) as { write: string; calls: Array<{ method: string; path: string; headers?: unknown; body?: unknown }> };
+    expect(plan.write).toBe('updated');
+    expect(plan.calls[0]).toMatchObject({
+      method: 'PUT',
+      path: '/v1/customerinvoice/003547',
+      headers: { 'If-Match': `"${version}"` },
+      body: { invoiceLines: [{ operation: 'Update', lineNumber: { value: 1 }, quantity: { value: 3 } }] },
+    });
+    expect(plan.calls[1]).toMatchObject({ method: 'GET', path: '/v1/customerinvoice/003547' });
+    expect(await vismaCalls(gateway)).toEqual({});
+  });
+});
+
 describe('/mcp behind inbound authentication', () => {
   const API_KEY = 'mcp-suite-api-key-7c2e91d04b';
   let gateway: StartedGateway;
