@@ -435,6 +435,32 @@ describe('/mcp behind inbound authentication', () => {
   });
 });
 
+describe('/mcp from a browser (CORS_ORIGINS)', () => {
+  const ORIGIN = 'https://agent.example.com';
+
+  it("answers an allowed page's preflight with /graphql's policy, MCP's protocol version header included, and no other page's", async () => {
+    const gateway = await startGateway({ env: { CORS_ORIGINS: ORIGIN } });
+    try {
+      const preflight = (origin: string) =>
+        fetch(mcpUrl(gateway), {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type,mcp-protocol-version',
+          },
+        });
+      const allowed = await preflight(ORIGIN);
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+      expect(allowed.headers.get('access-control-allow-headers')?.split(',')).toContain('Mcp-Protocol-Version');
+      expect((await preflight('https://elsewhere.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
 describe('MCP settings at start', () => {
   it('refuses to start when MCP_MUTATIONS names an operation that is not a trusted mutation', async () => {
     await expect(startGateway({ env: { MCP_MUTATIONS: 'Invoice' } })).rejects.toThrow(

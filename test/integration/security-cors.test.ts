@@ -65,7 +65,7 @@ describe('CORS with CORS_ORIGINS naming two origins, authentication required', (
         'access-control-allow-origin': origin,
         'access-control-allow-methods': 'GET,POST',
         'access-control-allow-headers':
-          'Content-Type,Authorization,X-API-Key,X-Request-Id,Apollo-Require-Preflight,X-Apollo-Operation-Name,Apollographql-Client-Name,Apollographql-Client-Version,traceparent,tracestate,baggage,Apollo-Federation-Include-Trace',
+          'Content-Type,Authorization,X-API-Key,X-Request-Id,Apollo-Require-Preflight,X-Apollo-Operation-Name,Apollographql-Client-Name,Apollographql-Client-Version,traceparent,tracestate,baggage,Apollo-Federation-Include-Trace,Mcp-Protocol-Version',
         'access-control-max-age': '7200',
         'access-control-expose-headers': 'X-Request-Id',
       });

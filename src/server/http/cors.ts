@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /**
  * Request headers a page on an allowed origin may send (docs/security.md, "CORS"): the JSON body,
  * both credentials, the caller's request id, Apollo's preflight and client-awareness headers, W3C
- * trace context and baggage, and the request for federated trace data. A fixed list, never the
+ * trace context and baggage, the request for federated trace data, and MCP's protocol version. A fixed list, never the
  * preflight's own list echoed back.
  */
 export const CORS_ALLOWED_HEADERS: readonly string[] = [
@@ -20,6 +20,8 @@ export const CORS_ALLOWED_HEADERS: readonly string[] = [
   'tracestate',
   'baggage',
   'Apollo-Federation-Include-Trace',
+  // MCP's Streamable HTTP client sends the protocol version on every request after the first (docs/mcp.md).
+  'Mcp-Protocol-Version',
 ];
 
 /** Response headers a page may read besides the safelisted ones: the id to quote to support. */
