@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayContext } from '../../graphql/context';
 import { admitPost, type TrustedDocumentsGate } from '../../trusted-documents';
 import { REQUEST_ID_HEADER, requestIdFor } from '../request-id';
+import { acceptsEventStream } from '../subscriptions/sse';
 import { runInRequestScope } from '../request-scope';
 
 type Middleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
@@ -41,7 +42,7 @@ export function isPlainGraphQLPost(request: IncomingMessage, path: string, bodyL
   const headers = request.headers;
   if (headers['content-encoding'] !== undefined || headers['transfer-encoding'] !== undefined) return false;
   // GraphQL over SSE (src/server/subscriptions/sse.ts) is the Express app's.
-  if (headers.accept !== undefined && /text\/event-stream/i.test(headers.accept)) return false;
+  if (acceptsEventStream(headers.accept)) return false;
   const length = headers['content-length'];
   if (length === undefined || !/^[0-9]{1,9}$/.test(length)) return false;
   const bytes = Number(length);

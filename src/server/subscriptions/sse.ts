@@ -27,10 +27,16 @@ interface StreamRequest {
   closed: AbortSignal;
 }
 
-/** GraphQL over SSE is asked for with this media type; a request that accepts it is a subscription, whatever else it accepts. */
+/**
+ * GraphQL over SSE is asked for with `Accept: text/event-stream` alone, as graphql-sse's client
+ * and a browser's EventSource send it. A client that lists it among others (urql's default
+ * Accept names five types, text/event-stream fourth) is answered as any query is.
+ */
 export function acceptsEventStream(accept: string | string[] | undefined): boolean {
   const value = Array.isArray(accept) ? accept.join(',') : accept;
-  return value !== undefined && /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(value);
+  if (value === undefined) return false;
+  const types = value.split(',').map((entry) => entry.split(';')[0]?.trim().toLowerCase() ?? '');
+  return types.length > 0 && types.every((type) => type === 'text/event-stream');
 }
 
 /**
