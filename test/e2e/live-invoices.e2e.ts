@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { GatewayProcess, ensureBuilt } from '../integration/helpers/gateway-process';
+import { launchChromium } from './support/chromium';
+
+const INVOICE = '003547';
+const SUBSCRIPTION = `subscription Live($ref: ID!) {
+  invoiceChanged(filter: { referenceNumber: $ref }) { kind invoice { invoiceText lines { lineNumber quantity } } }
+}`;
+
+/**
+ * A web app on an origin of its own, as a frontend team would build one: graphql-sse's own browser
+ * client (its UMD build, served from node_modules; the package's export map hides the file, so it is found beside package.json) subscribes to one invoice over SSE and shows
+ * each event as a list item `kind|invoiceText|quantity of line 1`.
+ */
+class LivePage {
+  private constructor(
+    private readonly server: http.Server,
+    readonly origin: string,
+  ) {}
+
+  static async start(gatewayUrl: () => string): Promise<LivePage> {
+    const client = readFileSync(path.join(path.dirname(require.resolve('graphql-sse/package.json')), 'umd', 'graphql-sse.min.js'), 'utf8');
+    const server = http.createServer((request, response) => {
+      if (request.url === '/graphql-sse.js') {
+        response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+        response.end(client);
+        return;
+      }
+      const settings = JSON.stringify({ url: gatewayUrl(), query: SUBSCRIPTION, variables: { ref: INVOICE } });
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(`<!doctype html><html><head><meta charset="utf-8"><title>Live invoice</title></head><body>
+<p id="state">connecting</p>
+<ul id="events"></ul>
+<script src="/graphql-sse.js"></script>
+<script>
+  const settings = ${settings};
+  const client = graphqlSse.createClient({
+    url: settings.url,
+    retryAttempts: 0,
+    on: { connected: () => { document.getElementById('state').textContent = 'connected'; } },
+  });
+  client.subscribe({ query: settings.query, variables: settings.variables }, {
+    next: (result) => {
+      const item = document.createElement('li');
+      const change = result.data && result.data.invoiceChanged;
+      item.textContent = change
+        ? [change.kind, change.invoice.invoiceText, (change.invoice.lines.find((line) => line.lineNumber === 1) || {}).quantity].join('|')
+        : 'error|' + JSON.stringify(result.errors);
+      document.getElementById('events').appendChild(item);
+    },
+    error: (error) => { document.getElementById('state').textContent = 'error: ' + String(error && error.message || error); },
+    complete: () => { document.getElementById('state').textContent = 'complete'; },
+  });
+</script></body></html>`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new LivePage(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * `npm start` as shipped (node dist/main.js in demo mode, its embedded simulator subscribed to the
+ * gateway's webhook receiver), with the page's origin in CORS_ORIGINS. Another client changes the
+ * invoice, through the gateway or "in Visma"; the page must show it within a second (issue 16).
+ */
+describe('a page subscribed to an invoice over SSE, in Chromium', () => {
+  let site: LivePage;
+  let gateway: GatewayProcess;
+  let simulator: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    site = await LivePage.start(() => gateway.url);
+    gateway = await GatewayProcess.start({ CORS_ORIGINS: site.origin });
+    const ready = gateway.logs.find((entry) => String(entry['msg']).startsWith('GraphQL gateway ready'));
+    simulator = String(ready?.['simulator']);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(site.origin);
+    await page.locator('#state', { hasText: 'connected' }).waitFor({ timeout: 15_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+    await site?.close();
+  });
+
+  /** Waits up to a second for the page to list `text`; returns how long it took after `since`. */
+  async function shows(text: string, since: number): Promise<number> {
+    await page.locator('#events li', { hasText: text }).waitFor({ timeout: 1_000 });
+    return Date.now() - since;
+  }
+
+  it('shows a line change another client made through the gateway (updateInvoiceLines) within a second', async () => {
+    const { data } = await gateway.post(`{ customerInvoice(referenceNumber: "${INVOICE}") { version } }`, {}, {});
+    const version = (data?.['customerInvoice'] as { version: string }).version;
+    const sent = Date.now();
+    const answer = await gateway.post(
+      `mutation Change($ref: ID!, $version: String!) {
+        updateInvoiceLines(referenceNumber: $ref, expectedVersion: $version, lines: [{ operation: UPDATE, lineNumber: 1, line: { quantity: "7" } }]) { version }
+      }`,
+      { ref: INVOICE, version },
+      {},
+    );
+    expect(answer.errors).toBeUndefined();
+    const tookMs = await shows('UPDATED|Consulting January|7', sent);
+    expect(tookMs).toBeLessThan(1_000);
+  });
+
+  it('shows an edit made in Visma (the embedded simulator, through its webhook) within a second', async () => {
+    const edited = Date.now();
+    const patched = await fetch(`${simulator}/_simulator/invoices/${INVOICE}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ invoiceText: 'edited in Visma, seen live' }),
+    });
+    expect(patched.ok).toBe(true);
+    const tookMs = await shows('|edited in Visma, seen live|7', edited);
+    expect(tookMs).toBeLessThan(1_000);
+    expect(await page.locator('#state').innerText()).toBe('connected');
+  });
+});
