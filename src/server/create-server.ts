@@ -223,6 +223,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     feed: deps.changes?.feed,
     scope: deps.changes?.scope ?? null,
     shuttingDown: () => shuttingDown,
+    metrics,
   });
   subscriptions.attach(httpServer);
 

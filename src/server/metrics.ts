@@ -136,6 +136,30 @@ export class GatewayMetrics {
     this.upstreamDuration.observe({ route: event.route }, event.durationMs / 1000);
   };
 
+  private readonly subscriptionDeliveries = new Counter({
+    name: 'graphql_subscription_deliveries_total',
+    help: 'What became of each invoice change for each subscriber it concerned: delivered, duplicate (a state it had seen), dropped_slow_consumer, read_failed.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** The change hub's `onDelivery` (docs/subscriptions.md): one count per subscriber and change. */
+  readonly observeSubscriptionDelivery = (outcome: 'delivered' | 'duplicate' | 'dropped_slow_consumer' | 'read_failed'): void => {
+    this.subscriptionDeliveries.inc({ outcome });
+  };
+
+  /** Subscriptions held now, read at each scrape (bounded by MAX_SUBSCRIPTIONS). */
+  watchSubscriptions(active: () => number): void {
+    new Gauge({
+      name: 'graphql_subscriptions_active',
+      help: 'Subscriptions this replica holds now, over WebSocket, SSE and router callbacks (at most MAX_SUBSCRIPTIONS).',
+      registers: [this.registry],
+      collect() {
+        this.set(active());
+      },
+    });
+  }
+
   /** The Prometheus text exposition format. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };

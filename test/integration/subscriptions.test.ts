@@ -78,6 +78,13 @@ function refusalOf(received: Received): unknown {
   return received.error ?? received.events[0]?.errors;
 }
 
+/** One series of the gateway's /metrics, 0 when it has no sample yet. */
+async function metric(gateway: StartedGateway, series: string): Promise<number> {
+  const text = await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+  const line = text.split('\n').find((each) => each.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
 describe('invoiceChanged on the shipped defaults', () => {
   let gateway: StartedGateway;
   const open: Received[] = [];
@@ -117,6 +124,10 @@ describe('invoiceChanged on the shipped defaults', () => {
     await sleep(6_000);
     expect(watching.events).toHaveLength(1);
     expect(elsewhere.events).toEqual([]);
+    // /metrics: the two held, one delivery, and the poll's report of the same state counted as a duplicate.
+    expect(await metric(gateway, 'graphql_subscriptions_active')).toBe(2);
+    expect(await metric(gateway, 'graphql_subscription_deliveries_total{outcome="delivered"}')).toBe(1);
+    expect(await metric(gateway, 'graphql_subscription_deliveries_total{outcome="duplicate"}')).toBeGreaterThanOrEqual(1);
     await client.dispose();
   }, 20_000);
 
@@ -239,6 +250,7 @@ describe('invoiceChanged on the shipped defaults', () => {
       await Promise.all(invoices.map((ref) => update(gateway.url, ref, rounds + 1)));
     }
     expect(dropped()).toBe(true);
+    expect(await metric(gateway, 'graphql_subscription_deliveries_total{outcome="dropped_slow_consumer"}')).toBeGreaterThanOrEqual(1);
     // 50 events a subscriber past what the kernel holds: the gateway buffered no more than that.
     expect(rounds).toBeLessThan(40);
     tcp.resume();

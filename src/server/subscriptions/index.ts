@@ -9,6 +9,7 @@ import { credentialScope } from '../../visma/credential-scope';
 import { authenticateInbound } from '../auth/auth.middleware';
 import type { InboundAuthenticator } from '../auth/inbound-auth';
 import { createRequestContext, type ContextDeps } from '../context';
+import type { GatewayMetrics } from '../metrics';
 import { routerSecretCheck } from '../router-secret.middleware';
 import type { OperationRules } from './operation';
 import { SseTransport, acceptsEventStream } from './sse';
@@ -33,6 +34,8 @@ export interface SubscriptionDeps {
   /** The client credentials' cache scope; null in passthrough mode, where each caller's token has its own. */
   scope: string | null;
   shuttingDown: () => boolean;
+  /** Where the hub's deliveries are counted and its subscriptions read (/metrics). */
+  metrics: GatewayMetrics;
 }
 
 export interface LiveSubscriptions {
@@ -64,7 +67,9 @@ export function serveSubscriptions(deps: SubscriptionDeps): LiveSubscriptions {
     deadlineMs: config.requestDeadlineMs,
     now: contextDeps.now,
     warn: (fields, message) => log.warn(fields, message),
+    onDelivery: deps.metrics.observeSubscriptionDelivery,
   });
+  deps.metrics.watchSubscriptions(() => hub.size);
   // Every request's invoices service can now subscribe (InvoicesService.watchChanges).
   contextDeps.invoices.changes = hub;
   const unsubscribe = deps.feed?.subscribe((change) => hub.accept(change));
