@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { InvoiceChange, InvoiceChangeKind, InvoiceChangeSource } from '../upstream-cache';
 import { deliver, type ChangeFeed, type FedChange } from '../upstream-cache/change-feed';
-import { redactedUrl, type RedisLogger } from './redis';
+import { jsonObject, redactedUrl, type RedisLogger } from './redis';
 
 const CHANNEL = 'invoice-changes';
 const KINDS: ReadonlySet<string> = new Set<InvoiceChangeKind>(['CREATED', 'UPDATED', 'STATUS_CHANGED', 'ACTION_TRIGGERED']);
@@ -110,14 +110,9 @@ export class RedisChangeFeed implements ChangeFeed {
 
 /** A change from another replica, or undefined when the message is not one (anyone can publish on Redis). */
 function parse(text: string, now: number): { origin: string; change: FedChange } | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { origin, scope, referenceNumber, kind, source, observedAgoMs } = value as Record<string, unknown>;
+  const value = jsonObject(text);
+  if (value === undefined) return undefined;
+  const { origin, scope, referenceNumber, kind, source, observedAgoMs } = value;
   if (typeof origin !== 'string' || typeof scope !== 'string' || typeof referenceNumber !== 'string' || referenceNumber === '') {
     return undefined;
   }

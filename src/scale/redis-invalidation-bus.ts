@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { FleetPoll, Invalidation, InvalidationBus, PollClaim } from '../upstream-cache';
-import { redactedUrl, type RedisLogger } from './redis';
+import { jsonObject, redactedUrl, type RedisLogger } from './redis';
 
 const CHANNEL = 'upstream-cache:invalidations';
 
@@ -91,14 +91,9 @@ export class RedisInvalidationBus implements InvalidationBus {
 
 /** A message from another replica, or undefined when it is not one (anyone can publish on Redis). */
 function parse(text: string): { origin: string; invalidation: Invalidation } | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { origin, scope, referenceNumber, poll, webhook, listsUnaffected } = value as Record<string, unknown>;
+  const value = jsonObject(text);
+  if (value === undefined) return undefined;
+  const { origin, scope, referenceNumber, poll, webhook, listsUnaffected } = value;
   if (typeof origin !== 'string' || typeof scope !== 'string') return undefined;
   if (referenceNumber !== undefined && typeof referenceNumber !== 'string') return undefined;
   const invalidation: Invalidation = { scope };

@@ -74,3 +74,14 @@ export class RedisWindowCounter implements SharedWindowCounter {
     return Number(await this.redis.eval(INCREMENT, 1, this.prefix + bucket, String(ttlMs)));
   }
 }
+
+/** A pub/sub message's JSON object, or undefined when it is not JSON or not an object (anyone can publish on Redis). */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

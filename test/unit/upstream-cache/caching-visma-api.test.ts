@@ -9,7 +9,7 @@ import {
 } from '../../../src/upstream-cache';
 import { VismaResponseTooLargeError, VismaTimeoutError, VismaUnavailableError } from '../../../src/visma/errors';
 import type { InvoiceListQuery } from '../../../src/visma/model';
-import { FakeClock, FakeVisma, invoice, settle } from './fakes';
+import { CACHE_OPTIONS, FakeClock, FakeVisma, invoice, settle } from './fakes';
 
 const FULL = { applications: true, attachments: true, taxDetails: true, invoiceAddress: true, dunningInformation: true };
 const LIST: InvoiceListQuery = { filter: { status: 'Open' }, pageNumber: 1, pageSize: 50, expand: FULL };
@@ -19,12 +19,7 @@ function setUp(overrides: Partial<UpstreamCacheOptions> = {}, clock = new FakeCl
   const events: CacheEvent[] = [];
   const warnings: string[] = [];
   const api = new CachingVismaApi(visma, {
-    enabled: true,
-    freshnessMs: 10_000,
-    maxEntries: 100,
-    maxBytes: 64 * 1024 * 1024,
-    maxAgeMs: 300_000,
-    auth: { mode: 'client_credentials', scope: 'cc:tenant-1' },
+    ...CACHE_OPTIONS,
     timers: clock,
     onEvent: (event) => events.push(event),
     warn: (_fields, message) => warnings.push(message),

@@ -1,21 +1,16 @@
 import { CachingVismaApi, LocalInvalidationHub, type InvoiceChange, type UpstreamCacheOptions } from '../../../src/upstream-cache';
 import { VismaUnavailableError } from '../../../src/visma/errors';
 import type { Created } from '../../../src/visma/api';
-import { FakeClock, FakeVisma, invoice } from './fakes';
+import { CACHE_OPTIONS, FakeClock, FakeVisma, invoice } from './fakes';
 
-const SCOPE = 'cc:tenant-1';
+const SCOPE = CACHE_OPTIONS.auth.scope;
 
 function setUp(overrides: Partial<UpstreamCacheOptions> = {}, clock = new FakeClock()) {
   const visma = new FakeVisma();
   const changes: InvoiceChange[] = [];
   const warnings: string[] = [];
   const api = new CachingVismaApi(visma, {
-    enabled: true,
-    freshnessMs: 10_000,
-    maxEntries: 100,
-    maxBytes: 64 * 1024 * 1024,
-    maxAgeMs: 300_000,
-    auth: { mode: 'client_credentials', scope: SCOPE },
+    ...CACHE_OPTIONS,
     timers: clock,
     onChange: (change) => changes.push(change),
     warn: (_fields, message) => warnings.push(message),

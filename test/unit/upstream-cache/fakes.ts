@@ -177,3 +177,13 @@ export class FakeVisma implements VismaApi {
     });
   }
 }
+
+/** The options the unit suites build a cache with (one client-credentials scope, bounds no test reaches), before each suite's own. */
+export const CACHE_OPTIONS = {
+  enabled: true,
+  freshnessMs: 10_000,
+  maxEntries: 100,
+  maxBytes: 64 * 1024 * 1024,
+  maxAgeMs: 300_000,
+  auth: { mode: 'client_credentials', scope: 'cc:tenant-1' },
+} as const;

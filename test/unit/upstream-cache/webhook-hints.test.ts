@@ -6,9 +6,9 @@ import {
   type UpstreamCacheOptions,
 } from '../../../src/upstream-cache';
 import type { CustomerInvoice, InvoiceListQuery } from '../../../src/visma/model';
-import { FakeClock, FakeVisma, invoice } from './fakes';
+import { CACHE_OPTIONS, FakeClock, FakeVisma, invoice } from './fakes';
 
-const SCOPE = 'cc:tenant-1';
+const SCOPE = CACHE_OPTIONS.auth.scope;
 const FULL = { applications: true, attachments: true, taxDetails: true, invoiceAddress: true, dunningInformation: true };
 const OPEN: InvoiceListQuery = { filter: { status: 'Open' }, pageNumber: 1, pageSize: 50, expand: FULL };
 const ALL: InvoiceListQuery = { pageNumber: 1, pageSize: 50, expand: FULL };
@@ -19,12 +19,7 @@ function setUp(overrides: Partial<UpstreamCacheOptions> = {}, clock = new FakeCl
   const changes: InvoiceChange[] = [];
   const events: CacheEvent[] = [];
   const api = new CachingVismaApi(visma, {
-    enabled: true,
-    freshnessMs: 10_000,
-    maxEntries: 100,
-    maxBytes: 64 * 1024 * 1024,
-    maxAgeMs: 300_000,
-    auth: { mode: 'client_credentials', scope: SCOPE },
+    ...CACHE_OPTIONS,
     timers: clock,
     webhooks: WEBHOOKS,
     onChange: (change) => changes.push(change),
