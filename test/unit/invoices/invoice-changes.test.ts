@@ -1,15 +1,13 @@
-import { createIdempotentCreator } from '../../../src/idempotency';
 import {
   InvoiceChangeHub,
   InvoicesService,
   SlowConsumerError,
   SubscriptionLimitExceededError,
-  UpstreamPageSize,
   type InvoiceChangeEvent,
   type InvoiceChangeHint,
-  type InvoicesDeps,
 } from '../../../src/invoices';
 import { FakeVismaApi, makeInvoice } from '../graphql/support/fake-visma-api';
+import { depsFor } from './support';
 
 const SCOPE = 'cc:tenant';
 
@@ -19,24 +17,7 @@ function setup(limits: { subscriptions?: number; queued?: number } = {}): { vism
     makeInvoice({ referenceNumber: '1', customer: { number: 'C1', name: 'One' }, status: 'Balanced', version: 'v1' }),
     makeInvoice({ referenceNumber: '2', customer: { number: 'C2', name: 'Two' }, status: 'Balanced', version: 'v1' }),
   ];
-  const deps: InvoicesDeps = {
-    upstream: visma,
-    idempotency: createIdempotentCreator({
-      settleMs: 0,
-      retentionMs: 86_400_000,
-      leaseMs: 60_000,
-      now: Date.now,
-      logger: { warn: () => undefined },
-    }),
-    pageSize: new UpstreamPageSize(),
-    settings: {
-      invoiceLookupConcurrency: 4,
-      customerLookupConcurrency: 4,
-      maxUpstreamCalls: 200,
-      maxInvoices: 1000,
-      maxInvoiceLines: 20_000,
-    },
-  };
+  const deps = depsFor(visma);
   const hub = new InvoiceChangeHub({
     service: (call) => new InvoicesService(deps, call),
     scopeOf: () => SCOPE,

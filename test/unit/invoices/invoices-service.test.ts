@@ -1,5 +1,3 @@
-import { CONFIG_DEFAULTS } from '../../../src/config';
-import { createIdempotentCreator } from '../../../src/idempotency';
 import {
   InvalidRequestError,
   InvoiceLimitExceededError,
@@ -8,45 +6,17 @@ import {
   LineLimitExceededError,
   ReadBackError,
   UpstreamBudgetExceededError,
-  UpstreamPageSize,
   type InvoicesDeps,
 } from '../../../src/invoices';
 import { VismaConflictError, VismaUnavailableError } from '../../../src/visma/errors';
 import { FULL_EXPANSION } from '../../../src/visma/expansion';
 import type { CustomerInvoice, InvoiceDraft } from '../../../src/visma/model';
 import { FakeVismaApi, makeCustomer, makeInvoice } from '../graphql/support/fake-visma-api';
+import { SHIPPED_LIMITS, depsFor } from './support';
 
 const CALL = { requestId: 'req-1', deadline: 5_000 };
 const DRAFT: InvoiceDraft = { customerNumber: '10000', lines: [{ description: 'Potatoes', quantity: '5' }] };
 const KEY = 'order-4711-invoice-1';
-
-/** The shipped per-operation limits. */
-const SHIPPED_LIMITS = {
-  calls: Number(CONFIG_DEFAULTS.MAX_UPSTREAM_CALLS_PER_OPERATION),
-  invoices: Number(CONFIG_DEFAULTS.MAX_INVOICES_PER_OPERATION),
-  lines: Number(CONFIG_DEFAULTS.MAX_INVOICE_LINES_PER_OPERATION),
-};
-
-function depsFor(visma: FakeVismaApi, concurrency = { invoice: 4, customer: 4 }, limits = SHIPPED_LIMITS): InvoicesDeps {
-  return {
-    upstream: visma,
-    idempotency: createIdempotentCreator({
-      settleMs: 30_000,
-      retentionMs: 86_400_000,
-      leaseMs: 60_000,
-      now: Date.now,
-      logger: { warn: () => undefined },
-    }),
-    pageSize: new UpstreamPageSize(),
-    settings: {
-      invoiceLookupConcurrency: concurrency.invoice,
-      customerLookupConcurrency: concurrency.customer,
-      maxUpstreamCalls: limits.calls,
-      maxInvoices: limits.invoices,
-      maxInvoiceLines: limits.lines,
-    },
-  };
-}
 
 function methods(visma: FakeVismaApi): string[] {
   return visma.calls.map((call) => call.method);
