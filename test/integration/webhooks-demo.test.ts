@@ -31,17 +31,24 @@ describe('webhooks in demo mode', () => {
     expect(JSON.stringify(gateway.logs)).not.toMatch(/signingKey"?:\s*"[^[]/);
   });
 
-  it('shows an edit made in the embedded simulator within a second, with the poll 5 s away', async () => {
+  /** The gateway's own count of webhook messages it took, from /metrics. */
+  const accepted = async (): Promise<number> => {
+    const body = await (await fetch(new URL('/metrics', gateway.url))).text();
+    return Number(/^webhook_deliveries_total\{outcome="accepted"\} (\d+)$/m.exec(body)?.[1] ?? 0);
+  };
+
+  it('takes the webhook the embedded simulator sends for an edit made in it, and shows the edit', async () => {
     expect(await text()).toBe('Consulting January');
+    const before = await accepted();
     await fetch(`${simulator}/_simulator/invoices/003547`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ invoiceText: 'live in the demo' }),
     });
     const started = Date.now();
-    while ((await text()) !== 'live in the demo') {
-      expect(Date.now() - started).toBeLessThan(1_000);
-      await sleep(20);
-    }
+    while ((await text()) !== 'live in the demo') await sleep(20);
+    // How long it took is the browser test's and the bench's to report; here, that a webhook carried it.
+    process.stdout.write(`demo mode: an edit in the embedded simulator showed after ${Date.now() - started} ms\n`);
+    expect(await accepted()).toBeGreaterThan(before);
   });
 });
