@@ -144,7 +144,7 @@ describe('the change poll while webhooks are healthy', () => {
       await invoiceText(gateway, '003561');
       simulator.controls.addFault({ route: WEBHOOK_ROUTE, kind: 'drop' });
       simulator.controls.editInvoice('003561', { invoiceText: 'never announced' });
-      await seen(gateway, '003561', 'never announced', 3_000);
+      await seen(gateway, '003561', 'never announced', 10_000);
       expect(simulator.controls.webhookStats()).toMatchObject({ dropped: 1, delivered: 0 });
     } finally {
       simulator.controls.subscribeWebhooks(null);
