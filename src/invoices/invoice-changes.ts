@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import type { CallOptions } from '../visma/api';
 import type { CustomerInvoice } from '../visma/model';
 import type { InvoicesService } from './invoices-service';
@@ -17,6 +19,11 @@ export interface InvoiceChangeHint {
   kind: InvoiceChangeKind;
   /** When the first replica learned of it, on this replica's clock (ms since the epoch). */
   observedAt: number;
+  /**
+   * The unit of work that learned of it (a write's request, a webhook delivery's, a poll tick's),
+   * on whichever replica: the hub's read for it is named after it (`changes:<id>`).
+   */
+  requestId?: string;
   /**
    * Learned by another replica: this replica's cache may not have heard of it yet (the
    * invalidation travels on another channel), so the invoice is read from Visma itself.
@@ -78,6 +85,12 @@ export interface InvoiceChangeHubOptions {
   /** The changes a subscriber has seen, per subscriber: older ones are forgotten (and could be delivered again). */
   maxRemembered?: number;
   warn?: (fields: Record<string, unknown>, message: string) => void;
+  /**
+   * A line for each event given to a subscriber: the id of the hub's read (`changes:<id of the
+   * work that learned of the change>`) beside the subscription's own request id, so an operator
+   * follows a change from where it was learned to every subscriber it reached.
+   */
+  debug?: (fields: Record<string, unknown>, message: string) => void;
   /** Told of each event given to a subscriber and each one not given (already seen, filtered out). */
   onDelivery?: (outcome: 'delivered' | 'duplicate' | 'dropped_slow_consumer' | 'read_failed') => void;
 }
@@ -115,6 +128,13 @@ export class InvoiceChangeHub {
   private readonly unfiltered = new Set<Subscriber>();
   private readonly reading = new Map<string, { again: InvoiceChangeHint | undefined }>();
   private readonly closing = new AbortController();
+  /**
+   * The async context the hub was made in (no request's). A hint arrives inside whatever reported
+   * it (a GraphQL write's request scope, for one); the reads it starts for all subscribers are the
+   * hub's own work, so they run here: with their own request id in the Visma client's log lines,
+   * and in no request's trace.
+   */
+  private readonly background = new AsyncResource('invoice-changes');
 
   constructor(private readonly options: InvoiceChangeHubOptions) {}
 
@@ -166,7 +186,7 @@ export class InvoiceChangeHub {
     }
     const state: { again: InvoiceChangeHint | undefined } = { again: undefined };
     this.reading.set(key, state);
-    void this.readLoop(key, hint, state);
+    void this.background.runInAsyncScope(() => this.readLoop(key, hint, state));
   }
 
   /** Ends every stream (the transports complete them) and stops the reads in flight. */
@@ -196,7 +216,8 @@ export class InvoiceChangeHub {
    */
   private async baseline(subscriber: Subscriber, referenceNumber: string): Promise<void> {
     try {
-      const invoice = await this.options.service(this.readCall(subscriber, referenceNumber, false)).getInvoice(referenceNumber);
+      // The subscribe request's own work: its id names the read.
+      const invoice = await this.options.service(this.readCall(subscriber, subscriber.call.requestId, false)).getInvoice(referenceNumber);
       if (invoice !== null && !subscriber.hinted) subscriber.remember(referenceNumber, invoice);
     } catch {
       // No baseline: the first change reported is given, as to a subscriber of many invoices.
@@ -204,12 +225,9 @@ export class InvoiceChangeHub {
   }
 
   /** The call options of a read for subscribers: the hub's own deadline and abort, and, in passthrough mode, a token of their scope. */
-  private readCall(reader: Subscriber, referenceNumber: string, fresh: boolean): CallOptions {
-    const call: CallOptions = {
-      requestId: `invoice-change:${referenceNumber}`,
-      deadline: this.options.now() + this.options.deadlineMs,
-      signal: this.closing.signal,
-    };
+  private readCall(reader: Subscriber, requestId: string | undefined, fresh: boolean): CallOptions {
+    const call: CallOptions = { deadline: this.options.now() + this.options.deadlineMs, signal: this.closing.signal };
+    if (requestId !== undefined) call.requestId = requestId;
     if (reader.call.accessToken !== undefined) call.accessToken = reader.call.accessToken;
     if (fresh) call.fresh = true;
     return call;
@@ -218,14 +236,15 @@ export class InvoiceChangeHub {
   private async readAndDeliver(hint: InvoiceChangeHint): Promise<void> {
     const [reader] = this.candidates(hint);
     if (reader === undefined) return;
+    const requestId = changeReadId(hint.requestId);
     let invoice: CustomerInvoice | null;
     try {
-      invoice = await this.options.service(this.readCall(reader, hint.referenceNumber, hint.remote)).getInvoice(hint.referenceNumber);
+      invoice = await this.options.service(this.readCall(reader, requestId, hint.remote)).getInvoice(hint.referenceNumber);
     } catch (error) {
       if (this.closing.signal.aborted) return;
       this.options.onDelivery?.('read_failed');
       this.options.warn?.(
-        { referenceNumber: hint.referenceNumber, error: error instanceof Error ? error.name : typeof error },
+        { requestId, referenceNumber: hint.referenceNumber, error: error instanceof Error ? error.name : typeof error },
         'invoice changes: reading a changed invoice failed; its subscribers hear of it at its next change',
       );
       return;
@@ -233,7 +252,14 @@ export class InvoiceChangeHub {
     // A deleted invoice has no state to show.
     if (invoice === null) return;
     // Subscribers may have come and gone during the read.
-    for (const subscriber of this.candidates(hint)) subscriber.offer(hint, invoice);
+    for (const subscriber of this.candidates(hint)) {
+      if (subscriber.offer(hint, invoice)) {
+        this.options.debug?.(
+          { requestId, subscriptionRequestId: subscriber.call.requestId, referenceNumber: hint.referenceNumber, kind: hint.kind },
+          'invoice change given to a subscriber',
+        );
+      }
+    }
   }
 
   private candidates(hint: InvoiceChangeHint): Subscriber[] {
@@ -282,8 +308,9 @@ class Subscriber {
     if (state !== undefined && !this.seen.has(referenceNumber)) this.seen.set(referenceNumber, state);
   }
 
-  offer(hint: InvoiceChangeHint, invoice: CustomerInvoice): void {
-    if (this.done) return;
+  /** True when the event was queued for the subscriber. */
+  offer(hint: InvoiceChangeHint, invoice: CustomerInvoice): boolean {
+    if (this.done) return false;
     const state = stateOf(invoice);
     if (state !== undefined) {
       // Seen whether or not it matches the filters: a later report of it is the same state.
@@ -296,21 +323,22 @@ class Subscriber {
       }
       if (before === state) {
         this.options.onDelivery?.('duplicate');
-        return;
+        return false;
       }
     }
     const { customerNumber, status } = this.filter;
-    if (customerNumber !== undefined && invoice.customer?.number !== customerNumber) return;
-    if (status !== undefined && invoice.status !== status) return;
+    if (customerNumber !== undefined && invoice.customer?.number !== customerNumber) return false;
+    if (status !== undefined && invoice.status !== status) return false;
     if (this.queue.length >= this.options.maxQueuedEvents) {
       this.options.onDelivery?.('dropped_slow_consumer');
       this.fail(new SlowConsumerError(this.options.maxQueuedEvents));
       this.hooks.onSlowConsumer?.();
-      return;
+      return false;
     }
     this.options.onDelivery?.('delivered');
     this.queue.push({ hint, invoice });
     this.signal();
+    return true;
   }
 
   /** The hub closes: the stream ends once what is queued has been taken. */
@@ -377,6 +405,18 @@ class Subscriber {
     invoices.prime(invoice);
     return { referenceNumber: hint.referenceNumber, kind: hint.kind, observedAt: hint.observedAt, invoice, invoices };
   }
+}
+
+/** Request ids are at most 128 characters (src/visma/request-id.ts): a longer one would be neither sent nor logged. */
+const MAX_ORIGIN_ID = 128 - 'changes:'.length;
+
+/**
+ * The id of the hub's read for a change: named after the work that learned of it, so one grep
+ * finds the write, delivery or poll and the reads and events it caused; a fresh one when nothing
+ * named that work (a replica that sends no id).
+ */
+function changeReadId(origin: string | undefined): string {
+  return `changes:${origin === undefined || origin === '' ? randomUUID() : origin.slice(0, MAX_ORIGIN_ID)}`;
 }
 
 /** What tells two states of an invoice apart: Visma's row version, else when it was last modified. */

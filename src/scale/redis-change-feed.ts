@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { InvoiceChange, InvoiceChangeKind, InvoiceChangeSource } from '../upstream-cache';
 import { deliver, type ChangeFeed, type FedChange } from '../upstream-cache/change-feed';
+import { isPlainRequestId } from '../visma/request-id';
 import { jsonObject, redactedUrl, type RedisLogger } from './redis';
 
 const CHANNEL = 'invoice-changes';
@@ -71,6 +72,8 @@ export class RedisChangeFeed implements ChangeFeed {
       kind: change.kind,
       source: change.source,
       observedAgoMs: Math.max(0, this.now() - change.observedAt),
+      // The work that learned of it: the other replicas' reads for it are named after it.
+      ...(change.requestId === undefined ? {} : { requestId: change.requestId }),
     });
     this.publisher.publish(this.channel, message).catch((error: unknown) => {
       this.logger.warn(
@@ -112,21 +115,21 @@ export class RedisChangeFeed implements ChangeFeed {
 function parse(text: string, now: number): { origin: string; change: FedChange } | undefined {
   const value = jsonObject(text);
   if (value === undefined) return undefined;
-  const { origin, scope, referenceNumber, kind, source, observedAgoMs } = value;
+  const { origin, scope, referenceNumber, kind, source, observedAgoMs, requestId } = value;
   if (typeof origin !== 'string' || typeof scope !== 'string' || typeof referenceNumber !== 'string' || referenceNumber === '') {
     return undefined;
   }
   if (typeof kind !== 'string' || !KINDS.has(kind) || typeof source !== 'string' || !SOURCES.has(source)) return undefined;
   if (typeof observedAgoMs !== 'number' || !Number.isFinite(observedAgoMs) || observedAgoMs < 0) return undefined;
-  return {
-    origin,
-    change: {
-      scope,
-      referenceNumber,
-      kind: kind as InvoiceChangeKind,
-      source: source as InvoiceChangeSource,
-      observedAt: now - observedAgoMs,
-      remote: true,
-    },
+  const change: FedChange = {
+    scope,
+    referenceNumber,
+    kind: kind as InvoiceChangeKind,
+    source: source as InvoiceChangeSource,
+    observedAt: now - observedAgoMs,
+    remote: true,
   };
+  // Only a plain id: anyone can publish on Redis, and it goes into log lines and Visma's headers.
+  if (isPlainRequestId(requestId)) change.requestId = requestId;
+  return { origin, change };
 }

@@ -1,4 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
 import { stableJson } from '../stable-json';
 import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOptions } from '../visma/api';
 import { credentialScope } from '../visma/credential-scope';
@@ -15,7 +16,7 @@ import type {
   InvoicePatch,
 } from '../visma/model';
 import { Coalescer, type Timers } from './coalescer';
-import type { InvoiceChangeKind, InvoiceChangeSink, InvoiceChangeSource } from './changes';
+import type { InvoiceChange, InvoiceChangeKind, InvoiceChangeSink, InvoiceChangeSource } from './changes';
 import { freezeAndWeigh, stringBytes } from './footprint';
 import type { FleetPoll, Invalidation, InvalidationBus } from './invalidation-bus';
 import { LruStore, type Footprint, type RemovalReason } from './lru-store';
@@ -241,6 +242,12 @@ export class CachingVismaApi implements VismaApi {
    * into every poll after it.
    */
   private readonly background = new AsyncResource('upstream-cache');
+  /**
+   * Names each poll tick's Visma call `poll-<instance>-<n>`: the instance part (random per cache)
+   * keeps two replicas' or two processes' ticks apart in a fleet's logs, the count orders one's.
+   */
+  private readonly pollIdPrefix = `poll-${randomBytes(4).toString('hex')}-`;
+  private pollTicks = 0;
 
   constructor(
     private readonly upstream: VismaApi,
@@ -370,6 +377,7 @@ export class CachingVismaApi implements VismaApi {
    * dropped. The other replicas are told, then the change is reported, once per kind (source
    * `webhook`; an UPDATED whose read shows it was never modified after its creation is CREATED).
    * `read: false` (the receiver's queue is full) evicts instead of reading: no Visma call.
+   * `requestId` (the delivery's HTTP request id) names the read and the reported changes.
    */
   async hint(
     referenceNumber: string,
@@ -404,7 +412,7 @@ export class CachingVismaApi implements VismaApi {
     }
     const created = after?.createdDateTime != null && after.createdDateTime === after.lastModifiedDateTime;
     for (const kind of new Set(typeof kinds === 'string' ? [kinds] : kinds)) {
-      this.report(scope, referenceNumber, created && kind === 'UPDATED' ? 'CREATED' : kind, 'webhook');
+      this.report(scope, referenceNumber, created && kind === 'UPDATED' ? 'CREATED' : kind, 'webhook', options.requestId);
     }
   }
 
@@ -497,16 +505,24 @@ export class CachingVismaApi implements VismaApi {
       // Before the answer leaves: a client that reads through another replica next sees the write.
       await this.share({ scope: scope.id, ...(written === undefined ? {} : { referenceNumber: written }) });
       // Only a write that succeeded changed anything; a create whose number is unknown names nothing.
-      if (result !== undefined && written !== undefined) this.report(scope, written, kind, 'write');
+      if (result !== undefined && written !== undefined) this.report(scope, written, kind, 'write', options.requestId);
     }
   }
 
   /** Tells the change sink; a sink that throws must not fail the write or the poll that found the change. */
-  private report(scope: Scope, referenceNumber: string, kind: InvoiceChangeKind, source: InvoiceChangeSource): void {
+  private report(
+    scope: Scope,
+    referenceNumber: string,
+    kind: InvoiceChangeKind,
+    source: InvoiceChangeSource,
+    requestId: string | undefined,
+  ): void {
     const onChange = this.options.onChange;
     if (onChange === undefined) return;
     try {
-      onChange({ scope: scope.id, referenceNumber, kind, source, observedAt: this.timers.now() });
+      const change: InvoiceChange = { scope: scope.id, referenceNumber, kind, source, observedAt: this.timers.now() };
+      if (requestId !== undefined) change.requestId = requestId;
+      onChange(change);
     } catch (error) {
       this.options.warn?.({ error: error instanceof Error ? error.name : typeof error }, 'upstream cache: the change sink failed');
     }
@@ -840,6 +856,8 @@ export class CachingVismaApi implements VismaApi {
     scope.lastPollStartedAt = startedAt;
     scope.lastPollWindowFrom = windowFrom;
     const generation = scope.generation;
+    this.pollTicks += 1;
+    const requestId = `${this.pollIdPrefix}${this.pollTicks}`;
     let page: InvoicePage | 'too_large';
     try {
       page = await this.upstream.listInvoices(
@@ -850,7 +868,7 @@ export class CachingVismaApi implements VismaApi {
           pageSize: this.pollPageSize,
           expand: FULL_EXPANSION,
         },
-        { signal: controller.signal, deadline: startedAt + this.pollIntervalMs, requestId: 'upstream-cache-poll' },
+        { signal: controller.signal, deadline: startedAt + this.pollIntervalMs, requestId },
       );
     } catch (error) {
       if (epoch !== scope.pollEpoch || this.closed) return;
@@ -882,7 +900,7 @@ export class CachingVismaApi implements VismaApi {
       void this.share({ scope: scope.id, poll });
     }
     if (found.overflow) return;
-    for (const referenceNumber of found.reported) this.report(scope, referenceNumber, 'UPDATED', 'poll');
+    for (const referenceNumber of found.reported) this.report(scope, referenceNumber, 'UPDATED', 'poll', requestId);
     scope.lastPollStart = startedAt;
     scope.since = startedAt;
     if (scope.polledKeys.size > 0) {

@@ -23,6 +23,13 @@ export interface InvoiceChange {
   source: InvoiceChangeSource;
   /** When this replica learned of it, on its own clock (ms since the epoch). */
   observedAt: number;
+  /**
+   * The unit of work that learned of it, as its log lines and its Visma calls name it: the write's
+   * request, the webhook delivery's HTTP request (POST /webhooks/visma), or the poll tick
+   * (`poll-…`). Whoever reads the invoice because of it names its read after it
+   * (docs/operations.md, "Logs"). Absent when nothing named the work.
+   */
+  requestId?: string;
 }
 
 /**

@@ -71,6 +71,10 @@ export class Exchanger {
 
   async send(request: HttpRequest, call: CallContext, meta: ExchangeMeta): Promise<HttpResponse> {
     const { maxAttempts, now, logger } = this.settings;
+    // The id the call sends upstream names its log lines too: work outside any request (a change
+    // poll, a webhook's read) has no request scope to take one from (docs/operations.md, "Logs").
+    const sentId = request.headers['X-Request-Id'];
+    const id = sentId === undefined ? {} : { requestId: sentId };
     for (let attempt = 1; ; attempt += 1) {
       const info: AttemptInfo = {
         operation: meta.operation,
@@ -89,13 +93,13 @@ export class Exchanger {
       try {
         response = await this.settings.guard.run(info, () => this.attempt(request, call, meta, attempt));
         const durationMs = now() - startedAt;
-        logger.debug('visma attempt answered', { operation: meta.operation, attempt, status: response.status, ms: durationMs });
+        logger.debug('visma attempt answered', { ...id, operation: meta.operation, attempt, status: response.status, ms: durationMs });
         this.emit({ type: 'answered', service: this.settings.service, route: meta.route, attempt, status: response.status, durationMs });
       } catch (error) {
         if (!isVismaError(error)) throw error;
         failure = error;
         const durationMs = now() - startedAt;
-        logger.debug('visma attempt failed', { operation: meta.operation, attempt, error: error.name, ms: durationMs });
+        logger.debug('visma attempt failed', { ...id, operation: meta.operation, attempt, error: error.name, ms: durationMs });
         this.emit({ type: 'failed', service: this.settings.service, route: meta.route, attempt, error: error.name, durationMs });
       }
 
@@ -105,6 +109,7 @@ export class Exchanger {
         return response as HttpResponse;
       }
       logger.warn('visma retry', {
+        ...id,
         operation: meta.operation,
         attempt,
         ...(response === undefined ? { reason: failureReasons.get(failure as VismaError) } : { status: response.status }),

@@ -5,11 +5,20 @@ export interface HintQueueOptions {
   maxPending: number;
   /** Reads at once. */
   concurrency: number;
-  /** The work for one invoice: its read (`read` false: the cheap part alone, when the queue is full). */
-  run(referenceNumber: string, kinds: readonly InvoiceChangeKind[], read: boolean): Promise<void>;
+  /**
+   * The work for one invoice: its read (`read` false: the cheap part alone, when the queue is
+   * full), named `requestId`: the id of the first delivery that asked for it.
+   */
+  run(referenceNumber: string, kinds: readonly InvoiceChangeKind[], read: boolean, requestId: string): Promise<void>;
   onDepth?(depth: number): void;
   onOverflow?(): void;
   warn?(fields: Record<string, unknown>, message: string): void;
+}
+
+interface Waiting {
+  kinds: Set<InvoiceChangeKind>;
+  /** The delivery whose hint made the entry: its read carries this id. */
+  requestId: string;
 }
 
 /**
@@ -20,7 +29,7 @@ export interface HintQueueOptions {
  * the Visma calls it causes stay bounded, and nothing is left stale: a reader reads it again.
  */
 export class HintQueue {
-  private readonly pending = new Map<string, Set<InvoiceChangeKind>>();
+  private readonly pending = new Map<string, Waiting>();
   private running = 0;
   private closed = false;
   private idle: Array<() => void> = [];
@@ -31,21 +40,26 @@ export class HintQueue {
     return this.pending.size;
   }
 
-  add(referenceNumber: string, kind: InvoiceChangeKind): void {
-    if (this.closed) return;
+  /**
+   * Takes the hint of the delivery `requestId`. Returns the id the work for it runs under: its
+   * own, or that of the delivery whose entry it joined (undefined once closed).
+   */
+  add(referenceNumber: string, kind: InvoiceChangeKind, requestId: string): string | undefined {
+    if (this.closed) return undefined;
     const waiting = this.pending.get(referenceNumber);
     if (waiting !== undefined) {
-      waiting.add(kind);
-      return;
+      waiting.kinds.add(kind);
+      return waiting.requestId;
     }
     if (this.pending.size >= this.options.maxPending) {
       this.options.onOverflow?.();
-      void this.options.run(referenceNumber, [kind], false).catch((error: unknown) => this.failed(error));
-      return;
+      void this.options.run(referenceNumber, [kind], false, requestId).catch((error: unknown) => this.failed(error));
+      return requestId;
     }
-    this.pending.set(referenceNumber, new Set([kind]));
+    this.pending.set(referenceNumber, { kinds: new Set([kind]), requestId });
     this.options.onDepth?.(this.pending.size);
     this.drain();
+    return requestId;
   }
 
   /** Resolves once nothing waits or runs (tests, shutdown). */
@@ -63,12 +77,12 @@ export class HintQueue {
 
   private drain(): void {
     while (this.running < this.options.concurrency && this.pending.size > 0) {
-      const [referenceNumber, kinds] = this.pending.entries().next().value as [string, Set<InvoiceChangeKind>];
+      const [referenceNumber, waiting] = this.pending.entries().next().value as [string, Waiting];
       this.pending.delete(referenceNumber);
       this.options.onDepth?.(this.pending.size);
       this.running += 1;
       this.options
-        .run(referenceNumber, [...kinds], true)
+        .run(referenceNumber, [...waiting.kinds], true, waiting.requestId)
         .catch((error: unknown) => this.failed(error))
         .finally(() => {
           this.running -= 1;

@@ -67,7 +67,8 @@ export function createWebhookReceiver(deps: {
   const queue = new HintQueue({
     maxPending: settings.queueMax,
     concurrency: 4,
-    run: (referenceNumber, kinds, read) => target.hint(referenceNumber, kinds, { requestId: 'webhook', read }),
+    // The read a delivery causes carries the delivery's own request id (docs/webhooks.md, "Request ids").
+    run: (referenceNumber, kinds, read, requestId) => target.hint(referenceNumber, kinds, { requestId, read }),
     onDepth: (depth) => metrics.depth.set(depth),
     onOverflow: () => {
       metrics.overflow.inc();
@@ -126,6 +127,7 @@ export function createWebhookReceiver(deps: {
     // Twice the tolerance: a copy older than that is refused as stale before it gets here.
     if (!(await ledger.firstSeen(id, 2 * settings.toleranceMs))) {
       metrics.deliveries.labels('duplicate').inc();
+      log.debug({ requestId: requestIdOf(response), messageId: notification.id }, 'webhook duplicate');
       response.status(200).json({ accepted: true, duplicate: true });
       return;
     }
@@ -143,7 +145,19 @@ export function createWebhookReceiver(deps: {
     }
     metrics.deliveries.labels('accepted').inc();
     response.status(202).json({ accepted: true });
-    queue.add(notification.referenceNumber, notification.change);
+    const requestId = requestIdOf(response);
+    const readBy = queue.add(notification.referenceNumber, notification.change, requestId);
+    log.debug(
+      {
+        requestId,
+        messageId: notification.id,
+        referenceNumber: notification.referenceNumber,
+        change: notification.change,
+        // Joined a hint already waiting for the invoice: that delivery's id names the one read.
+        ...(readBy !== undefined && readBy !== requestId ? { readBy } : {}),
+      },
+      'webhook accepted',
+    );
   };
 
   const router = express.Router();
