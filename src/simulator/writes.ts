@@ -681,6 +681,10 @@ export function releaseInvoice(ctx: RequestContext): Reply {
   invoice.status = 'Open';
   recompute(invoice);
   ctx.company.store.touch(invoice, ctx.localNowMs);
+  // Release is the document's action button, and it moves the status: Visma's catalogue
+  // (CONTRACT §8a) has an event for each, each its own message. Assumed (docs/simulator.md,
+  // "Webhooks"): both are sent, the action first, and no Changed.
+  ctx.company.webhooks.emit(number, 'Action Triggered');
   ctx.company.webhooks.emit(number, 'Status Changed');
   return json(200, JSON.stringify({ actionId: randomUUID(), actionResult: 'Done' }));
 }

@@ -98,7 +98,7 @@ describe('the simulator’s webhooks', () => {
     expect(Math.abs(Date.parse(delivery!.json.timestamp as string) - Date.now())).toBeLessThan(5_000);
   });
 
-  it('sends Changed for a create and an update through the API, and Status Changed for a release or a status edit', async () => {
+  it('sends Changed for a create and an update through the API, Action Triggered and Status Changed for a release, Status Changed for a status edit', async () => {
     const created = await simulator.api('POST', '/v1/customerinvoice', {
       body: { customerNumber: { value: '10000' }, invoiceLines: [{ operation: 'Insert', description: { value: 'Work' } }] },
     });
@@ -107,12 +107,14 @@ describe('the simulator’s webhooks', () => {
     await simulator.api('PUT', `/v1/customerinvoice/${number}`, { body: { invoiceText: { value: 'updated' } } });
     await simulator.api('POST', `/v1/customerinvoice/${number}/action/release`, { body: {} });
     await edit(simulator, '003547', { status: 'Hold' });
-    const deliveries = await receiver.count(4);
+    const deliveries = await receiver.count(5);
     const events = deliveries.map(({ json }) => [json.key.referenceNumber, json.eventType]);
+    expect(events).toHaveLength(5);
     expect(events).toEqual(
       expect.arrayContaining([
         [number, 'Changed'],
         [number, 'Changed'],
+        [number, 'Action Triggered'],
         [number, 'Status Changed'],
         ['003547', 'Status Changed'],
       ]),
