@@ -155,4 +155,51 @@ module.exports.gatewayConfig = defineConfig({
     ]);
     expect(client.error).toBeUndefined();
   }, 40_000);
+
+  it("gives the router's client the documented code of a Visma failure inside an event, with a request id, as WebSocket and SSE do", async () => {
+    const created = await write('mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { referenceNumber } }', {
+      input: { customerNumber: '10000', lines: [{ description: 'Routed, failing', quantity: '1', unitPrice: '1' }] },
+    });
+    const ref = (created['createInvoice'] as { referenceNumber: string }).referenceNumber;
+    // The customer's e-mail is the invoices subgraph's and read from Visma's customer register for each event.
+    const query = `subscription Failing($ref: ID!) {
+      invoiceChanged(filter: { referenceNumber: $ref }) { referenceNumber invoice { referenceNumber customer { number email } } }
+    }`;
+    const startedBefore = successfulStarts();
+    const client = subscribeSse(routerUrl, { query, variables: { ref } });
+    open.push(client);
+    for (let tries = 0; tries < 200 && successfulStarts() === startedBefore; tries += 1) await sleep(50);
+    expect(successfulStarts()).toBe(startedBefore + 1);
+    await subgraph.control.addFault({ route: 'GET /v1/customer/{customerNumber}', kind: 'status', status: 503, probability: 1 });
+    try {
+      await write(
+        'mutation($ref: ID!) { updateInvoiceLines(referenceNumber: $ref, lines: [{ operation: UPDATE, lineNumber: 1, line: { quantity: "4" } }]) { version } }',
+        { ref },
+      );
+      expect(await client.until(() => client.events.length > 0, 20_000)).toBe(true);
+    } finally {
+      await subgraph.control.clearFaults();
+    }
+    const [event] = client.events;
+    expect(event?.data?.['invoiceChanged']).toEqual({
+      referenceNumber: ref,
+      invoice: { referenceNumber: ref, customer: { number: '10000', email: null } },
+    });
+    expect(event?.errors).toEqual([
+      {
+        message: 'Visma is unavailable or gave an unreadable answer.',
+        path: ['invoiceChanged', 'invoice', 'customer', 'email'],
+        // The router names the subgraph the error came from.
+        extensions: { code: 'UPSTREAM_UNAVAILABLE', requestId: expect.any(String), serviceName: 'invoices' },
+      },
+    ]);
+    // The id is the router's subscription request's, which the subgraph logged.
+    const requestId = event?.errors?.[0]?.extensions?.['requestId'] as string;
+    expect(subgraph.logs.some((line) => line['requestId'] === requestId)).toBe(true);
+    expect(client.error).toBeUndefined();
+  }, 60_000);
+
+  function successfulStarts(): number {
+    return subgraph.logLines.filter((line) => line.includes('graphql-js subscription successful')).length;
+  }
 });

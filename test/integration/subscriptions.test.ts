@@ -294,6 +294,54 @@ describe('invoiceChanged on the shipped defaults', () => {
   }, 60_000);
 });
 
+describe('invoiceChanged when Visma fails inside an event', () => {
+  let gateway: StartedGateway;
+
+  beforeAll(async () => {
+    gateway = await startGateway();
+  });
+  afterAll(() => gateway.stop());
+
+  it("gives WebSocket and SSE subscribers the failure's documented code at its path, with a request id, and the rest of the event", async () => {
+    const mine = await create(gateway.url, '10000');
+    // The customer's e-mail is read from Visma's customer register for each event.
+    const query = `subscription Failing($ref: ID!) {
+      invoiceChanged(filter: { referenceNumber: $ref }) { referenceNumber invoice { referenceNumber customer { number email } } }
+    }`;
+    const client = wsClient(gateway.url);
+    const overWs = subscribeWs(client, { query, variables: { ref: mine } });
+    const overSse = subscribeSse(gateway.url, { query, variables: { ref: mine } });
+    await settle();
+    await gateway.control.addFault({ route: 'GET /v1/customer/{customerNumber}', kind: 'status', status: 503, probability: 1 });
+    try {
+      await update(gateway.url, mine, 4);
+      expect(await overWs.until(() => overWs.events.length > 0 && overSse.events.length > 0, 20_000)).toBe(true);
+    } finally {
+      await gateway.control.clearFaults();
+    }
+    for (const received of [overWs, overSse]) {
+      expect(received.events).toEqual([
+        {
+          data: {
+            invoiceChanged: { referenceNumber: mine, invoice: { referenceNumber: mine, customer: { number: '10000', email: null } } },
+          },
+          errors: [
+            {
+              message: 'Visma is unavailable or gave an unreadable answer.',
+              locations: expect.any(Array),
+              path: ['invoiceChanged', 'invoice', 'customer', 'email'],
+              extensions: { code: 'UPSTREAM_UNAVAILABLE', requestId: expect.any(String) },
+            },
+          ],
+        },
+      ]);
+    }
+    overWs.dispose();
+    overSse.dispose();
+    await client.dispose();
+  }, 40_000);
+});
+
 describe('invoiceChanged with inbound authentication', () => {
   const KEY = 'subscriptions-test-key-0123456789';
   let gateway: StartedGateway;

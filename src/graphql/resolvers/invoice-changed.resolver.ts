@@ -9,6 +9,7 @@ import {
 import type { GatewayContext } from '../context';
 import { InvoiceStatus } from '../enums/invoice-status.enum';
 import { ErrorCode } from '../errors';
+import { withPublicErrors } from '../event-errors';
 import { InvoiceChangeFilter } from '../inputs/invoice-change-filter.input';
 import { InvoiceChangeEvent } from '../types/invoice-change-event.type';
 import { TEXT_LIMITS } from '../validation/input-limits';
@@ -51,7 +52,8 @@ export class InvoiceChangedResolver {
  * The hub's stream for this subscriber. Each event is executed with the event's own invoices
  * service in the context (a new deadline and budget, the invoice already in it): graphql-js runs
  * one event's selections to the end before it asks for the next, so the context holds the service
- * of the event being executed.
+ * of the event being executed, its failures already coded (event-errors.ts) so that a router's
+ * callbacks carry the same codes as WebSocket and SSE.
  */
 function changes(filter: DomainFilter, context: GatewayContext): AsyncIterableIterator<DomainEvent> {
   let source: AsyncIterableIterator<DomainEvent>;
@@ -82,7 +84,7 @@ function changes(filter: DomainFilter, context: GatewayContext): AsyncIterableIt
       }
       // Defined, not assigned: the context may make its service lazily, behind an accessor.
       if (result.done !== true)
-        Object.defineProperty(context, 'invoices', { value: result.value.invoices, writable: true, configurable: true });
+        Object.defineProperty(context, 'invoices', { value: withPublicErrors(result.value.invoices), writable: true, configurable: true });
       return result;
     },
     return: () => source.return?.() ?? Promise.resolve({ done: true, value: undefined }),

@@ -3,7 +3,8 @@ import { ApolloServerPluginSubscriptionCallback } from '@apollo/server/plugin/su
 import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../../graphql/context';
-import { formatGatewayError } from '../../graphql/errors';
+import { ErrorCode, formatGatewayError } from '../../graphql/errors';
+import { currentRequestId } from '../request-scope';
 
 type Fetch = typeof fetch;
 
@@ -17,8 +18,9 @@ type Fetch = typeof fetch;
  *
  * The plugin sends what graphql-js produced, unformatted, so its fetch formats the errors the way
  * every other answer is formatted: a code the gateway set stays, anything else is masked
- * (INTERNAL_SERVER_ERROR with the fixed message). A subscription sent as a plain POST (without the
- * callback extension) is refused before it runs, pointing at the transports.
+ * (INTERNAL_SERVER_ERROR with the fixed message), each with the request id. A subscription sent
+ * as a plain POST (without the callback extension) is refused before it runs, pointing at the
+ * transports.
  */
 export function subscriptionPlugins(options: {
   logger: Logger;
@@ -49,7 +51,7 @@ export function subscriptionPlugins(options: {
       },
     },
     ApolloServerPluginSubscriptionCallback({
-      fetcher: maskingFetch(options.fetch ?? fetch, options.fieldSuggestions),
+      fetcher: maskingFetch(options.fetch ?? fetch, options.fieldSuggestions, log),
       logger: {
         debug: (message: string) => log.debug(message),
         info: (message: string) => log.info(message),
@@ -62,7 +64,14 @@ export function subscriptionPlugins(options: {
 
 const SUGGESTION = / ?Did you mean [^?]*\?/g;
 
-function maskingFetch(fetchImpl: Fetch, fieldSuggestions: boolean) {
+/**
+ * The callback requests' bodies with their errors formatted as WebSocket and SSE format theirs
+ * (operation.ts formatErrors): a code the gateway set stays (an event's domain errors have theirs
+ * before graphql-js serialises them: src/graphql/event-errors.ts), anything else is masked, its
+ * text logged; every error carries the request id of the router's subscription request. The
+ * plugin consumes the subscription within that request's scope, so its id is the current one.
+ */
+function maskingFetch(fetchImpl: Fetch, fieldSuggestions: boolean, log: Logger) {
   return (url: string, init?: RequestInit) => {
     if (init === undefined || typeof init.body !== 'string') return fetchImpl(url, init);
     let body: { payload?: { errors?: GraphQLFormattedError[] }; errors?: GraphQLFormattedError[] };
@@ -71,10 +80,16 @@ function maskingFetch(fetchImpl: Fetch, fieldSuggestions: boolean) {
     } catch {
       return fetchImpl(url, init);
     }
+    const requestId = currentRequestId();
     const format = (errors: GraphQLFormattedError[] | undefined): GraphQLFormattedError[] | undefined =>
       errors?.map((formatted) => {
         const answer = formatGatewayError(formatted, new GraphQLError(formatted.message, { extensions: { ...formatted.extensions } }));
-        return fieldSuggestions ? answer : { ...answer, message: answer.message.replace(SUGGESTION, '') };
+        // Masked: what graphql-js said is all that is left of the original, logged under the request id.
+        if (answer.extensions?.['code'] === ErrorCode.INTERNAL_SERVER_ERROR) {
+          log.error({ requestId, error: { message: formatted.message, path: formatted.path } }, 'subscription error');
+        }
+        const message = fieldSuggestions ? answer.message : answer.message.replace(SUGGESTION, '');
+        return { ...answer, message, extensions: { ...answer.extensions, ...(requestId === undefined ? {} : { requestId }) } };
       });
     if (body.payload?.errors !== undefined) body.payload.errors = format(body.payload.errors);
     if (body.errors !== undefined) body.errors = format(body.errors);
