@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { sha256Hex } from '../../src/server/auth/inbound-auth';
+import { DEMO_CLIENT } from '../../src/simulator/index';
 import { startGateway, type StartedGateway } from './helpers/start-gateway';
 import { subscribeSse, subscribeWs, wsClient, type Received } from './helpers/subscription-clients';
 
@@ -387,6 +388,82 @@ describe('invoiceChanged with inbound authentication', () => {
     await update(gateway.url, mine, 5, { 'x-api-key': KEY });
     expect(await subscribers[0]!.until(() => subscribers.every((each) => each.events.length === 1))).toBe(true);
     for (const each of subscribers) each.dispose();
+  });
+});
+
+describe('invoiceChanged in passthrough mode (callers bring their own Visma token)', () => {
+  let gateway: StartedGateway;
+  let token: string;
+
+  beforeAll(async () => {
+    gateway = await startGateway({
+      env: { VISMA_AUTH_MODE: 'passthrough', VISMA_CLIENT_ID: '', VISMA_CLIENT_SECRET: '', VISMA_TENANT_ID: '' },
+    });
+    // The token a frontend would hold: one Visma issued to the caller (here, the simulator's demo client).
+    const issued = await fetch(`${gateway.simulator.url}/connect/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: DEMO_CLIENT.clientId,
+        client_secret: DEMO_CLIENT.clientSecret,
+        tenant_id: DEMO_CLIENT.tenantId,
+      }),
+    });
+    token = ((await issued.json()) as { access_token: string }).access_token;
+  });
+  afterAll(() => gateway.stop());
+
+  it('closes a WebSocket with no Visma token (HOSTILE: none, or not a bearer one in the upgrade) with 4401, as the API-key mode does', async () => {
+    const none = wsClient(gateway.url);
+    const basic = wsClient(gateway.url, undefined, { authorization: 'Basic dXNlcjpwYXNz' });
+    const refused = [subscribeWs(none, { query: CHANGED }), subscribeWs(basic, { query: CHANGED })];
+    expect(await refused[0]!.until(() => none.closes.length > 0 && basic.closes.length > 0)).toBe(true);
+    expect(none.closes).toEqual([{ code: 4401, reason: 'Unauthorized' }]);
+    expect(basic.closes).toEqual([{ code: 4401, reason: 'Unauthorized' }]);
+    expect(refused.map((each) => each.events)).toEqual([[], []]);
+  });
+
+  it('refuses an SSE request with no Visma token with the 401 and UNAUTHENTICATED a query gets', async () => {
+    const asQuery = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: '{ customerInvoice(referenceNumber: "1") { referenceNumber } }' }),
+    });
+    const sse = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: CHANGED }),
+    });
+    expect([asQuery.status, sse.status]).toEqual([401, 401]);
+    const [queryError, sseError] = await Promise.all(
+      [asQuery, sse].map(
+        async (response) => ((await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> }).errors[0],
+      ),
+    );
+    expect(sseError?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(sseError?.message).toBe(queryError?.message);
+    expect(sse.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('gives a subscriber with its token (in connection_init, or in the SSE headers) the change made with the same token', async () => {
+    const bearer = { authorization: `Bearer ${token}` };
+    const mine = await create(gateway.url, '10004', 1, bearer);
+    const client = wsClient(gateway.url, { Authorization: `Bearer ${token}` });
+    const filter = { filter: { referenceNumber: mine } };
+    const subscribers = [
+      subscribeWs(client, { query: CHANGED, variables: filter }),
+      subscribeSse(gateway.url, { query: CHANGED, variables: filter }, bearer),
+    ];
+    await settle();
+    await update(gateway.url, mine, 6, bearer);
+    expect(await subscribers[0]!.until(() => subscribers.every((each) => each.events.length === 1))).toBe(true);
+    for (const each of subscribers) {
+      expect(changesOf(each)[0]).toMatchObject({ referenceNumber: mine, invoice: { lines: [{ lineNumber: 1, quantity: '6' }] } });
+      each.dispose();
+    }
+    expect(client.closes).toEqual([]);
+    await client.dispose();
+    expect(gateway.logLines.join('\n')).not.toContain(token);
   });
 });
 

@@ -6,9 +6,11 @@ import { InvoiceChangeHub, InvoicesService } from '../../invoices';
 import type { ChangeFeed } from '../../upstream-cache/change-feed';
 import type { CallOptions } from '../../visma/api';
 import { credentialScope } from '../../visma/credential-scope';
+import { ErrorCode } from '../../graphql/errors';
 import { authenticateInbound } from '../auth/auth.middleware';
 import type { InboundAuthenticator } from '../auth/inbound-auth';
 import { createRequestContext, type ContextDeps } from '../context';
+import { sendErrors } from '../http/send-errors';
 import type { GatewayMetrics } from '../metrics';
 import { routerSecretCheck } from '../router-secret.middleware';
 import type { OperationRules } from './operation';
@@ -67,6 +69,8 @@ export function serveSubscriptions(deps: SubscriptionDeps): LiveSubscriptions {
     deadlineMs: config.requestDeadlineMs,
     now: contextDeps.now,
     warn: (fields, message) => log.warn(fields, message),
+    // A line per event given, under the id of the work that learned of the change (docs/operations.md, "Logs").
+    debug: (fields, message) => log.debug(fields, message),
     onDelivery: deps.metrics.observeSubscriptionDelivery,
   });
   deps.metrics.watchSubscriptions(() => hub.size);
@@ -76,6 +80,10 @@ export function serveSubscriptions(deps: SubscriptionDeps): LiveSubscriptions {
   const streams = new StreamCount(config.subscriptions.maxPerReplica);
   const context = (facts: { requestId: string; authorization: string | undefined; signal: AbortSignal }) =>
     createRequestContext(contextDeps, facts);
+  const missingVismaToken =
+    config.visma.authMode === 'passthrough'
+      ? (authorization: string | undefined): boolean => authorization === undefined || !BEARER.test(authorization)
+      : (): boolean => false;
   const webSocket = new WebSocketTransport({
     path: deps.path,
     rules: deps.rules,
@@ -84,6 +92,7 @@ export function serveSubscriptions(deps: SubscriptionDeps): LiveSubscriptions {
     routerSecret: routerSecretCheck(config.federation),
     routerSecretHeader: config.federation.routerSecretHeader,
     authenticate: (credentials) => deps.authenticator.authenticate(credentials),
+    missingVismaToken,
     context,
     origins: config.cors.origins,
     logger: log,
@@ -108,7 +117,12 @@ export function serveSubscriptions(deps: SubscriptionDeps): LiveSubscriptions {
       }
       const requestId = String(response.getHeader('x-request-id') ?? '');
       authenticateInbound(deps.authenticator, logger, request, response, requestId).then((caller) => {
-        if (caller !== null) sse.serve(request, response, requestId);
+        if (caller === null) return;
+        if (missingVismaToken(request.headers.authorization)) {
+          refuseWithoutVismaToken(request, response, requestId, log);
+          return;
+        }
+        sse.serve(request, response, requestId);
       }, next);
     },
     close: () => {
@@ -120,4 +134,22 @@ export function serveSubscriptions(deps: SubscriptionDeps): LiveSubscriptions {
       return closing;
     },
   };
+}
+
+/** What passthrough mode forwards to Visma: `Authorization: Bearer <token>`. */
+const BEARER = /^Bearer\s+\S+$/i;
+
+/**
+ * Passthrough mode, a stream without the caller's Visma token: the 401 a query gets (the context
+ * refuses it, src/server/context.ts), before the stream starts rather than a 500 once it has.
+ */
+function refuseWithoutVismaToken(request: IncomingMessage, response: ServerResponse, requestId: string, log: Logger): void {
+  log.warn({ requestId }, 'SSE refused: no Visma token to pass through');
+  response.setHeader('www-authenticate', 'Bearer');
+  sendErrors(request, response, 401, [
+    {
+      message: 'This gateway forwards your Visma access token: send it as "Authorization: Bearer <token>".',
+      extensions: { code: ErrorCode.UNAUTHENTICATED, requestId },
+    },
+  ]);
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { createHandler, type OperationContext } from 'graphql-sse';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../../graphql/context';
@@ -62,7 +62,14 @@ export class SseTransport {
         if (Array.isArray(prepared)) {
           return { errors: formatErrors(prepared, requestId, deps.rules.fieldSuggestions, deps.logger) } as unknown as ExecutionResult;
         }
-        const context = deps.context({ requestId, authorization, signal: closed });
+        let context: GatewayContext;
+        try {
+          context = deps.context({ requestId, authorization, signal: closed });
+        } catch (error) {
+          // A refusal the context makes (a coded GraphQLError) is the stream's one result, not a 500.
+          if (!(error instanceof GraphQLError)) throw error;
+          return { errors: formatErrors([error], requestId, deps.rules.fieldSuggestions, deps.logger) } as unknown as ExecutionResult;
+        }
         context.subscriber = {
           dropSlowConsumer: () => {
             deps.logger.warn({ requestId }, 'SSE stream dropped: its subscriber fell SUBSCRIPTION_MAX_QUEUED_EVENTS behind');

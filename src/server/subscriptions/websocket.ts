@@ -38,6 +38,8 @@ export interface WebSocketDeps {
   routerSecret: ((presented: string | undefined) => boolean) | null;
   routerSecretHeader: string;
   authenticate: (credentials: InboundCredentials) => Promise<AuthOutcome>;
+  /** Passthrough mode: true when an Authorization carries no Visma token to forward (index.ts). */
+  missingVismaToken: (authorization: string | undefined) => boolean;
   /** A request context, as a query's (its invoices service, logger, deadline). */
   context: (facts: { requestId: string; authorization: string | undefined; signal: AbortSignal }) => GatewayContext;
   /** CORS_ORIGINS: web pages on these origins (and the gateway's own) may open a WebSocket. */
@@ -246,11 +248,13 @@ export class WebSocketTransport {
       const outcome = await this.deps.authenticate(offered);
       if (!outcome.ok) return unauthorized(outcome.reason);
       connection.authorization = offered.authorization ?? connection.authorization;
-      return true;
+    } else if (connection.upgradeCredentials === undefined) {
+      const outcome = await this.deps.authenticate({ authorization: undefined, apiKey: undefined });
+      if (!outcome.ok) return unauthorized(outcome.reason);
     }
-    if (connection.upgradeCredentials !== undefined) return true;
-    const outcome = await this.deps.authenticate({ authorization: undefined, apiKey: undefined });
-    return outcome.ok ? true : unauthorized(outcome.reason);
+    // Every operation would forward the caller's Visma token: without one, refused now, as a query is with its 401.
+    if (this.deps.missingVismaToken(connection.authorization)) return unauthorized('no Visma token to pass through');
+    return true;
   }
 
   private onSubscribe(
@@ -272,7 +276,14 @@ export class WebSocketTransport {
     }
     const prepared = prepareSubscription(this.deps.rules, payload);
     if (Array.isArray(prepared)) return prepared;
-    const context = this.deps.context({ requestId, authorization: connection.authorization, signal: connection.closed.signal });
+    let context: GatewayContext;
+    try {
+      context = this.deps.context({ requestId, authorization: connection.authorization, signal: connection.closed.signal });
+    } catch (error) {
+      // A refusal the context makes (a coded GraphQLError) ends this operation, not the socket with 4500.
+      if (error instanceof GraphQLError) return [error];
+      throw error;
+    }
     context.subscriber = { dropSlowConsumer: () => this.dropSlowConsumer(connection) };
     this.deps.logger.debug(
       { requestId, connection: connection.id, operationName: prepared.operationName },
