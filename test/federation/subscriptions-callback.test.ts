@@ -168,7 +168,7 @@ module.exports.gatewayConfig = defineConfig({
     const startedBefore = successfulStarts();
     const client = subscribeSse(routerUrl, { query, variables: { ref } });
     open.push(client);
-    for (let tries = 0; tries < 200 && successfulStarts() === startedBefore; tries += 1) await sleep(50);
+    for (let tries = 0; tries < 400 && successfulStarts() === startedBefore; tries += 1) await sleep(50);
     expect(successfulStarts()).toBe(startedBefore + 1);
     await subgraph.control.addFault({ route: 'GET /v1/customer/{customerNumber}', kind: 'status', status: 503, probability: 1 });
     try {
