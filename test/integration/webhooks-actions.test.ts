@@ -36,14 +36,23 @@ async function until(check: () => boolean | Promise<boolean>, what: string, boun
   }
 }
 
-/** The only subscriber to one invoice, once the gateway holds its subscription and has read where it starts from. */
+/**
+ * The only subscriber to one invoice the gateway holds nothing of, once the gateway holds its
+ * subscription and its first read (under the subscription's request id) has answered: a change
+ * made after that is one the subscriber has not seen.
+ */
 async function subscriber(gateway: StartedGateway, ref: string): Promise<Received> {
   await until(async () => (await metric(gateway, 'graphql_subscriptions_active')) === 0, 'earlier subscriptions to end');
-  const subscription = subscribeSse(gateway.url, { query: CHANGED, variables: { ref } });
+  const requestId = `actions-subscriber-${ref}`;
+  const subscription = subscribeSse(gateway.url, { query: CHANGED, variables: { ref } }, { 'x-request-id': requestId });
   await until(async () => {
     if (subscription.error !== undefined) throw new Error(`the subscription failed: ${JSON.stringify(subscription.error)}`);
     return (await metric(gateway, 'graphql_subscriptions_active')) === 1;
   }, 'the subscription to be held');
+  await until(
+    () => gateway.logs.some((line) => line['msg'] === 'visma attempt answered' && line['requestId'] === requestId),
+    'the subscriber’s first read',
+  );
   return subscription;
 }
 
