@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
 import type { GatewayContext } from '../../graphql/context';
 import { ErrorCode } from '../../graphql/errors';
-import { estimateOperation, type OperationEstimate } from './operation-cost';
+import { OperationEstimates, type OperationEstimate } from './operation-cost';
 
 /** What one operation may cost (docs/security.md, "Operation budget"); each is a setting. */
 export interface OperationBudget {
@@ -35,11 +35,13 @@ export interface OperationBudgetOptions {
  */
 export function operationBudgetPlugin(options: OperationBudgetOptions): ApolloServerPlugin<GatewayContext> {
   const fragmentsOf = fragmentTable();
+  // The walk once per document and variant of its variables, not per request (bench/README.md, "Levers").
+  const estimates = new OperationEstimates();
   const listener: GraphQLRequestListener<GatewayContext> = {
     didResolveOperation({ schema, document, operation, request }) {
       // No operation resolved: graphql-js refuses the request itself, before any call.
       if (operation === undefined) return Promise.resolve();
-      const estimate = estimateOperation(schema, fragmentsOf(document), operation, request.variables, {
+      const estimate = estimates.estimate(schema, fragmentsOf(document), operation, request.variables, {
         maxPageSize: options.maxPageSize,
         upstreamPageSize: options.upstreamPageSize(),
       });

@@ -22,6 +22,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type FragmentSpreadNode,
+  type ValueNode,
 } from 'graphql';
 import { decodeGlobalId, type NodeKey } from '../../graphql/node/global-id';
 
@@ -160,15 +161,32 @@ export function estimateOperation(
   rawVariables: Readonly<Record<string, unknown>> | undefined,
   settings: EstimateSettings,
 ): OperationEstimate | null {
+  const variables = coerceVariables(schema, operation, rawVariables);
+  return variables === null ? null : walk(schema, fragments, operation, variables, settings, undefined);
+}
+
+function coerceVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  rawVariables: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> | null {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {}, { maxErrors: 1 });
-  if (coerced.errors !== undefined) {
-    return null;
-  }
+  return coerced.errors === undefined ? coerced.coerced : null;
+}
+
+function walk(
+  schema: GraphQLSchema,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  settings: EstimateSettings,
+  recorder: Recorder | undefined,
+): OperationEstimate | null {
   const root = schema.getRootType(operation.operation);
   if (root === undefined || root === null) {
     return null;
   }
-  const estimator = new Estimator(schema, fragments, coerced.coerced, settings);
+  const estimator = new Estimator(schema, fragments, variables, settings, recorder);
   const measure = estimator.selection(root, [operation.selectionSet], null);
   return {
     cost: measure.cost,
@@ -177,6 +195,172 @@ export function estimateOperation(
     entityRepresentations: estimator.entityRepresentations,
     nodeIds: estimator.nodeIds,
   };
+}
+
+/** Estimates remembered per operation (the variants of its variables that weigh differently); past this the oldest goes. */
+export const ESTIMATES_PER_OPERATION = 8;
+
+/**
+ * A check that a remembered estimate still holds for a request's variables: one place where the
+ * walk read a variable, and what it made of it then. The walk reads variables nowhere else, so
+ * when every check reads the same, the walk would take the same path and find the same estimate.
+ */
+type Guard =
+  | { kind: 'arguments'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; reading: string }
+  | { kind: 'directives'; node: FieldNode | InlineFragmentNode | FragmentSpreadNode; included: boolean };
+
+interface Remembered {
+  schema: GraphQLSchema;
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>;
+  maxPageSize: number;
+  upstreamPageSize: number;
+  guards: readonly Guard[];
+  estimate: OperationEstimate | null;
+}
+
+/** Notes, during one walk, where it read the variables; `exact` is false once it read them in a way no guard can check. */
+class Recorder {
+  readonly guards: Guard[] = [];
+  exact = true;
+}
+
+/**
+ * `estimateOperation` remembered per operation: the walk runs once per document (Apollo keeps
+ * one parsed document per query text) and for each variant of its variables that weighs
+ * differently, and each request coerces its variables and re-reads only what the walk read of
+ * them (a page size, a cursor's presence, a @skip's condition, whether an argument refuses its
+ * value). Representations and ids from variables weigh by their content, so an operation that
+ * takes them is walked on every request. The answer is estimateOperation's, always
+ * (test/unit/server/security/operation-estimates.test.ts checks it against the walk).
+ */
+export class OperationEstimates {
+  private readonly remembered = new WeakMap<OperationDefinitionNode, Remembered[]>();
+
+  estimate(
+    schema: GraphQLSchema,
+    fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+    operation: OperationDefinitionNode,
+    rawVariables: Readonly<Record<string, unknown>> | undefined,
+    settings: EstimateSettings,
+  ): OperationEstimate | null {
+    const variables = coerceVariables(schema, operation, rawVariables);
+    if (variables === null) return null;
+    let entries = this.remembered.get(operation);
+    if (entries !== undefined) {
+      // Each place is read once per request, however many entries ask about it.
+      const readings = new Map<object, string | boolean>();
+      for (const entry of entries) {
+        if (
+          entry.schema === schema &&
+          entry.fragments === fragments &&
+          entry.maxPageSize === settings.maxPageSize &&
+          entry.upstreamPageSize === settings.upstreamPageSize &&
+          holds(entry.guards, variables, readings)
+        ) {
+          return entry.estimate;
+        }
+      }
+    }
+    const recorder = new Recorder();
+    const estimate = walk(schema, fragments, operation, variables, settings, recorder);
+    if (!recorder.exact) return estimate;
+    if (entries === undefined) {
+      entries = [];
+      this.remembered.set(operation, entries);
+    }
+    if (entries.length >= ESTIMATES_PER_OPERATION) entries.shift();
+    const { maxPageSize, upstreamPageSize } = settings;
+    entries.push({ schema, fragments, maxPageSize, upstreamPageSize, guards: recorder.guards, estimate });
+    return estimate;
+  }
+}
+
+function holds(guards: readonly Guard[], variables: Record<string, unknown>, readings: Map<object, string | boolean>): boolean {
+  for (const guard of guards) {
+    // A node's arguments and its directives are objects of their own, so they key their readings apart.
+    const place = guard.kind === 'arguments' ? guard.node.arguments : guard.node.directives;
+    let reading = place === undefined ? undefined : readings.get(place);
+    if (reading === undefined) {
+      reading =
+        guard.kind === 'arguments'
+          ? readArguments(guard.key, guard.field, guard.node, variables).reading
+          : isIncluded(guard.node, variables);
+      if (place !== undefined) readings.set(place, reading);
+    }
+    if (reading !== (guard.kind === 'arguments' ? guard.reading : guard.included)) return false;
+  }
+  return true;
+}
+
+/** Whether a field's arguments or a selection's directives hold a variable anywhere (in a list or an input object too). */
+function readsVariables(nodes: readonly { readonly value: ValueNode }[] | undefined): boolean {
+  if (nodes === undefined) return false;
+  for (const node of nodes) if (valueReadsVariables(node.value)) return true;
+  return false;
+}
+
+function valueReadsVariables(value: ValueNode): boolean {
+  if (value.kind === Kind.VARIABLE) return true;
+  if (value.kind === Kind.LIST) return value.values.some(valueReadsVariables);
+  if (value.kind === Kind.OBJECT) return value.fields.some((field) => valueReadsVariables(field.value));
+  return false;
+}
+
+function directivesReadVariables(node: FieldNode | InlineFragmentNode | FragmentSpreadNode): boolean {
+  return node.directives?.some((directive) => readsVariables(directive.arguments)) ?? false;
+}
+
+/** What the walk makes of a field's arguments. */
+type Arguments =
+  | { kind: 'refused' }
+  | { kind: 'entities'; representations: unknown }
+  | { kind: 'nodes'; ids: unknown[] }
+  | { kind: 'connection'; first: number; after: boolean }
+  | { kind: 'invoice'; calls: number }
+  | { kind: 'other' };
+
+/**
+ * A field's arguments as the walk reads them, with `reading`: all of it that the walk uses, as
+ * text, so a guard can tell whether another request's variables would walk the same way. The
+ * content of representations and ids is not in it (an operation reading them from variables is
+ * never remembered).
+ */
+function readArguments(
+  key: string,
+  field: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  variables: Record<string, unknown>,
+): { read: Arguments; reading: string } {
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(field, node, variables);
+  } catch {
+    // The field itself refuses these arguments before any call.
+    return { read: { kind: 'refused' }, reading: 'refused' };
+  }
+  if (key === ENTITIES) return { read: { kind: 'entities', representations: args['representations'] }, reading: 'entities' };
+  const nodeIds = NODE_FIELDS[key];
+  if (nodeIds !== undefined) return { read: { kind: 'nodes', ids: nodeIds(args) }, reading: 'nodes' };
+  if (CONNECTIONS.has(key)) {
+    const first = typeof args['first'] === 'number' ? args['first'] : 0;
+    const after = args['after'] != null;
+    return { read: { kind: 'connection', first, after }, reading: `connection ${first} ${after}` };
+  }
+  const invoiceField = INVOICE_FIELDS[key];
+  if (invoiceField !== undefined) {
+    const calls = invoiceField(args);
+    return { read: { kind: 'invoice', calls }, reading: `invoice ${calls}` };
+  }
+  return { read: { kind: 'other' }, reading: 'other' };
+}
+
+function isIncluded(node: FieldNode | InlineFragmentNode | FragmentSpreadNode, variables: Record<string, unknown>): boolean {
+  try {
+    if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.['if'] === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.['if'] !== false;
+  } catch {
+    return true;
+  }
 }
 
 class Estimator {
@@ -188,6 +372,7 @@ class Estimator {
     private readonly fragments: Readonly<Record<string, FragmentDefinitionNode>>,
     private readonly variables: Record<string, unknown>,
     private readonly settings: EstimateSettings,
+    private readonly recorder: Recorder | undefined,
   ) {}
 
   /**
@@ -223,32 +408,30 @@ class Estimator {
     pageSize: number | null,
   ): Measure {
     const key = `${parent.name}.${field.name}`;
-    let args: Record<string, unknown>;
-    try {
-      args = getArgumentValues(field, nodes[0] as FieldNode, this.variables);
-    } catch {
-      // The field itself refuses these arguments before any call.
-      return NOTHING;
+    const node = nodes[0] as FieldNode;
+    const { read, reading } = readArguments(key, field, node, this.variables);
+    if (this.recorder !== undefined && readsVariables(node.arguments)) {
+      // Representations and ids weigh by their content: no guard short of the walk checks them.
+      if (read.kind === 'entities' || read.kind === 'nodes') this.recorder.exact = false;
+      else this.recorder.guards.push({ kind: 'arguments', key, field, node, reading });
     }
+    if (read.kind === 'refused') return NOTHING;
     const selections = nodes.flatMap((node) => (node.selectionSet === undefined ? [] : [node.selectionSet]));
-    if (key === ENTITIES) {
-      return this.entities(args['representations'], field.type, selections);
+    if (read.kind === 'entities') {
+      return this.entities(read.representations, field.type, selections);
     }
-    const nodeIds = NODE_FIELDS[key];
-    if (nodeIds !== undefined) {
-      return this.nodes(nodeIds(args), isListType(getNullableType(field.type)), selections);
+    if (read.kind === 'nodes') {
+      return this.nodes(read.ids, isListType(getNullableType(field.type)), selections);
     }
-    if (CONNECTIONS.has(key)) {
-      const first = typeof args['first'] === 'number' ? args['first'] : 0;
-      const size = Math.min(Math.max(first, 0), this.settings.maxPageSize);
-      const pages = Math.ceil(size / this.settings.upstreamPageSize) + (args['after'] == null || size === 0 ? 0 : 1);
+    if (read.kind === 'connection') {
+      const size = Math.min(Math.max(read.first, 0), this.settings.maxPageSize);
+      const pages = Math.ceil(size / this.settings.upstreamPageSize) + (!read.after || size === 0 ? 0 : 1);
       // `first: 0` reads no page; its totalCount or hasNextPage is one count call.
       const calls = size === 0 ? 1 : pages;
       return plus({ ...NOTHING, invoices: size, calls }, this.value(field.type, selections, size, key));
     }
-    const invoiceField = INVOICE_FIELDS[key];
-    if (invoiceField !== undefined) {
-      return plus({ ...NOTHING, invoices: 1, calls: invoiceField(args) }, this.value(field.type, selections, pageSize, key));
+    if (read.kind === 'invoice') {
+      return plus({ ...NOTHING, invoices: 1, calls: read.calls }, this.value(field.type, selections, pageSize, key));
     }
     return this.value(field.type, selections, pageSize, key);
   }
@@ -386,11 +569,8 @@ class Estimator {
   }
 
   private included(node: FieldNode | InlineFragmentNode | FragmentSpreadNode): boolean {
-    try {
-      if (getDirectiveValues(GraphQLSkipDirective, node, this.variables)?.['if'] === true) return false;
-      return getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.['if'] !== false;
-    } catch {
-      return true;
-    }
+    const included = isIncluded(node, this.variables);
+    if (this.recorder !== undefined && directivesReadVariables(node)) this.recorder.guards.push({ kind: 'directives', node, included });
+    return included;
   }
 }
