@@ -16,6 +16,14 @@ const BAD_REQUEST = 'BAD_REQUEST';
 
 /** Distinct unknown documents remembered so each is logged once; past this the oldest is forgotten (and may be logged again). */
 export const UNKNOWN_DOCUMENTS_REMEMBERED = 1_000;
+/**
+ * Query texts whose SHA-256 is remembered, so a client sending the same document again is not
+ * hashed again (Apollo hashes it once more for its document cache, and takes no hash from us);
+ * past this the first remembered is forgotten. Longer texts are hashed every time, so the memo
+ * holds at most 256 × 8,192 characters however many documents arrive.
+ */
+export const HASHES_REMEMBERED = 256;
+const MAX_REMEMBERED_TEXT = 8_192;
 /** `sha256:` and 64 hex digits; anything longer is not an id this gateway issues, whatever it holds. */
 const MAX_DOCUMENT_ID_LENGTH = 'sha256:'.length + 64;
 
@@ -41,6 +49,7 @@ export class TrustedDocumentsGate {
   private readonly documents: TrustedDocumentStore;
   private readonly logger: Logger;
   private readonly unknownSeen = new Set<string>();
+  private readonly hashes = new Map<string, string>();
   private readonly requests: Counter<'outcome'>;
 
   constructor(options: TrustedDocumentsGateOptions) {
@@ -92,7 +101,7 @@ export class TrustedDocumentsGate {
           'extensions.persistedQuery.sha256Hash must be the SHA-256 of the query, 64 lower-case hex digits.',
         );
       }
-      if (text !== undefined && sha256Hex(text) !== hash)
+      if (text !== undefined && this.hashOf(text) !== hash)
         return this.refuse('mismatch', 400, BAD_REQUEST, 'provided sha does not match query');
       apqHash = hash;
     }
@@ -116,7 +125,7 @@ export class TrustedDocumentsGate {
           'documentId and extensions.persistedQuery.sha256Hash name different documents.',
         );
       }
-      if (text !== undefined && sha256Hex(text) !== documentId) {
+      if (text !== undefined && this.hashOf(text) !== documentId) {
         return this.refuse(
           'mismatch',
           400,
@@ -127,7 +136,7 @@ export class TrustedDocumentsGate {
     }
 
     const id = documentId ?? apqHash;
-    const hash = id ?? (text === undefined ? undefined : sha256Hex(text));
+    const hash = id ?? (text === undefined ? undefined : this.hashOf(text));
     if (hash === undefined) {
       // No document at all: Apollo refuses it (BAD_REQUEST) before parsing anything.
       return { kind: 'run', params: request };
@@ -159,6 +168,21 @@ export class TrustedDocumentsGate {
     this.requests.inc({ outcome: 'unknown' });
     this.logUnknown(hash, request['operationName'], requestId);
     return { kind: 'run', params: { ...withoutIds(request), query: text } };
+  }
+
+  /** The text's SHA-256, remembered for short texts (HASHES_REMEMBERED). */
+  private hashOf(text: string): string {
+    if (text.length > MAX_REMEMBERED_TEXT) return sha256Hex(text);
+    let hash = this.hashes.get(text);
+    if (hash === undefined) {
+      hash = sha256Hex(text);
+      if (this.hashes.size >= HASHES_REMEMBERED) {
+        const first = this.hashes.keys().next().value;
+        if (first !== undefined) this.hashes.delete(first);
+      }
+      this.hashes.set(text, hash);
+    }
+    return hash;
   }
 
   private refuse(outcome: Outcome, status: 'request-error' | 400, code: string, message: string): Admission {

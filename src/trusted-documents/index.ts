@@ -10,6 +10,13 @@ export {
   type TrustedOperationType,
 } from './manifest';
 export { isManifestUrl, MAX_MANIFEST_BYTES, TrustedDocuments, type ManifestSourceOptions, type ReloadOutcome } from './source';
-export { documentIdOf, TrustedDocumentsGate, UNKNOWN_DOCUMENTS_REMEMBERED, type Admission, type GraphQLParams } from './gate';
+export {
+  documentIdOf,
+  HASHES_REMEMBERED,
+  TrustedDocumentsGate,
+  UNKNOWN_DOCUMENTS_REMEMBERED,
+  type Admission,
+  type GraphQLParams,
+} from './gate';
 export { admitPost, trustedDocumentsMiddleware } from './http';
 export { openTrustedDocuments, type OpenTrustedDocuments } from './open';

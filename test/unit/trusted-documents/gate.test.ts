@@ -6,6 +6,7 @@ import {
   sha256Hex,
   TrustedDocumentsGate,
   UNKNOWN_DOCUMENTS_REMEMBERED,
+  HASHES_REMEMBERED,
   type Admission,
 } from '../../../src/trusted-documents';
 
@@ -87,6 +88,27 @@ describe('TrustedDocumentsGate.admit', () => {
     const hashes = lines.map((line) => line['documentHash']);
     expect(hashes).toHaveLength(UNKNOWN_DOCUMENTS_REMEMBERED + 2);
     expect(lines.at(-1)).toMatchObject({ documentHash: sha256Hex(unknown(0)), requestId: 'back' });
+  });
+
+  it('decides a text sent again, after many others and past the hashes it remembers, as the first time', () => {
+    const { gate: log, lines } = gate('log');
+    const long = `query Long { ${'__typename '.repeat(1_000)}}`;
+    const texts = [KNOWN, OTHER, long, ...Array.from({ length: HASHES_REMEMBERED + 10 }, (_, n) => `query R${n} { __typename }`)];
+    const decide = (text: string, requestId: string) => [
+      log.admit({ query: text }, requestId),
+      log.admit({ query: text, documentId: ID }, requestId),
+      log.admit({ query: text, extensions: apq(sha256Hex(text)) }, requestId),
+      log.admit({ query: text, extensions: apq(ID) }, requestId),
+    ];
+    const first = texts.map((text) => decide(text, 'first'));
+    expect(texts.map((text) => decide(text, 'again'))).toEqual(first);
+    expect(first[0]).toEqual([run({ query: KNOWN }), run({ query: KNOWN }), run({ query: KNOWN }), run({ query: KNOWN })]);
+    expect(first[2]?.slice(1)).toEqual([
+      refused('PERSISTED_QUERY_MISMATCH'),
+      run({ query: long }),
+      expect.objectContaining({ kind: 'refuse', code: 'BAD_REQUEST', message: 'provided sha does not match query' }),
+    ]);
+    expect(lines.map((line) => line['documentHash'])).toEqual(texts.slice(1).map(sha256Hex));
   });
 });
 
