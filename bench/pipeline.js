@@ -36,10 +36,14 @@ if (process.argv[2] === '--child') {
     process.exit(1);
   });
 } else {
-  main().catch((error) => {
-    process.stderr.write(`${error.stack}\n`);
-    process.exit(1);
-  });
+  // The simulator child would keep the process alive after the last line.
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      process.stderr.write(`${error.stack}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 async function main() {

@@ -195,7 +195,11 @@ function summarise(profile, startMs, endMs, requests) {
   return Object.fromEntries([['busy (whole process)', busy], ...sorted.filter(([, ms]) => ms >= 0.002)]);
 }
 
-main().catch((error) => {
-  log(error.stack ?? String(error));
-  process.exit(1);
-});
+// The simulator child would keep the process alive after the last line.
+main().then(
+  () => process.exit(0),
+  (error) => {
+    log(error.stack ?? String(error));
+    process.exit(1);
+  },
+);
