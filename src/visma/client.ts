@@ -3,9 +3,9 @@ import type { CallOptions, Created, RateLimitState, Updated, VismaApi, WriteOpti
 import { errorFromResponse } from './error-response';
 import { VismaProtocolError, VismaUnavailableError, isVismaError } from './errors';
 import { Exchanger, type CallContext } from './exchange';
-import { createHttpTransport, type HttpRequest, type HttpResponse } from './http';
-import { jsonArrayElements } from './json-array';
-import { actionResultFromWire, customerFromWire, invoiceFromWire, invoicePageFromJsonItems, invoicePageFromWire } from './mapping';
+import { createHttpTransport, type BodySink, type HttpRequest, type HttpResponse } from './http';
+import { invoicePageSink, type ListPageRead } from './list-page-sink';
+import { actionResultFromWire, customerFromWire, invoiceFromWire, invoicePageFromWire } from './mapping';
 import type { ActionResult, Customer, CustomerInvoice, InvoiceDraft, InvoiceListQuery, InvoicePage, InvoicePatch } from './model';
 import { getValidVismaClientOptions, type VismaClientConfig, type VismaClientOptions } from './options';
 import { rateLimitFromHeaders } from './rate-limit';
@@ -25,7 +25,7 @@ import {
 import { ClientCredentialsTokenProvider, PassthroughTokenProvider, type TokenProvider } from './token-provider';
 
 /** What a call sends: built by ./requests.ts, which dry runs describe too. */
-type RequestSpec = VismaRequest;
+type RequestSpec = VismaRequest & { sink?: HttpRequest['sink'] };
 
 /**
  * Visma.net ERP's CustomerInvoice endpoint over HTTP: auth, timeouts, safe retries, typed
@@ -109,16 +109,11 @@ export class VismaClient implements VismaApi {
   async listInvoices(query: InvoiceListQuery, options: CallOptions = {}): Promise<InvoicePage> {
     const request = listInvoicesRequest(query, this.options.timeZone);
     return this.reading(query.pageSize, request.path, options, async () => {
-      const response = await this.call(request, options, [200]);
-      const items = jsonArrayElements(response.body);
-      if (items !== null) {
-        try {
-          return invoicePageFromJsonItems(items, this.options.timeZone);
-        } catch {
-          // An element that is not JSON breaks the body as a whole (an item that is JSON but
-          // cannot be read is carried in the page instead); the whole-body path names it.
-        }
-      }
+      const response = await this.call({ ...request, sink: this.listSink }, options, [200]);
+      const read = response.decoded as ListPageRead | undefined;
+      if (read?.kind === 'page') return read.page;
+      if (read?.kind === 'failed') throw read.error;
+      if (read?.kind === 'not-json') throw this.notJson(response, 'GET /v1/customerinvoice');
       return invoicePageFromWire(this.json(response, 'GET /v1/customerinvoice'), this.options.timeZone);
     });
   }
@@ -268,6 +263,7 @@ export class VismaClient implements VismaApi {
       url: `${this.options.baseUrl}${spec.path}${spec.query ?? ''}`,
       headers,
       ...(body === undefined ? {} : { body }),
+      ...(spec.sink === undefined ? {} : { sink: spec.sink }),
     };
   }
 
@@ -288,13 +284,21 @@ export class VismaClient implements VismaApi {
     try {
       return JSON.parse(response.body);
     } catch {
-      const preview = response.body.trim() === '' ? 'an empty body' : 'a body that is not JSON';
-      throw new VismaProtocolError(`Visma answered ${operation} with ${response.status} and ${preview}.`, {
-        operation,
-        status: response.status,
-      });
+      throw this.notJson(response, operation);
     }
   }
+
+  private notJson(response: HttpResponse, operation: string): VismaProtocolError {
+    const preview = response.body.trim() === '' && response.decoded === undefined ? 'an empty body' : 'a body that is not JSON';
+    return new VismaProtocolError(`Visma answered ${operation} with ${response.status} and ${preview}.`, {
+      operation,
+      status: response.status,
+    });
+  }
+
+  /** A list page's 200 is read invoice by invoice as it arrives (./list-page-sink.ts); any other answer as text. */
+  private readonly listSink = (status: number): BodySink | undefined =>
+    status === 200 ? invoicePageSink(this.options.timeZone) : undefined;
 }
 
 /** Validates a configuration (see `getValidVismaClientOptions`) and builds a client from it. */

@@ -40,13 +40,37 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * Reads an answer of this status as it arrives instead of as text, when it returns a sink (a
+   * list page read invoice by invoice: `BodySink`). Every other answer is read as text.
+   */
+  sink?: (status: number) => BodySink | undefined;
 }
 
 export interface HttpResponse {
   status: number;
   headers: { get(name: string): string | null };
-  /** The whole body as text (empty string when there was none). */
+  /** The whole body as text (empty string when there was none, or when a sink took it). */
   body: string;
+  /** What the request's sink made of the body, when one took it and did not give it back as text. */
+  decoded?: unknown;
+}
+
+/**
+ * Takes an answer's body chunk by chunk, under the same byte bound and in-flight bytes as a body
+ * read as text (a UTF-8 byte order mark dropped first, as there). Never throws: whatever goes
+ * wrong is part of what `end` returns, since an exception here would read as a lost connection.
+ */
+export interface BodySink {
+  write(chunk: Buffer): void;
+  /**
+   * Bytes of the body taken and still held as bytes (the part of an element not yet complete, or
+   * a body kept whole to be given back as text): the in-flight reservation keeps covering these,
+   * and gives back the rest as the sink consumes it.
+   */
+  readonly held: number;
+  /** After the last chunk: the result, or the body as text after all (the sink could not take it). */
+  end(): { value: unknown } | { text: string };
 }
 
 /**
@@ -98,7 +122,8 @@ export interface BodyLimits {
   /**
    * Bytes of bodies being received at once, shared by every attempt of the client. An answer
    * takes its `Content-Length` (or `maxBytes` when it declares none) before its body is read and
-   * gives it back once the body is text; the rest wait, their sockets paused, in arrival order.
+   * gives it back once the body is text (a body read by a sink, as the sink consumes it); the
+   * rest wait, their sockets paused, in arrival order.
    */
   inFlight: WeightedSemaphore;
 }
@@ -118,7 +143,20 @@ export async function sendAttempt(fetch: FetchLike, request: HttpRequest, limits
   const onCaller = (): void => abort('aborted');
   const onClose = (): void => abort('closed');
   const endsAt = Math.min(limits.attemptEndsAt, limits.deadline);
-  const timer = setTimeout(() => abort(endsAt === limits.deadline ? 'deadline' : 'attempt_timeout'), Math.max(0, endsAt - limits.now()));
+  // The time a sink spends on the body (parsing and mapping a page as it arrives) is added to the
+  // attempt's time and the deadline: they bound the exchange, as when the body was mapped after it.
+  const sinkTime = { ms: 0 };
+  let timer: NodeJS.Timeout;
+  const arm = (): void => {
+    const left = endsAt + sinkTime.ms - limits.now();
+    if (left > 0 && sinkTime.ms > 0) {
+      timer = setTimeout(arm, left);
+      timer.unref();
+      return;
+    }
+    abort(endsAt === limits.deadline ? 'deadline' : 'attempt_timeout');
+  };
+  timer = setTimeout(arm, Math.max(0, endsAt - limits.now()));
   timer.unref();
   limits.callerSignal?.addEventListener('abort', onCaller, { once: true });
   limits.closeSignal.addEventListener('abort', onClose, { once: true });
@@ -134,8 +172,17 @@ export async function sendAttempt(fetch: FetchLike, request: HttpRequest, limits
       ...(request.body === undefined ? {} : { body: request.body }),
       signal: controller.signal,
     });
-    const body = await readBody(response, limits.bodies, controller.signal, abort);
-    return { status: response.status, headers: response.headers, body };
+    const sink = request.sink?.(response.status);
+    const read = await readBody(
+      response,
+      limits.bodies,
+      controller.signal,
+      abort,
+      sink === undefined ? undefined : timed(sink, limits.now, sinkTime),
+    );
+    return 'text' in read
+      ? { status: response.status, headers: response.headers, body: read.text }
+      : { status: response.status, headers: response.headers, body: '', decoded: read.value };
   } catch (error) {
     if (error instanceof AttemptFailure) throw error;
     if (reason !== undefined) throw new AttemptFailure(reason, true, undefined, error);
@@ -151,17 +198,22 @@ export async function sendAttempt(fetch: FetchLike, request: HttpRequest, limits
 
 /**
  * The body as text, read chunk by chunk under the byte bound and holding its bytes of the
- * in-flight budget meanwhile. The reservation waits on the attempt's own signal, so the
- * attempt's timer and the caller's abort end the wait as they end the read. A UTF-8 byte order
- * mark is dropped, as `Response.text()` drops it.
+ * in-flight budget meanwhile; or, with a sink, handed to it chunk by chunk under the same bound,
+ * so it is never whole in memory. A sink's reservation shrinks as it consumes the body, to what
+ * may still arrive and what the sink still holds as bytes: a page being mapped keeps no more of
+ * the budget than the bytes it has yet to map, so other answers (the cache's change poll among
+ * them) are not held back by its mapping. The reservation waits on the attempt's own signal, so
+ * the attempt's timer and the caller's abort end the wait as they end the read. A UTF-8 byte
+ * order mark is dropped, as `Response.text()` drops it.
  */
 async function readBody(
   response: FetchResponseLike,
   limits: BodyLimits,
   signal: AbortSignal,
   abort: (why: FailureReason) => void,
-): Promise<string> {
-  if (response.body === null) return '';
+  sink: BodySink | undefined,
+): Promise<{ value: unknown } | { text: string }> {
+  if (response.body === null) return sink === undefined ? { text: '' } : sink.end();
   // A compressed body's Content-Length counts what came over the wire, not what it inflates to.
   const encoded = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
   const declared = encoded ? undefined : contentLength(response.headers.get('content-length'));
@@ -174,20 +226,62 @@ async function readBody(
   let release: Release | undefined;
   try {
     release = limits.inFlight.tryAcquire(bound) ?? (await limits.inFlight.acquire(bound, { operation: 'read the answer', signal }));
-    const chunks: Uint8Array[] = [];
+    const chunks: Buffer[] = [];
     let received = 0;
+    let reserved = bound;
+    const consumed = (): void => {
+      const needed = bound - received + (sink?.held ?? 0);
+      if (needed >= reserved) return;
+      release?.(reserved - needed);
+      reserved = needed;
+    };
+    // With a sink, the first bytes wait until there are three of them: a byte order mark may be split.
+    let head: Buffer | null = sink === undefined ? null : Buffer.alloc(0);
     for await (const piece of response.body) {
-      const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+      const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
       received += chunk.byteLength;
       if (received > limits.maxBytes) throw tooLarge();
-      chunks.push(chunk);
+      if (sink === undefined) {
+        chunks.push(chunk);
+      } else if (head === null) {
+        sink.write(chunk);
+        consumed();
+      } else {
+        head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+        if (head.length >= 3) {
+          sink.write(withoutByteOrderMark(head));
+          head = null;
+          consumed();
+        }
+      }
     }
-    const bytes = Buffer.concat(chunks, received);
-    const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    return bytes.toString('utf8', start);
+    if (sink !== undefined) {
+      if (head !== null && head.length > 0) sink.write(withoutByteOrderMark(head));
+      return sink.end();
+    }
+    return { text: withoutByteOrderMark(Buffer.concat(chunks, received)).toString('utf8') };
   } finally {
     release?.();
   }
+}
+
+/** The sink, adding the time its writes take to `spent`. */
+function timed(sink: BodySink, now: () => number, spent: { ms: number }): BodySink {
+  return {
+    write: (chunk) => {
+      const start = now();
+      sink.write(chunk);
+      spent.ms += now() - start;
+    },
+    get held() {
+      return sink.held;
+    },
+    end: () => sink.end(),
+  };
+}
+
+function withoutByteOrderMark(bytes: Buffer): Buffer {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
 }
 
 /** A `Content-Length` that is one plain decimal number, else undefined (the body's own length decides). */

@@ -84,7 +84,8 @@ export interface VismaClientOptions {
   /**
    * Bytes of answers' bodies received at once: each takes its `Content-Length` (or
    * `maxResponseBytes` when it declares none) before its body is read, and gives it back once the
-   * body is text; the rest wait in arrival order. At least `maxResponseBytes`. Defaults to
+   * body is text (a list page, read as it arrives, as it maps it); the rest wait in arrival order.
+   * At least `maxResponseBytes`. Defaults to
    * 33_554_432 (32 MiB, one answer of the largest size; 64 MiB measured 30 to 80 MB more peak
    * memory in the hostile battery, docs/operations.md).
    */

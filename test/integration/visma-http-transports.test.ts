@@ -5,7 +5,16 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { AttemptFailure, HTTP_TRANSPORTS, createHttpTransport, sendAttempt, type BodyLimits, type PooledFetch } from '../../src/visma/http';
+import {
+  AttemptFailure,
+  HTTP_TRANSPORTS,
+  createHttpTransport,
+  sendAttempt,
+  type BodyLimits,
+  type BodySink,
+  type PooledFetch,
+} from '../../src/visma/http';
+import { JsonArraySplitter } from '../../src/visma/json-array';
 import { realTimer, WeightedSemaphore } from '../../src/visma/resilience/weighted-semaphore';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -272,6 +281,60 @@ describe.each(HTTP_TRANSPORTS)('the %s transport', (transport) => {
 
       held?.();
       expect((await reading).body).toHaveLength(200 * KIB);
+      expect(bodies.inFlight.used).toBe(0);
+    });
+
+    it('gives a sink’s bytes back as it consumes them, keeping those it holds, so a small answer waiting for room is read while a page still arrives', async () => {
+      const elements = Array.from({ length: 20 }, (_, n) => JSON.stringify({ n, pad: 'x'.repeat(1_000) }));
+      const page = Buffer.from(`[${elements.join(',')}]`, 'utf8');
+      const comma = page.indexOf(',{"n":15,');
+      // The server stops nine bytes into the sixteenth element until the small answer has been read.
+      const pause = comma + 10;
+      let resume = (): void => undefined;
+      const resumed = new Promise<void>((resolve) => (resume = resolve));
+      server = await upstream((req, res) => {
+        if (req.url === '/small') {
+          res.writeHead(200, { 'content-length': '2' }).end('{}');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(page.length) });
+        res.write(page.subarray(0, pause));
+        void resumed.then(() => res.end(page.subarray(pause)));
+      });
+      const bodies = bodyLimits(page.length, page.length);
+      const seen: string[] = [];
+      const splitter = new JsonArraySplitter((element) => seen.push(element));
+      let taken = 0;
+      let tookFirstPart = (): void => undefined;
+      const firstPart = new Promise<void>((resolve) => (tookFirstPart = resolve));
+      const sink: BodySink = {
+        write(chunk) {
+          splitter.write(chunk);
+          taken += chunk.length;
+          if (taken === pause) tookFirstPart();
+        },
+        get held() {
+          return splitter.held;
+        },
+        end: () => ({ value: splitter.end() }),
+      };
+
+      const reading = sendAttempt(
+        pooled.fetch,
+        { method: 'GET', url: `${server.url}/page`, headers: {}, sink: () => sink },
+        limits(5_000, bodies),
+      );
+      await firstPart;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(seen).toHaveLength(15);
+      // What may still arrive, and the nine bytes of the element it holds; the page's whole length was taken at first.
+      expect(bodies.inFlight.used).toBe(page.length - pause + 9);
+
+      const small = await sendAttempt(pooled.fetch, { method: 'GET', url: `${server.url}/small`, headers: {} }, limits(5_000, bodies));
+      expect(small.body).toBe('{}');
+      resume();
+      expect((await reading).decoded).toBe('array');
+      expect(seen.map((element) => JSON.parse(element) as unknown)).toEqual(JSON.parse(page.toString('utf8')));
       expect(bodies.inFlight.used).toBe(0);
     });
 

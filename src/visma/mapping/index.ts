@@ -1,5 +1,5 @@
 /** All `{ "value": x }` handling and every wire ↔ domain conversion: pure functions, no I/O. */
-export { invoiceFromWire, invoicePageFromJsonItems, invoicePageFromWire } from './invoice-read';
+export { invoiceFromWire, invoicePageFromWire, PageBuilder as InvoicePageBuilder } from './invoice-read';
 export { customerFromWire, actionResultFromWire } from './customer-read';
 export { draftToWire, patchToWire, draftFromWire, patchFromWire } from './invoice-write';
 export { listQueryParameters, listQueryString } from './list-query';

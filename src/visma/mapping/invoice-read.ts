@@ -50,22 +50,8 @@ export function invoicePageFromWire(body: unknown, timeZone: string): InvoicePag
   return page.build();
 }
 
-/**
- * The same page from its items' JSON texts, each parsed only when its turn comes, so one
- * invoice's wire object is garbage before the next is parsed (see `jsonArrayElements`). An
- * element that is not JSON throws (the body as a whole is broken): callers that report the error
- * go back to `invoicePageFromWire` for it.
- */
-export function invoicePageFromJsonItems(items: readonly string[], timeZone: string): InvoicePage {
-  const page = new PageBuilder(timeZone);
-  for (let index = 0; index < items.length; index += 1) {
-    page.add(JSON.parse(items[index] as string), index);
-  }
-  return page.build();
-}
-
-/** Collects a page's items one at a time, so each wire object can die young. */
-class PageBuilder {
+/** Collects a page's items one at a time, so each wire object can die young (src/visma/list-page-sink.ts feeds it as the body arrives). */
+export class PageBuilder {
   private readonly invoices: CustomerInvoice[] = [];
   private readonly unreadable: UnreadableInvoice[] = [];
   private metadata: { totalCount: number | null; maxPageSize: number | null } | null = null;

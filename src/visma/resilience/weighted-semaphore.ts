@@ -31,8 +31,12 @@ export interface WaitLimits {
   signal?: AbortSignal;
 }
 
-/** Gives the weight back; calling it again does nothing. */
-export type Release = () => void;
+/**
+ * Gives weight back: `units` of it when given (a holder that needs less as it goes, such as a
+ * body consumed as it arrives), else all it still holds. Nothing past what it holds, so calling
+ * it again does nothing.
+ */
+export type Release = (units?: number) => void;
 
 interface Waiter {
   weight: number;
@@ -117,11 +121,12 @@ export class WeightedSemaphore {
   }
 
   private releaser(units: number): Release {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.held -= units;
+    let left = units;
+    return (give = left) => {
+      const back = Math.min(Math.max(give, 0), left);
+      if (back === 0) return;
+      left -= back;
+      this.held -= back;
       this.drain();
     };
   }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { VismaProtocolError, VismaUnreadableRecordError } from '../../../../src/visma/errors';
-import { invoiceFromWire, invoicePageFromJsonItems, invoicePageFromWire } from '../../../../src/visma/mapping';
+import { invoicePageSink } from '../../../../src/visma/list-page-sink';
+import { invoiceFromWire, invoicePageFromWire } from '../../../../src/visma/mapping';
 import { isUnreadable, pageItems } from '../../../../src/visma/model';
 import metadataFragment from '../../../fixtures/list-metadata-fragment.json';
 import { sampleInvoiceDto, sampleLineDto, wrapEverything } from '../helpers/invoice-dto';
@@ -298,18 +299,21 @@ describe('invoice read mapping', () => {
       expect(invoicePageFromWire([good('1')], OSLO)).not.toHaveProperty('unreadable');
     });
 
-    it('maps any mix of good and bad items the same from element texts as from the whole body, and pageItems puts each back in its place', () => {
+    it('maps any mix of good and bad items the same read as the body arrives, in any chunks, as from the whole body, and pageItems puts each back in its place', () => {
       fc.assert(
-        fc.property(fc.array(fc.boolean(), { maxLength: 12 }), (bad) => {
+        fc.property(fc.array(fc.boolean(), { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 6 }), (bad, cuts) => {
           const items = bad.map((isBad, index) => (isBad ? badDueDate(`R${index}`) : good(`R${index}`)));
           const page = invoicePageFromWire(items, OSLO);
 
-          expect(
-            invoicePageFromJsonItems(
-              items.map((item) => JSON.stringify(item)),
-              OSLO,
-            ),
-          ).toEqual(page);
+          const body = Buffer.from(JSON.stringify(items), 'utf8');
+          const sink = invoicePageSink(OSLO);
+          let from = 0;
+          for (const cut of cuts.map((at) => at % (body.length + 1)).sort((a, b) => a - b)) {
+            sink.write(body.subarray(from, cut));
+            from = cut;
+          }
+          sink.write(body.subarray(from));
+          expect(sink.end()).toEqual({ value: { kind: 'page', page } });
           expect(page.invoices.length + (page.unreadable?.length ?? 0)).toBe(items.length);
           const inPlace = pageItems(page).map((item) => (isUnreadable(item) ? `!${item.referenceNumber}` : item.referenceNumber));
           expect(inPlace).toEqual(bad.map((isBad, index) => (isBad ? `!R${index}` : `R${index}`)));

@@ -149,6 +149,23 @@ describe('WeightedSemaphore', () => {
     expect(semaphore.waiting).toBe(0);
   });
 
+  it('takes back part of a weight as its holder needs less, letting waiters in, and never more than it holds', async () => {
+    await take('page-a', 2_000);
+    void take('one', 1);
+    await flush();
+    expect(holding).toEqual(['page-a']);
+
+    releases.get('page-a')?.(600);
+    await flush();
+    expect(holding).toEqual(['page-a', 'one']);
+    expect(semaphore.used).toBe(1_401);
+
+    releases.get('page-a')?.(5_000);
+    expect(semaphore.used).toBe(1);
+    releases.get('page-a')?.();
+    expect(semaphore.used).toBe(1);
+  });
+
   it('takes back a release only once', async () => {
     await take('page-a', 1_000);
     const twice = releases.get('page-a');
