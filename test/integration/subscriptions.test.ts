@@ -4,6 +4,7 @@ import { sha256Hex } from '../../src/server/auth/inbound-auth';
 import { DEMO_CLIENT } from '../../src/simulator/index';
 import { startGateway, type StartedGateway } from './helpers/start-gateway';
 import { subscribeSse, subscribeWs, wsClient, type Received } from './helpers/subscription-clients';
+import { metric, until } from './helpers/gateway-state';
 
 const CHANGED = `subscription Changed($filter: InvoiceChangeFilter) {
   invoiceChanged(filter: $filter) {
@@ -63,15 +64,6 @@ function update(url: string, referenceNumber: string, quantity: number, headers:
   );
 }
 
-/** Waits for a condition on the gateway's state; the bound only ends a test that would otherwise hang. */
-async function until(check: () => boolean | Promise<boolean>, what: string, boundMs = 30_000): Promise<void> {
-  const end = Date.now() + boundMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`still waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /**
  * The subscriptions are in place once the gateway holds exactly `held` of them (earlier tests'
  * included until it sees their streams close), as a screen subscribes before it edits.
@@ -106,13 +98,6 @@ function codesOf(error: unknown): unknown[] {
 /** A refusal before the stream starts arrives as an error message, or (from the subscribe resolver) as a result with errors. */
 function refusalOf(received: Received): unknown {
   return received.error ?? received.events[0]?.errors;
-}
-
-/** One series of the gateway's /metrics, 0 when it has no sample yet. */
-async function metric(gateway: StartedGateway, series: string): Promise<number> {
-  const text = await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text();
-  const line = text.split('\n').find((each) => each.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
 describe('invoiceChanged on the shipped defaults', () => {

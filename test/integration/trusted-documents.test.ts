@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ListInvoicesDocument } from '../generated/operations';
 import { sha256Hex } from '../../src/trusted-documents';
 import { startGateway, type StartedGateway } from './helpers/start-gateway';
+import { metric, until } from './helpers/gateway-state';
 
 /** The committed manifest of operations/, which the shipped default TRUSTED_DOCUMENTS_MANIFEST names. */
 interface Entry {
@@ -55,20 +56,6 @@ const apq = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash 
 
 function codegenManifest(...bodies: string[]): string {
   return JSON.stringify(Object.fromEntries(bodies.map((body) => [sha256Hex(body), body])));
-}
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function metric(started: StartedGateway, series: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', started.url))).text();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
 describe('trusted documents, TRUSTED_DOCUMENTS=enforce on the committed manifest', () => {
@@ -351,11 +338,11 @@ describe('trusted documents from a file that changes', () => {
   it('serves a document added to the file within the reload interval, and keeps it while the file turns bad', async () => {
     expect(codeOf(await post(started.url, { documentId: sha256Hex(TWO) }))).toBe('PERSISTED_QUERY_NOT_FOUND');
     replace(codegenManifest(ONE, TWO));
-    await eventually(async () => totalCount(await post(started.url, { documentId: sha256Hex(TWO) })) !== undefined, 'the new document');
+    await until(async () => totalCount(await post(started.url, { documentId: sha256Hex(TWO) })) !== undefined, 'the new document');
 
     // A manifest that lies about an id: the reload fails, is logged, and the last good manifest stays.
     replace(JSON.stringify({ [sha256Hex(ONE)]: TWO }));
-    await eventually(
+    await until(
       () => Promise.resolve(started.logs.some((line) => String(line['msg']).startsWith('trusted documents manifest reload failed'))),
       'the failed reload',
     );
@@ -406,14 +393,14 @@ describe('trusted documents from a URL', () => {
 
   it('polls with If-None-Match, takes a new manifest under a new ETag, and keeps it while the server fails', async () => {
     expect(typeof totalCount(await post(started.url, { documentId: sha256Hex(ONE) }))).toBe('number');
-    await eventually(() => Promise.resolve(conditional.includes('"1"')), 'a conditional poll');
+    await until(() => Promise.resolve(conditional.includes('"1"')), 'a conditional poll');
 
     manifest = { body: codegenManifest(TWO), etag: '"2"', status: 200 };
-    await eventually(async () => totalCount(await post(started.url, { documentId: sha256Hex(TWO) })) !== undefined, 'the new manifest');
+    await until(async () => totalCount(await post(started.url, { documentId: sha256Hex(TWO) })) !== undefined, 'the new manifest');
     expect(codeOf(await post(started.url, { documentId: sha256Hex(ONE) }))).toBe('PERSISTED_QUERY_NOT_FOUND');
 
     manifest = { ...manifest, status: 503 };
-    await eventually(
+    await until(
       () => Promise.resolve(started.logs.some((line) => String(line['reason']).includes('answered HTTP 503'))),
       'the failed poll',
     );

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index';
 import type { WebhookEvent } from '../../src/simulator/webhooks';
 import { NO_POLL_DURING_SUITE, startGateway, type StartedGateway } from './helpers/start-gateway';
 import { subscribeSse, type Received } from './helpers/subscription-clients';
+import { metric, until } from './helpers/gateway-state';
 
 /**
  * Visma's `Action Triggered` (an action button used on the document, such as Release) end to
@@ -20,21 +20,6 @@ const DUPLICATE = 'graphql_subscription_deliveries_total{outcome="duplicate"}';
 type Change = { referenceNumber: string; kind: string; invoice: { status: string } };
 
 const base = (gateway: StartedGateway): string => gateway.url.replace(/\/graphql$/, '');
-
-async function metric(gateway: StartedGateway, name: string): Promise<number> {
-  const text = await (await fetch(`${base(gateway)}/metrics`)).text();
-  const found = text.split('\n').find((line) => line.startsWith(`${name} `));
-  return found === undefined ? 0 : Number(found.split(' ').pop());
-}
-
-/** Waits for a condition on the gateway's state; the bound only ends a test that would otherwise hang. */
-async function until(check: () => boolean | Promise<boolean>, what: string, boundMs = 30_000): Promise<void> {
-  const end = Date.now() + boundMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`still waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /**
  * The only subscriber to one invoice the gateway holds nothing of, once the gateway holds its

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index';
 import { RedisServer } from './helpers/redis-server';
 import { NO_POLL_DURING_SUITE, startGateway, type StartedGateway } from './helpers/start-gateway';
 import { subscribeSse, type Received } from './helpers/subscription-clients';
+import { metric, until } from './helpers/gateway-state';
 
 /**
  * The Visma calls the gateway makes on its own carry request ids an operator can follow
@@ -31,29 +31,15 @@ async function readInvoice(gateway: StartedGateway, ref: string): Promise<void> 
   expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
 }
 
-async function activeSubscriptions(gateway: StartedGateway): Promise<number> {
-  const text = await (await fetch(`${base(gateway)}/metrics`)).text();
-  return Number(/^graphql_subscriptions_active (\d+)$/m.exec(text)?.[1] ?? 0);
-}
-
-/** Waits for a condition on the gateway's state; the bound only ends a test that would otherwise hang. */
-async function until(check: () => boolean | Promise<boolean>, what: string, boundMs = 30_000): Promise<void> {
-  const end = Date.now() + boundMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`still waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** The only subscriber to one invoice over SSE, with its own request id, once the gateway holds its subscription. */
 async function subscriber(gateway: StartedGateway, ref: string, requestId: string): Promise<Received> {
   // An earlier test's subscription ends when the gateway sees its stream close.
-  await until(async () => (await activeSubscriptions(gateway)) === 0, 'earlier subscriptions to end');
+  await until(async () => (await metric(gateway, 'graphql_subscriptions_active')) === 0, 'earlier subscriptions to end');
   const subscription = subscribeSse(gateway.url, { query: CHANGED, variables: { ref } }, { 'x-request-id': requestId });
   await until(async () => {
     if (subscription.error !== undefined || subscription.events.length > 0)
       throw new Error(`the subscription failed: ${JSON.stringify(subscription)}`);
-    return (await activeSubscriptions(gateway)) > 0;
+    return (await metric(gateway, 'graphql_subscriptions_active')) > 0;
   }, 'the subscription to be held');
   return subscription;
 }

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WEBHOOK_ROUTE, startSimulator, type RunningSimulator } from '../../src/simulator/index';
 import { startGateway, type StartedGateway } from './helpers/start-gateway';
 import { subscribeSse } from './helpers/subscription-clients';
+import { metric, until } from './helpers/gateway-state';
 
 const KEY = 'webhook-test-key-0123456789';
 const OLD_KEY = 'webhook-old-key-9876543210';
@@ -70,21 +71,6 @@ async function seen(gateway: StartedGateway, ref: string, text: string, withinMs
     await sleep(20);
   }
   return Date.now() - started;
-}
-
-/** Waits until `holds` is true (a generous bound: only something that never happens fails), then lets the test assert. */
-async function eventually(holds: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await holds())) {
-    if (Date.now() - started > 10_000) throw new Error(`${what} did not happen within 10 s`);
-    await sleep(20);
-  }
-}
-
-async function metric(gateway: StartedGateway, line: string): Promise<number> {
-  const text = await (await fetch(`${base(gateway)}/metrics`)).text();
-  const found = text.split('\n').find((each) => each.startsWith(line));
-  return found === undefined ? 0 : Number(found.split(' ').pop());
 }
 
 describe('Visma webhooks into the gateway', () => {
@@ -242,7 +228,7 @@ describe('Visma webhooks into the gateway', () => {
       simulator.controls.resetCounters();
       simulator.controls.editInvoice('003550', { invoiceText: 'sent twice' });
       await seen(gateway, '003550', 'sent twice', 10_000);
-      await eventually(async () => (await metric(gateway, 'webhook_deliveries_total{outcome="duplicate"}')) > duplicates, 'the copy');
+      await until(async () => (await metric(gateway, 'webhook_deliveries_total{outcome="duplicate"}')) > duplicates, 'the copy');
       expect(await metric(gateway, 'webhook_deliveries_total{outcome="duplicate"}')).toBe(duplicates + 1);
       expect(await calls(simulator, GET_ONE)).toBe(1);
     });
@@ -253,7 +239,7 @@ describe('Visma webhooks into the gateway', () => {
       simulator.controls.editInvoice('003551', { invoiceText: 'first' });
       simulator.controls.editInvoice('003551', { invoiceText: 'second' });
       await seen(gateway, '003551', 'second', 10_000);
-      await eventually(() => simulator.controls.webhookStats().delivered === 2, 'both deliveries');
+      await until(() => simulator.controls.webhookStats().delivered === 2, 'both deliveries');
       expect(await invoiceText(gateway, '003551')).toBe('second');
       expect(simulator.controls.webhookStats()).toMatchObject({ reordered: 1, delivered: 2 });
     });
