@@ -1,8 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WEBHOOK_ROUTE, startSimulator, type RunningSimulator } from '../../src/simulator/index';
-import { RedisServer } from './helpers/redis-server';
 import { startGateway, type StartedGateway } from './helpers/start-gateway';
+import { startWebhookReplicas, type WebhookReplicas } from './helpers/webhook-replicas';
 
 const KEY = 'replica-webhook-key-0123456789';
 const INVOICE = `query Invoice($ref: ID!) { customerInvoice(referenceNumber: $ref) { referenceNumber invoiceText } }`;
@@ -57,24 +57,16 @@ async function healthy(gateway: StartedGateway): Promise<number> {
 const calls = (simulator: RunningSimulator, route: string): number => simulator.controls.counters()[route]?.total ?? 0;
 
 describe('webhooks across two replicas sharing Redis', () => {
-  let redis: RedisServer;
+  let fleet: WebhookReplicas;
   let simulator: RunningSimulator;
   let a: StartedGateway;
   let b: StartedGateway;
 
   beforeAll(async () => {
-    [redis, simulator] = await Promise.all([RedisServer.start(), startSimulator({ port: 0 })]);
-    // No poll lands during the suite: what B learns, it learns from A's webhook through Redis.
-    const env = { REDIS_URL: redis.url, WEBHOOK_SIGNING_KEY: KEY, CACHE_FRESHNESS_MS: '600000' };
-    [a, b] = await Promise.all([startGateway({ simulator, env }), startGateway({ simulator, env })]);
-    // Visma's dispatcher reaches one replica through the load balancer: here, always A.
-    simulator.controls.subscribeWebhooks({ url: `${base(a)}/webhooks/visma`, signingKey: KEY });
+    fleet = await startWebhookReplicas(KEY);
+    ({ simulator, a, b } = fleet);
   }, 60_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await simulator?.close();
-    await redis?.stop();
-  });
+  afterAll(() => fleet?.stop());
 
   it('refreshes replica B’s view of an edit made in Visma whose webhook reached replica A', async () => {
     expect(await invoiceText(b, '003547')).not.toBe('edited, seen by B');

@@ -1,8 +1,8 @@
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index';
-import { RedisServer } from './helpers/redis-server';
 import { NO_POLL_DURING_SUITE, startGateway, type StartedGateway } from './helpers/start-gateway';
 import { subscribeSse, type Received } from './helpers/subscription-clients';
 import { metric, until } from './helpers/gateway-state';
+import { startWebhookReplicas, type WebhookReplicas } from './helpers/webhook-replicas';
 
 /**
  * The Visma calls the gateway makes on its own carry request ids an operator can follow
@@ -126,23 +126,15 @@ describe('request ids of the Visma calls the gateway makes on its own', () => {
   });
 
   describe('across two replicas sharing Redis', () => {
-    let redis: RedisServer;
-    let simulator: RunningSimulator;
+    let fleet: WebhookReplicas;
     let a: StartedGateway;
     let b: StartedGateway;
 
     beforeAll(async () => {
-      [redis, simulator] = await Promise.all([RedisServer.start(), startSimulator({ port: 0 })]);
-      const env = { REDIS_URL: redis.url, WEBHOOK_SIGNING_KEY: KEY, ...NO_POLL_DURING_SUITE };
-      [a, b] = await Promise.all([startGateway({ simulator, env }), startGateway({ simulator, env })]);
-      // Visma's dispatcher reaches one replica through the load balancer: here, always A.
-      simulator.controls.subscribeWebhooks({ url: `${base(a)}/webhooks/visma`, signingKey: KEY });
+      fleet = await startWebhookReplicas(KEY);
+      ({ a, b } = fleet);
     }, 60_000);
-    afterAll(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await simulator?.close();
-      await redis?.stop();
-    });
+    afterAll(() => fleet?.stop());
 
     it('names replica B’s read and event for a webhook that reached replica A after A’s delivery', async () => {
       await readInvoice(a, '003547');
@@ -153,7 +145,7 @@ describe('request ids of the Visma calls the gateway makes on its own', () => {
         await until(() => visma(b, GET_ONE).some((line) => line['requestId'] === 'ids-subscriber-b'), 'the subscriber’s first read');
         a.logs.length = 0;
         b.logs.length = 0;
-        simulator.controls.editInvoice('003547', { invoiceText: 'followed across replicas' });
+        fleet.simulator.controls.editInvoice('003547', { invoiceText: 'followed across replicas' });
         await subscription.until(() => subscription.events.length > 0, 30_000);
         await until(() => given(b).length > 0, 'the delivery line on B');
 
