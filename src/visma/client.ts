@@ -55,6 +55,8 @@ export class VismaClient implements VismaApi {
         what: `room among ${options.maxBytesInFlight} bytes of answers in flight from Visma`,
         now: options.now,
         setTimer: realTimer,
+        // A small answer (the cache's change poll) is not held behind large ones that cannot start yet.
+        goAhead: true,
       }),
     };
     let fetch = options.fetch;

@@ -166,6 +166,66 @@ describe('WeightedSemaphore', () => {
     expect(semaphore.used).toBe(1);
   });
 
+  describe('with goAhead (the bytes in flight)', () => {
+    beforeEach(() => {
+      semaphore = new WeightedSemaphore({
+        capacity: 32,
+        what: 'room among 32 bytes',
+        now: () => timers.now,
+        setTimer: timers.setTimer,
+        goAhead: true,
+      });
+    });
+
+    it('lets small takers go ahead of a large one that cannot start yet, as far as they leave it room', async () => {
+      void take('large-a', 22);
+      void take('large-b', 22);
+      await flush();
+      const early = semaphore.tryAcquire(1);
+      expect(early).not.toBeNull();
+      early?.();
+      void take('poll', 4);
+      void take('page', 5);
+      // 22 for the head, and the 9 gone ahead: 2 more would leave it 1 short.
+      void take('one-too-many', 2);
+      await flush();
+      expect(holding).toEqual(['large-a', 'poll', 'page']);
+      expect(semaphore.used).toBe(31);
+
+      // What went ahead leaves the head its room: it starts as soon as what it waited for is back.
+      release('large-a');
+      await flush();
+      expect(holding).toEqual(['poll', 'page', 'large-b']);
+      expect(semaphore.used).toBe(31);
+      release('poll');
+      await flush();
+      expect(holding).toEqual(['page', 'large-b', 'one-too-many']);
+    });
+
+    it('starts a waiter behind the head once room it may take is given back', async () => {
+      await take('large-a', 30);
+      void take('large-b', 22);
+      void take('poll', 5);
+      await flush();
+      expect(holding).toEqual(['large-a']);
+
+      releases.get('large-a')?.(10);
+      await flush();
+      expect(holding).toEqual(['large-a', 'poll']);
+      expect(semaphore.waiting).toBe(1);
+    });
+
+    it('lets nothing go ahead of a taker that needs the whole capacity', async () => {
+      void take('large-a', 20);
+      void take('whole', 32);
+      await flush();
+      expect(semaphore.tryAcquire(1)).toBeNull();
+      release('large-a');
+      await flush();
+      expect(holding).toEqual(['whole']);
+    });
+  });
+
   it('takes back a release only once', async () => {
     await take('page-a', 1_000);
     const twice = releases.get('page-a');
