@@ -1,9 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { sha256Hex } from '../../src/server/auth/inbound-auth';
 import { startGateway, type StartedGateway } from '../integration/helpers/start-gateway';
 import { launchChromium } from './support/chromium';
+import { servePage, type ServedPage } from './support/serve-page';
 
 const API_KEY = 'cors-browser-api-key-7f3a9c2e51';
 const QUERY = '{ customerInvoice(referenceNumber: "003547") { referenceNumber } }';
@@ -21,18 +20,11 @@ interface PageResult {
  * request the browser must preflight), then runs the same query over GET with the key, as urql
  * sends queries. `?credentials=include` makes it send cookies as well.
  */
-class PageOrigin {
-  private constructor(
-    private readonly server: http.Server,
-    readonly origin: string,
-  ) {}
-
-  static async start(gatewayUrl: () => string): Promise<PageOrigin> {
-    const server = http.createServer((request, response) => {
-      const credentials = new URL(request.url ?? '/', 'http://page').searchParams.get('credentials') ?? 'same-origin';
-      const settings = JSON.stringify({ url: gatewayUrl(), apiKey: API_KEY, query: QUERY, credentials });
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(`<!doctype html><html><head><meta charset="utf-8"><title>CORS probe</title></head><body>
+function servePageOrigin(gatewayUrl: () => string): Promise<ServedPage> {
+  return servePage((url) => {
+    const credentials = url.searchParams.get('credentials') ?? 'same-origin';
+    const settings = JSON.stringify({ url: gatewayUrl(), apiKey: API_KEY, query: QUERY, credentials });
+    return `<!doctype html><html><head><meta charset="utf-8"><title>CORS probe</title></head><body>
 <pre id="result"></pre>
 <script>
   const settings = ${settings};
@@ -55,26 +47,19 @@ class PageOrigin {
     }
   }
   run().then((result) => { document.getElementById('result').textContent = JSON.stringify(result); });
-</script></body></html>`);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new PageOrigin(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
+</script></body></html>`;
+  });
 }
 
 describe('a web app on another origin, in Chromium', () => {
-  let allowed: PageOrigin;
-  let stranger: PageOrigin;
+  let allowed: ServedPage;
+  let stranger: ServedPage;
   let gateway: StartedGateway;
   let browser: Browser;
 
   beforeAll(async () => {
-    allowed = await PageOrigin.start(() => gateway.url);
-    stranger = await PageOrigin.start(() => gateway.url);
+    allowed = await servePageOrigin(() => gateway.url);
+    stranger = await servePageOrigin(() => gateway.url);
     // The shipped defaults, with the one origin allowed and an API key required, by name.
     gateway = await startGateway({
       env: { CORS_ORIGINS: allowed.origin, AUTH_REQUIRED: 'true', AUTH_API_KEY_SHA256: sha256Hex(API_KEY) },

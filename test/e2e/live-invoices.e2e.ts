@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { GatewayProcess, ensureBuilt } from '../integration/helpers/gateway-process';
 import { launchChromium } from './support/chromium';
+import { servePage, type ServedPage } from './support/serve-page';
 
 const INVOICE = '003547';
 const SUBSCRIPTION = `subscription Live($ref: ID!) {
@@ -16,23 +15,12 @@ const SUBSCRIPTION = `subscription Live($ref: ID!) {
  * client (its UMD build, served from node_modules; the package's export map hides the file, so it is found beside package.json) subscribes to one invoice over SSE and shows
  * each event as a list item `kind|invoiceText|quantity of line 1`.
  */
-class LivePage {
-  private constructor(
-    private readonly server: http.Server,
-    readonly origin: string,
-  ) {}
-
-  static async start(gatewayUrl: () => string): Promise<LivePage> {
-    const client = readFileSync(path.join(path.dirname(require.resolve('graphql-sse/package.json')), 'umd', 'graphql-sse.min.js'), 'utf8');
-    const server = http.createServer((request, response) => {
-      if (request.url === '/graphql-sse.js') {
-        response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-        response.end(client);
-        return;
-      }
-      const settings = JSON.stringify({ url: gatewayUrl(), query: SUBSCRIPTION, variables: { ref: INVOICE } });
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(`<!doctype html><html><head><meta charset="utf-8"><title>Live invoice</title></head><body>
+function serveLivePage(gatewayUrl: () => string): Promise<ServedPage> {
+  const client = readFileSync(path.join(path.dirname(require.resolve('graphql-sse/package.json')), 'umd', 'graphql-sse.min.js'), 'utf8');
+  const scripts = { '/graphql-sse.js': client };
+  return servePage(() => {
+    const settings = JSON.stringify({ url: gatewayUrl(), query: SUBSCRIPTION, variables: { ref: INVOICE } });
+    return `<!doctype html><html><head><meta charset="utf-8"><title>Live invoice</title></head><body>
 <p id="state">connecting</p>
 <ul id="events"></ul>
 <script src="/graphql-sse.js"></script>
@@ -55,15 +43,8 @@ class LivePage {
     error: (error) => { document.getElementById('state').textContent = 'error: ' + String(error && error.message || error); },
     complete: () => { document.getElementById('state').textContent = 'complete'; },
   });
-</script></body></html>`);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new LivePage(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
+</script></body></html>`;
+  }, scripts);
 }
 
 /**
@@ -74,7 +55,7 @@ class LivePage {
  * timed test for nothing the gateway did (bench/webhook-staleness.js measures the same path).
  */
 describe('a page subscribed to an invoice over SSE, in Chromium', () => {
-  let site: LivePage;
+  let site: ServedPage;
   let gateway: GatewayProcess;
   let simulator: string;
   let browser: Browser;
@@ -82,7 +63,7 @@ describe('a page subscribed to an invoice over SSE, in Chromium', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    site = await LivePage.start(() => gateway.url);
+    site = await serveLivePage(() => gateway.url);
     gateway = await GatewayProcess.start({ CORS_ORIGINS: site.origin });
     const ready = gateway.logs.find((entry) => String(entry['msg']).startsWith('GraphQL gateway ready'));
     simulator = String(ready?.['simulator']);
