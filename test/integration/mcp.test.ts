@@ -57,6 +57,24 @@ function errorsOf(result: CallToolResult): ErrorShape[] {
   return resultOf(result)['errors'] as ErrorShape[];
 }
 
+/**
+ * Calls a tool from zeroed simulator counters and expects it refused before any Visma call: a tool
+ * error whose first error's extensions match `extensions`, and no call counted. Returns the errors.
+ */
+async function refusedBeforeVisma(
+  gateway: StartedGateway,
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  extensions: Record<string, unknown>,
+): Promise<ErrorShape[]> {
+  await gateway.control.resetCounters();
+  const errors = errorsOf(await call(client, name, args));
+  expect(errors[0]?.extensions).toMatchObject(extensions);
+  expect(await vismaCalls(gateway)).toEqual({});
+  return errors;
+}
+
 async function graphql(gateway: StartedGateway, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
   const response = await fetch(gateway.url, {
     method: 'POST',
@@ -184,10 +202,13 @@ describe('/mcp on the shipped defaults', () => {
 
   describe('hostile requests', () => {
     it('refuses a page over MAX_PAGE_SIZE before any Visma call: the largest the trusted operations allow fits the budget', async () => {
-      await gateway.control.resetCounters();
-      const errors = errorsOf(await call(client, 'list_invoices', { first: 100_000 }));
-      expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', requestId: expect.any(String) });
-      expect(await vismaCalls(gateway)).toEqual({});
+      await refusedBeforeVisma(
+        gateway,
+        client,
+        'list_invoices',
+        { first: 100_000 },
+        { code: 'BAD_USER_INPUT', requestId: expect.any(String) },
+      );
     });
 
     it('refuses a body over the 1 MB /graphql takes with its 413, before reading it as MCP', async () => {
@@ -249,9 +270,13 @@ describe('/mcp under a lower operation budget (MAX_OPERATION_COST=2000)', () => 
   });
 
   it('refuses a tool call over the budget before any Visma call, with the code and figures /graphql gives', async () => {
-    await gateway.control.resetCounters();
-    const errors = errorsOf(await call(client, 'list_invoices', { first: 500 }));
-    expect(errors[0]?.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', limit: 2000, cost: expect.any(Number) });
+    const errors = await refusedBeforeVisma(
+      gateway,
+      client,
+      'list_invoices',
+      { first: 500 },
+      { code: 'COST_LIMIT_EXCEEDED', limit: 2000, cost: expect.any(Number) },
+    );
     const viaGraphql = await graphql(gateway, bodyOf('ListInvoices'), { first: 500 });
     expect(viaGraphql.body.errors?.[0]?.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: errors[0]?.extensions['cost'] });
     expect(await vismaCalls(gateway)).toEqual({});
@@ -294,9 +319,13 @@ describe('/mcp with CreateInvoice enabled (MCP_MUTATIONS=CreateInvoice)', () => 
   });
 
   it('refuses a dryRun that is not a boolean, rather than take it for a real call', async () => {
-    const errors = errorsOf(await call(client, 'create_invoice', { input: NEW_INVOICE, idempotencyKey: randomUUID(), dryRun: 'true' }));
-    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dryRun' });
-    expect(await vismaCalls(gateway)).toEqual({});
+    await refusedBeforeVisma(
+      gateway,
+      client,
+      'create_invoice',
+      { input: NEW_INVOICE, idempotencyKey: randomUUID(), dryRun: 'true' },
+      { code: 'BAD_USER_INPUT', field: 'dryRun' },
+    );
   });
 
   it('dry-runs a create: the Visma calls it would make in their wire format, and none is made', async () => {
@@ -367,11 +396,14 @@ describe('/mcp with UpdateInvoiceLines enabled (MCP_MUTATIONS=UpdateInvoiceLines
   });
 
   it('requires expectedVersion, so that a repeated change fails with CONFLICT instead of applying twice', async () => {
-    await gateway.control.resetCounters();
     const lines = [{ operation: 'DELETE', lineNumber: 1 }];
-    const errors = errorsOf(await call(client, 'update_invoice_lines', { referenceNumber: '003547', lines }));
-    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expectedVersion' });
-    expect(await vismaCalls(gateway)).toEqual({});
+    await refusedBeforeVisma(
+      gateway,
+      client,
+      'update_invoice_lines',
+      { referenceNumber: '003547', lines },
+      { code: 'BAD_USER_INPUT', field: 'expectedVersion' },
+    );
   });
 
   it('dry-runs a change: the PUT with If-Match and its body in Visma’s format, then the read-back, none sent', async () => {
