@@ -1,3 +1,4 @@
+import type { Environment } from '../../src/config';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index';
 import { NO_POLL_DURING_SUITE, startGateway, type StartedGateway } from './helpers/start-gateway';
 import { subscribeSse, type Received } from './helpers/subscription-clients';
@@ -44,6 +45,32 @@ async function subscriber(gateway: StartedGateway, ref: string, requestId: strin
   return subscription;
 }
 
+/** A simulator of its own and a gateway in front of it; `stop` stops both. */
+interface SimulatorAndGateway {
+  simulator: RunningSimulator;
+  gateway: StartedGateway;
+  stop(): Promise<void>;
+}
+
+async function startSimulatorAndGateway(env: Environment): Promise<SimulatorAndGateway> {
+  const simulator = await startSimulator({ port: 0 });
+  let gateway: StartedGateway;
+  try {
+    gateway = await startGateway({ simulator, env });
+  } catch (error) {
+    await simulator.close();
+    throw error;
+  }
+  return {
+    simulator,
+    gateway,
+    stop: async () => {
+      await gateway.stop();
+      await simulator.close();
+    },
+  };
+}
+
 const visma = (gateway: StartedGateway, operation: string): Line[] =>
   gateway.logs.filter(
     (line) => line['component'] === 'visma-client' && line['msg'] === 'visma attempt answered' && line['operation'] === operation,
@@ -53,18 +80,16 @@ const given = (gateway: StartedGateway): Line[] => gateway.logs.filter((line) =>
 
 describe('request ids of the Visma calls the gateway makes on its own', () => {
   describe('for a webhook delivery', () => {
+    let started: SimulatorAndGateway;
     let simulator: RunningSimulator;
     let gateway: StartedGateway;
 
     beforeAll(async () => {
-      simulator = await startSimulator({ port: 0 });
-      gateway = await startGateway({ simulator, env: { WEBHOOK_SIGNING_KEY: KEY, ...NO_POLL_DURING_SUITE } });
+      started = await startSimulatorAndGateway({ WEBHOOK_SIGNING_KEY: KEY, ...NO_POLL_DURING_SUITE });
+      ({ simulator, gateway } = started);
       simulator.controls.subscribeWebhooks({ url: `${base(gateway)}/webhooks/visma`, signingKey: KEY });
     });
-    afterAll(async () => {
-      await gateway.stop();
-      await simulator.close();
-    });
+    afterAll(() => started?.stop());
 
     it('reads the changed invoice under the id of the webhook POST, and logs the events it gives under changes:<that id>', async () => {
       await readInvoice(gateway, '003547');
@@ -163,18 +188,16 @@ describe('request ids of the Visma calls the gateway makes on its own', () => {
   });
 
   describe('for the change poll', () => {
+    let started: SimulatorAndGateway;
     let simulator: RunningSimulator;
     let gateway: StartedGateway;
 
     beforeAll(async () => {
-      simulator = await startSimulator({ port: 0 });
       // No webhooks, and a poll every 500 ms (half of the smallest freshness bound), so ticks come quickly.
-      gateway = await startGateway({ simulator, env: { CACHE_FRESHNESS_MS: '1000' } });
+      started = await startSimulatorAndGateway({ CACHE_FRESHNESS_MS: '1000' });
+      ({ simulator, gateway } = started);
     });
-    afterAll(async () => {
-      await gateway.stop();
-      await simulator.close();
-    });
+    afterAll(() => started?.stop());
 
     it('gives every tick an id of its own, and logs the events a tick finds under changes:<its id>', async () => {
       await readInvoice(gateway, '003547');
