@@ -1,5 +1,5 @@
-import { sha256Hex } from '../../src/server/auth/inbound-auth';
-import { NO_POLL_DURING_SUITE, startGateway, type StartedGateway } from './helpers/start-gateway';
+import { guardedGateway } from './helpers/guarded-gateway';
+import type { StartedGateway } from './helpers/start-gateway';
 
 const API_KEY = 'graphql-post-suite-api-key-7c1e93ab';
 const ROUTER_SECRET = 'graphql-post-suite-router-secret-52d0';
@@ -18,13 +18,10 @@ interface Answer {
 
 describe('a GraphQL POST gets the same answer, byte for byte, from node:http as from the Express app', () => {
   let started: StartedGateway;
-  const fromRouter = { 'x-router-secret': ROUTER_SECRET };
-  const withKey = { ...fromRouter, 'x-api-key': API_KEY };
+  const { fromRouter, withKey, start } = guardedGateway(API_KEY, ROUTER_SECRET);
 
   beforeAll(async () => {
-    started = await startGateway({
-      env: { AUTH_REQUIRED: 'true', AUTH_API_KEY_SHA256: sha256Hex(API_KEY), ROUTER_SECRET, ...NO_POLL_DURING_SUITE },
-    });
+    started = await start();
   });
 
   afterAll(() => started.stop());

@@ -1,6 +1,7 @@
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { sha256Hex } from '../../src/server/auth/inbound-auth';
-import { NO_POLL_DURING_SUITE, startGateway, type StartedGateway } from './helpers/start-gateway';
+import { guardedGateway } from './helpers/guarded-gateway';
+import type { StartedGateway } from './helpers/start-gateway';
 
 const API_KEY = 'media-type-suite-api-key-4e8b1c7d20';
 const ROUTER_SECRET = 'media-type-suite-router-secret-9a3f';
@@ -29,13 +30,10 @@ function acceptHeader(accept: string | undefined): Record<string, string> {
 
 describe('answers in the media type the client asked for', () => {
   let started: StartedGateway;
-  const fromRouter = { 'x-router-secret': ROUTER_SECRET };
-  const withKey = { ...fromRouter, 'x-api-key': API_KEY };
+  const { fromRouter, withKey, start } = guardedGateway(API_KEY, ROUTER_SECRET);
 
   beforeAll(async () => {
-    started = await startGateway({
-      env: { AUTH_REQUIRED: 'true', AUTH_API_KEY_SHA256: sha256Hex(API_KEY), ROUTER_SECRET, ...NO_POLL_DURING_SUITE },
-    });
+    started = await start();
   });
 
   afterAll(() => started.stop());
