@@ -14,8 +14,6 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config, HttpTimeouts } from '../config';
-import { buildGatewaySchema } from '../graphql/build-schema';
-import { buildSubgraphSchemaFrom } from '../graphql/federation/build-subgraph-schema';
 import type { GatewayContext } from '../graphql/context';
 import { EnumDegrader } from '../graphql/enums/enum-degrader';
 import { ErrorCode, formatGatewayError } from '../graphql/errors';
@@ -36,6 +34,7 @@ import { federationTracesPlugins } from './plugins/federation-traces.plugin';
 import { requestLogPlugin } from './plugins/request-log.plugin';
 import { mediaTypeStatusPlugin } from './plugins/media-type-status.plugin';
 import { sendErrors } from './http/send-errors';
+import { takeServedSchema } from './served-schema';
 import { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
 import { currentRequestId, requestScopeMiddleware } from './request-scope';
 import { corsMiddleware } from './http/cors';
@@ -45,7 +44,6 @@ import { routerSecretGuard, routerSecretMiddleware } from './router-secret.middl
 import { isPlainGraphQLPost, serveGraphQLPost, type GraphQLPostDeps } from './http/graphql-post';
 import type { ServerTracing } from './tracing';
 import { trustedDocumentsMiddleware, type TrustedDocumentsGate } from '../trusted-documents';
-import { guardEntityRepresentations } from './security/entity-representations';
 import { hideSuggestionsPlugin } from './security/hide-suggestions.plugin';
 import { knownOperationTypesRule } from './security/known-operation-types.rule';
 import { operationBudgetPlugin } from './security/operation-budget.plugin';
@@ -125,7 +123,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   );
   deps.tracing?.traceRequests(httpServer, GRAPHQL_PATH);
   // Served as an Apollo Federation 2 subgraph (docs/federation.md); the API is the same.
-  const schema = guardEntityRepresentations(buildSubgraphSchemaFrom(await buildGatewaySchema()));
+  const schema = await takeServedSchema();
   // Learned by the requests' invoices services, read by the operation budget to count list calls.
   const pageSize = new UpstreamPageSize();
   const validationRules = [...operationLimitRules(), knownOperationTypesRule];

@@ -49,6 +49,7 @@ export function startEmbeddedSimulator(options: EmbeddedSimulatorOptions): Promi
   }
   const clientSecret = randomBytes(24).toString('base64url');
   const child = fork(entry, [], {
+    execArgv: withoutSnapshotBlob(process.execArgv),
     env: {
       ...process.env,
       SIMULATOR_PORT: '0',
@@ -148,4 +149,19 @@ function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * The gateway's Node options for its child, less `--snapshot-blob`: a gateway started from its
+ * startup snapshot would otherwise start the simulator from the same snapshot, that is, start
+ * another gateway (fork passes the parent's execArgv on).
+ */
+export function withoutSnapshotBlob(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] ?? '';
+    if (arg === '--snapshot-blob') i++;
+    else if (!arg.startsWith('--snapshot-blob=')) kept.push(arg);
+  }
+  return kept;
 }

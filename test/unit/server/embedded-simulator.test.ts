@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { createLogger } from '../../../src/logger';
-import { EMBEDDED_CLIENT_ID, EMBEDDED_TENANT_ID, startEmbeddedSimulator } from '../../../src/server/embedded-simulator';
+import {
+  EMBEDDED_CLIENT_ID,
+  EMBEDDED_TENANT_ID,
+  startEmbeddedSimulator,
+  withoutSnapshotBlob,
+} from '../../../src/server/embedded-simulator';
 
 const fixture = (name: string): string => path.join(__dirname, 'fixtures', name);
 
@@ -64,5 +69,16 @@ describe('startEmbeddedSimulator', () => {
     await expect(startEmbeddedSimulator({ timeZone: 'Europe/Oslo', entry: fixture('missing.js'), logger })).rejects.toThrow(
       `The embedded simulator was not found at ${fixture('missing.js')}; run "npm run build" first.`,
     );
+  });
+});
+
+describe('withoutSnapshotBlob', () => {
+  it('drops the startup snapshot from the options the simulator inherits, in both spellings, and keeps the rest', () => {
+    expect(withoutSnapshotBlob(['--max-old-space-size=384', '--snapshot-blob', 'dist/gateway.blob', '--enable-source-maps'])).toEqual([
+      '--max-old-space-size=384',
+      '--enable-source-maps',
+    ]);
+    expect(withoutSnapshotBlob(['--snapshot-blob=dist/gateway.blob', '--inspect'])).toEqual(['--inspect']);
+    expect(withoutSnapshotBlob([])).toEqual([]);
   });
 });
