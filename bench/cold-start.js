@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 /**
- * One cold start for hyperfine (bench/run.js): starts `node dist/main.js` with the environment it
- * was given, polls /graphql until the first GraphQL answer, then stops the gateway. The time
- * hyperfine reports includes this script's own Node start-up (about 40 ms), so it is an upper bound.
+ * One cold start for hyperfine (bench/run.js): starts the gateway as the image does (`node
+ * --snapshot-blob dist/gateway.blob`, scripts/gateway-command.js), or with `--plain` as `node
+ * dist/main.js` (no snapshot), with the environment it was given and pinned to CPU 0 (one core, as
+ * the issue measures it; run.js pins the simulator to CPU 1), polls /graphql until the first
+ * GraphQL answer, then stops the gateway. The time hyperfine reports includes this script's own
+ * Node start-up (about 40 ms), so it is an upper bound.
  */
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const net = require('node:net');
 const path = require('node:path');
+const { gatewayArgs } = require('../scripts/gateway-command');
+
+const plain = process.argv.includes('--plain');
+const taskset = spawnSync('taskset', ['--version']).status === 0;
 
 const server = net.createServer().listen(0, '127.0.0.1', () => {
   const { port } = server.address();
@@ -15,7 +22,9 @@ const server = net.createServer().listen(0, '127.0.0.1', () => {
 });
 
 function start(port) {
-  const gateway = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'main.js')], {
+  const args = plain ? [path.join(__dirname, '..', 'dist', 'main.js')] : gatewayArgs(process.env.NODE_OPTIONS ?? '');
+  const [command, ...rest] = taskset ? ['taskset', '-c', '0', process.execPath, ...args] : [process.execPath, ...args];
+  const gateway = spawn(command, rest, {
     env: { ...process.env, PORT: String(port) },
     stdio: 'ignore',
   });

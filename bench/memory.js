@@ -8,8 +8,9 @@
  *
  *   npm run build && node bench/memory.js [connections=10] [seconds=10] [list1000|byNumber]
  *
- * The gateway's environment passes through (e.g. VISMA_MAX_INVOICES_IN_FLIGHT); BENCH_NODE_FLAGS
- * adds flags to the gateway's node command line (e.g. "--max-old-space-size=128");
+ * The gateway starts as the image starts it (its startup snapshot). Its environment passes through
+ * (e.g. VISMA_MAX_INVOICES_IN_FLIGHT); BENCH_NODE_FLAGS adds flags to the gateway's node command
+ * line (e.g. "--max-old-space-size=128"); BENCH_PLAIN=1 starts `node dist/main.js` instead;
  * BENCH_GATEWAY_DIST runs another build's gateway (its dist/), the simulator staying this one's. Prints one
  * JSON line: requests/s, gateway CPU ms per request (/proc), RSS after the cursor walk, and
  * VmHWM. Gateway on CPU 0, simulator and this driver on CPU 1, as in run.js.
@@ -19,6 +20,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { gatewayArgs } = require('../scripts/gateway-command');
 
 const DIST = path.join(__dirname, '..', 'dist');
 const GATEWAY_DIST = process.env.BENCH_GATEWAY_DIST ?? DIST;
@@ -31,6 +33,20 @@ const CREDENTIALS = { id: 'bench-memory', secret: `s-${process.pid}-${Date.now()
 const LIST =
   'query Invoices($first: Int!, $after: String) { customerInvoices(first: $first, after: $after) { totalCount nodes { ' +
   'referenceNumber status currencyId amount balance documentDate customer { number } lines { lineNumber description quantity unitPrice amount } } } }';
+
+/**
+ * The gateway as the image starts it (its startup snapshot, scripts/gateway-command.js) with
+ * BENCH_NODE_FLAGS as V8 options; BENCH_GATEWAY_DIST's build from its own snapshot if it has
+ * one (built with no options), else as `node <dist>/main.js`; BENCH_PLAIN=1 this build's main.js.
+ */
+function gatewayCommand() {
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  if (process.env.BENCH_PLAIN === '1') return [...flags, path.join(DIST, 'main.js')];
+  // The blob is built for the flags (Node 20 starts a blob only with the V8 options it was built with).
+  if (GATEWAY_DIST === DIST) return [...flags, ...gatewayArgs(flags.join(' '))];
+  const blob = path.join(GATEWAY_DIST, 'gateway.blob');
+  return fs.existsSync(blob) && flags.length === 0 ? ['--snapshot-blob', blob] : [...flags, path.join(GATEWAY_DIST, 'main.js')];
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const statusMb = (pid, key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
@@ -81,8 +97,7 @@ async function main() {
   );
   await waitUntilUp(`${simUrl}/_simulator/health`);
   const gatewayUrl = `http://127.0.0.1:${await freePort()}`;
-  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const [command, ...args] = pinned(0, [process.execPath, ...flags, path.join(GATEWAY_DIST, 'main.js')]);
+  const [command, ...args] = pinned(0, [process.execPath, ...gatewayCommand()]);
   // taskset execs node in place, so the child's pid is the gateway's.
   const gateway = spawn(command, args, {
     env: {
@@ -148,7 +163,8 @@ async function main() {
     connections,
     seconds,
     maxInvoicesInFlight: process.env.VISMA_MAX_INVOICES_IN_FLIGHT ?? 'default',
-    nodeFlags: flags.join(' '),
+    nodeFlags: process.env.BENCH_NODE_FLAGS ?? '',
+    start: process.env.BENCH_PLAIN === '1' ? 'node dist/main.js' : 'startup snapshot',
     requests: completed,
     failed,
     requestsPerSecond: completed / seconds,

@@ -17,6 +17,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
+const { gatewayArgs } = require('../scripts/gateway-command');
 const { performance } = require('node:perf_hooks');
 const { pinner, log, freePort, procStat } = require('./lib');
 const { operations, invoicesIn, analyse, marker, prng, zipf } = require('./replay-workload');
@@ -189,7 +190,8 @@ async function replay(name, config, sim) {
   const gatewayPort = await freePort();
   const gateway = await startProcess(
     `gateway (${name})`,
-    pin(0, [process.execPath, path.join(DIST, 'main.js')]),
+    // As the image starts it (its startup snapshot; scripts/gateway-command.js).
+    pin(0, [process.execPath, ...gatewayArgs()]),
     {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Soak: memory over time. The gateway as the container runs it (`node dist/main.js`, the
+ * Soak: memory over time. The gateway as the container runs it (from its startup snapshot, the
  * Deployment's NODE_OPTIONS heap cap read from deploy/kubernetes/deployment.yaml, the shipped
  * defaults, an API key) in front of the simulator, each in a process of its own, driven at
  * saturation for a fixed time by concurrent client loops over loopback HTTP with issue 13's mixed
@@ -24,6 +24,7 @@ const { createHash } = require('node:crypto');
 const { fork, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { gatewayArgs } = require('../scripts/gateway-command');
 const { createInterface } = require('node:readline');
 const YAML = require('yaml');
 
@@ -134,10 +135,10 @@ function startSimulator() {
   });
 }
 
-/** `node dist/main.js` with the given environment only (PATH aside), as the container starts it; resolves once it is ready. */
+/** The gateway with the given environment only (PATH aside), as the container starts it (scripts/gateway-command.js); resolves once it is ready. */
 function startGateway(env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(DIST, 'main.js')], {
+    const child = spawn(process.execPath, gatewayArgs(env.NODE_OPTIONS ?? ''), {
       env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

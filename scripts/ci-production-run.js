@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Reproduces the Dockerfile's runtime stage without Docker (no daemon runs in CI): copies what
- * the stage copies into an empty directory, runs the stage's own RUN line (the production-only
- * install), starts the exact CMD with the stage's ENV, and checks it as an orchestrator would:
+ * the stage copies into an empty directory, runs the stage's own RUN lines with the ENV set before
+ * each (the production-only install, the startup snapshot's build), starts the exact CMD with the stage's ENV, and checks it as an orchestrator would:
  * the HEALTHCHECK command, /healthz, /readyz, a GraphQL operation, /metrics and the playground;
  * then SIGTERM while a request is in flight, which must still be answered before a clean exit.
  *
@@ -56,10 +56,33 @@ function execForm(args, what) {
   return fail(`${what} must use the exec (JSON array) form so no shell stands between the signal and node: ${args}`);
 }
 
+function copy(args, app) {
+  const parts = args.split(/\s+/).filter((part) => !part.startsWith('--'));
+  const destination = parts.at(-1);
+  const sources = args.includes('--from=build') ? parts.slice(0, -1).map((p) => p.replace(/^\/app\//, '')) : parts.slice(0, -1);
+  for (const source of sources) {
+    if (!existsSync(path.join(ROOT, source))) fail(`${source} is missing (run npm run build first)`);
+    const target = destination.endsWith('/') ? path.join(app, destination, path.basename(source)) : path.join(app, destination);
+    cpSync(path.join(ROOT, source), target, { recursive: true });
+  }
+}
+
+function run(command, app, env) {
+  process.stdout.write(`production run: RUN ${command}\n`);
+  // A cache of its own, as in a fresh image: `npm cache clean` must not empty the machine's cache.
+  const npmCache = path.join(os.tmpdir(), `${path.basename(app)}-npm-cache`);
+  const result = spawnSync('sh', ['-c', command], {
+    cwd: app,
+    stdio: 'inherit',
+    env: { ...process.env, ...env, npm_config_cache: npmCache },
+  });
+  rmSync(npmCache, { recursive: true, force: true });
+  if (result.status !== 0) fail(`RUN exited with ${result.status}`);
+}
+
 async function main() {
   const stage = runtimeStage(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
   const env = Object.assign({}, ...stage.filter((i) => i.keyword === 'ENV').map((i) => parseEnv(i.args)));
-  const runs = stage.filter((i) => i.keyword === 'RUN').map((i) => i.args);
   const cmd = execForm(stage.find((i) => i.keyword === 'CMD')?.args ?? fail('no CMD'), 'CMD');
   const healthcheck = stage.find((i) => i.keyword === 'HEALTHCHECK')?.args ?? fail('no HEALTHCHECK');
   const healthcheckCmd = execForm(healthcheck.replace(/^.*?\bCMD\s+/, ''), 'HEALTHCHECK CMD');
@@ -68,22 +91,13 @@ async function main() {
   const app = mkdtempSync(path.join(os.tmpdir(), 'gateway-image-'));
   let child;
   try {
-    // COPY lines of the runtime stage: package files and operations/ from the context, dist/ from the build stage.
-    for (const copy of stage.filter((i) => i.keyword === 'COPY')) {
-      const parts = copy.args.split(/\s+/).filter((part) => !part.startsWith('--'));
-      const sources = copy.args.includes('--from=build') ? parts.slice(0, -1).map((p) => p.replace(/^\/app\//, '')) : parts.slice(0, -1);
-      for (const source of sources) {
-        if (!existsSync(path.join(ROOT, source))) fail(`${source} is missing (run npm run build first)`);
-        cpSync(path.join(ROOT, source), path.join(app, path.basename(source)), { recursive: true });
-      }
-    }
-    for (const run of runs) {
-      process.stdout.write(`production run: RUN ${run}\n`);
-      // A cache of its own, as in a fresh image: `npm cache clean` must not empty the machine's cache.
-      const npmCache = path.join(os.tmpdir(), `${path.basename(app)}-npm-cache`);
-      const result = spawnSync('sh', ['-c', run], { cwd: app, stdio: 'inherit', env: { ...process.env, npm_config_cache: npmCache } });
-      rmSync(npmCache, { recursive: true, force: true });
-      if (result.status !== 0) fail(`RUN exited with ${result.status}`);
+    // The runtime stage's COPY and RUN lines in order, each RUN with the ENV set before it: package
+    // files, scripts and operations/ from the context, dist/ from the build stage (npm run build).
+    const envSoFar = {};
+    for (const instruction of stage) {
+      if (instruction.keyword === 'ENV') Object.assign(envSoFar, parseEnv(instruction.args));
+      if (instruction.keyword === 'COPY') copy(instruction.args, app);
+      if (instruction.keyword === 'RUN') run(instruction.args, app, envSoFar);
     }
     if (existsSync(path.join(app, 'node_modules', 'typescript')) || existsSync(path.join(app, 'node_modules', 'jest'))) {
       fail('dev dependencies were installed');

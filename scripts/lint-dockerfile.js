@@ -3,19 +3,30 @@
  * Lints the Dockerfile offline with dockerfile-utils (the validator behind VS Code's Docker
  * support): unknown instructions, bad flags and durations, misplaced or repeated CMD and
  * HEALTHCHECK, and so on. Any diagnostic, warning or error, fails: the Dockerfile lints clean.
+ * The CMD must also be the start command the tests run (scripts/gateway-command.js).
  */
 'use strict';
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const { validate } = require('dockerfile-utils');
 
+const { SHIPPED_ARGS } = require('./gateway-command');
+
 const file = path.resolve(process.argv[2] ?? 'Dockerfile');
-const diagnostics = validate(readFileSync(file, 'utf8'));
+const text = readFileSync(file, 'utf8');
+const diagnostics = validate(text);
 for (const d of diagnostics) {
   const severity = d.severity === 1 ? 'error' : 'warning';
   process.stderr.write(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${severity}: ${d.message}\n`);
 }
-if (diagnostics.length > 0) {
+// The tests and benchmarks start the gateway as scripts/gateway-command.js says the image does.
+const shipped = JSON.stringify(['node', ...SHIPPED_ARGS]);
+const cmd = [...text.matchAll(/^CMD\s+(.*)$/gm)].at(-1)?.[1].trim();
+const cmdDiffers = cmd === undefined || JSON.stringify(JSON.parse(cmd)) !== shipped;
+if (cmdDiffers) {
+  process.stderr.write(`${file}: error: the CMD must be ${shipped} (scripts/gateway-command.js), which the tests run; it is ${cmd}\n`);
+}
+if (diagnostics.length > 0 || cmdDiffers) {
   process.exit(1);
 }
 process.stdout.write(`${path.basename(file)}: no problems found\n`);

@@ -2,9 +2,11 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { gatewayArgs } from '../../../scripts/gateway-command';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const MAIN = path.join(ROOT, 'dist', 'main.js');
+/** What `npm run build` makes last: the startup snapshot the image starts (scripts/build-snapshot.js). */
+const BLOB = path.join(ROOT, 'dist', 'gateway.blob');
 
 export interface SpawnedGateway {
   child: ChildProcess;
@@ -17,11 +19,12 @@ export interface SpawnedGateway {
 }
 
 /**
- * Starts `node dist/main.js` with `env` and nothing of the test runner's environment (PATH
+ * Starts the gateway as the image does (`node --snapshot-blob dist/gateway.blob`, through
+ * scripts/gateway-command.js) with `env` and nothing of the test runner's environment (PATH
  * aside) on an ephemeral loopback port, and resolves once it logs that it is ready.
  */
 export async function spawnGateway(env: Record<string, string>): Promise<SpawnedGateway> {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, gatewayArgs(env['NODE_OPTIONS'] ?? ''), {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,7 +87,7 @@ export async function forkSimulator(env: Record<string, string> = {}): Promise<S
 }
 
 /**
- * The gateway as production runs it: `node dist/main.js` in its own process, configured by
+ * The gateway as production runs it: from its startup snapshot in its own process, configured by
  * environment only. Its JSON log lines are kept for assertions.
  */
 export class GatewayProcess {
@@ -124,14 +127,18 @@ export interface GraphQLAnswer {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-/** Builds dist/ when any source file is newer than dist/main.js (CI builds before testing; a checkout may not have). */
+/**
+ * Runs `npm run build`'s steps (tsc, then the bundle and its snapshot) when any source file is
+ * newer than the snapshot (CI builds before testing; a checkout may not have).
+ */
 export function ensureBuilt(): void {
-  const builtAt = mtimeOf(MAIN);
+  const builtAt = mtimeOf(BLOB);
   if (builtAt !== null && newestSource(path.join(ROOT, 'src')) <= builtAt) return;
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-snapshot.js')], { cwd: ROOT, stdio: 'inherit' });
 }
 
 function mtimeOf(file: string): number | null {
