@@ -8,9 +8,10 @@
  *
  *   npm run build && node bench/memory.js [connections=10] [seconds=10] [list1000|byNumber]
  *
- * The gateway starts as the image starts it (its startup snapshot). Its environment passes through
- * (e.g. VISMA_MAX_INVOICES_IN_FLIGHT); BENCH_NODE_FLAGS adds flags to the gateway's node command
- * line (e.g. "--max-old-space-size=128"); BENCH_PLAIN=1 starts `node dist/main.js` instead;
+ * The gateway starts as the image starts it (its startup snapshot and malloc setting). Its
+ * environment passes through (e.g. VISMA_MAX_INVOICES_IN_FLIGHT); BENCH_NODE_FLAGS adds flags to
+ * the gateway's node command line (e.g. "--max-old-space-size=128"); BENCH_PLAIN=1 starts `node
+ * dist/main.js` without the malloc setting instead (the start before both);
  * BENCH_GATEWAY_DIST runs another build's gateway (its dist/), the simulator staying this one's. Prints one
  * JSON line: requests/s, gateway CPU ms per request (/proc), RSS after the cursor walk, and
  * VmHWM. Gateway on CPU 0, simulator and this driver on CPU 1, as in run.js.
@@ -20,7 +21,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { gatewayArgs } = require('../scripts/gateway-command');
+const { SHIPPED_ENV, gatewayArgs } = require('../scripts/gateway-command');
 
 const DIST = path.join(__dirname, '..', 'dist');
 const GATEWAY_DIST = process.env.BENCH_GATEWAY_DIST ?? DIST;
@@ -102,6 +103,7 @@ async function main() {
   const gateway = spawn(command, args, {
     env: {
       ...process.env,
+      ...(process.env.BENCH_PLAIN === '1' ? {} : SHIPPED_ENV),
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       PORT: gatewayUrl.split(':')[2],

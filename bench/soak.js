@@ -24,7 +24,7 @@ const { createHash } = require('node:crypto');
 const { fork, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { gatewayArgs } = require('../scripts/gateway-command');
+const { SHIPPED_ENV, gatewayArgs } = require('../scripts/gateway-command');
 const { createInterface } = require('node:readline');
 const YAML = require('yaml');
 
@@ -139,7 +139,7 @@ function startSimulator() {
 function startGateway(env) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, gatewayArgs(env.NODE_OPTIONS ?? ''), {
-      env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
+      env: { PATH: process.env.PATH, ...SHIPPED_ENV, PORT: '0', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -68,7 +68,26 @@ async function bundle() {
     plugins: [ownPathsPlugin(), lazyBuiltinsPlugin()],
     logLevel: 'warning',
   });
+  asciiOnly(BUNDLE);
   return result;
+}
+
+/**
+ * esbuild writes strings as ASCII but leaves regular-expression literals as they are (graphql-scalars'
+ * latitude and longitude patterns, among others), and one character beyond Latin-1 makes V8 hold
+ * the whole bundle's source as a two-byte string: 11.7 MB instead of 5.9 MB, in the heap and in
+ * the blob, whose copy Node keeps for the life of the process (blob 23.9 -> 18.0 MB, idle anonymous
+ * memory 71 -> 60 MB). `\uXXXX` means the same character in a string, a template, an identifier
+ * and a regular expression (with or without the u flag); only such a regular expression's
+ * `.source` shows the escape. A character after a backslash would change meaning, so it stops
+ * the build instead.
+ */
+function asciiOnly(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const escaped = /\\[\u0080-\uffff]/.exec(text);
+  if (escaped !== null) throw new Error(`${file}: a backslash before ${JSON.stringify(escaped[0])} at ${escaped.index}: cannot escape it`);
+  const ascii = text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== text) fs.writeFileSync(file, ascii);
 }
 
 /**

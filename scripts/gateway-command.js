@@ -1,8 +1,8 @@
 /**
  * The gateway's start command, as the image runs it (the Dockerfile's CMD, checked by
  * scripts/lint-dockerfile.js): `node --snapshot-blob dist/gateway.blob`, the V8 startup snapshot
- * `npm run build` makes (scripts/build-snapshot.js). Tests and benchmarks start the gateway
- * through `gatewayArgs`, so they run what ships.
+ * `npm run build` makes (scripts/build-snapshot.js), with SHIPPED_ENV. Tests and benchmarks
+ * start the gateway through `gatewayArgs` and `SHIPPED_ENV`, so they run what ships.
  *
  * A blob starts only on the Node version that built it, and on Node 20 only with the same V8
  * options (NODE_OPTIONS; Node 22 and later do not compare them). For another Node, or other
@@ -20,6 +20,13 @@ const DIST = path.join(ROOT, 'dist');
 
 /** The CMD's arguments after `node`, relative to the image's working directory. */
 const SHIPPED_ARGS = ['--snapshot-blob', 'dist/gateway.blob'];
+
+/**
+ * The image's environment for the process's C library, which the gateway cannot set for itself:
+ * glibc's malloc keeps its 128 KiB mmap threshold (the Dockerfile says why). lint:dockerfile
+ * checks the runtime stage sets each of these.
+ */
+const SHIPPED_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
 /**
  * `node`'s arguments to start the gateway from its snapshot on this Node (`process.execPath`)
@@ -56,4 +63,4 @@ function startsOn(blob, nodeOptions) {
   return Number(process.versions.node.split('.')[0]) >= 22 || built.nodeOptions === nodeOptions;
 }
 
-module.exports = { SHIPPED_ARGS, gatewayArgs };
+module.exports = { SHIPPED_ARGS, SHIPPED_ENV, gatewayArgs };

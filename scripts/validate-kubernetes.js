@@ -38,8 +38,12 @@ function defaultCacheMaxBytes() {
 }
 
 const MIB = 1024 * 1024;
-/** V8's young generation beside --max-old-space-size on 64-bit: three 16 MiB semi-spaces. */
-const YOUNG_GENERATION_MIB = 48;
+/**
+ * V8's young generation beside --max-old-space-size on 64-bit: three semi-spaces of
+ * --max-semi-space-size. NODE_OPTIONS must set it: Node 22 and later default to larger ones than
+ * Node 20's 16 MiB (the image's Node 24 then held about 85 MB more under load).
+ */
+const youngGenerationMiB = (semiSpaceMiB) => 3 * semiSpaceMiB;
 /** What Node holds outside the heap (code, buffers, sockets): up to 112 MB measured under load (docs/operations.md, "Memory"). */
 const OUTSIDE_HEAP_MIB = 128;
 
@@ -63,12 +67,18 @@ function checkMemory(name, container, cacheMaxBytes, problems) {
     problems.push(`${where}: NODE_OPTIONS must cap the heap with --max-old-space-size below limits.memory`);
     return;
   }
+  const semi = /--max-semi-space-size=(\d+)/.exec(options);
+  if (semi === null) {
+    problems.push(`${where}: NODE_OPTIONS must size the young generation with --max-semi-space-size (Node 22+ defaults to larger ones)`);
+    return;
+  }
   const capMiB = Number(cap[1]);
-  const needMiB = capMiB + YOUNG_GENERATION_MIB + OUTSIDE_HEAP_MIB;
+  const youngMiB = youngGenerationMiB(Number(semi[1]));
+  const needMiB = capMiB + youngMiB + OUTSIDE_HEAP_MIB;
   const limitMiB = quantityBytes(container.resources?.limits?.memory) / MIB;
   if (!(limitMiB >= needMiB)) {
     problems.push(
-      `${where}: a heap cap of ${capMiB} MiB needs limits.memory of at least ${needMiB} MiB (${YOUNG_GENERATION_MIB} MiB young generation, ${OUTSIDE_HEAP_MIB} MiB outside the heap); it is ${container.resources?.limits?.memory}`,
+      `${where}: a heap cap of ${capMiB} MiB needs limits.memory of at least ${needMiB} MiB (${youngMiB} MiB young generation, ${OUTSIDE_HEAP_MIB} MiB outside the heap); it is ${container.resources?.limits?.memory}`,
     );
   }
   if (!(cacheMaxBytes <= (capMiB * MIB) / 4)) {

@@ -66,6 +66,17 @@ describe('deploy/kubernetes', () => {
       expect(validate(directory).output.trim()).toBe(
         'deployment.yaml Deployment/invoice-gateway: container gateway: NODE_OPTIONS must cap the heap with --max-old-space-size below limits.memory',
       );
+      writeFileSync(path.join(directory, 'deployment.yaml'), manifests('deployment.yaml').replace(/ --max-semi-space-size=\d+/, ''));
+      expect(validate(directory).output.trim()).toBe(
+        'deployment.yaml Deployment/invoice-gateway: container gateway: NODE_OPTIONS must size the young generation with --max-semi-space-size (Node 22+ defaults to larger ones)',
+      );
+      writeFileSync(
+        path.join(directory, 'deployment.yaml'),
+        manifests('deployment.yaml').replace(/--max-semi-space-size=16/, '--max-semi-space-size=64'),
+      );
+      expect(validate(directory).output.trim()).toBe(
+        'deployment.yaml Deployment/invoice-gateway: container gateway: a heap cap of 384 MiB needs limits.memory of at least 704 MiB (192 MiB young generation, 128 MiB outside the heap); it is 640Mi',
+      );
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { gatewayArgs } from '../../../scripts/gateway-command';
+import { SHIPPED_ENV, gatewayArgs } from '../../../scripts/gateway-command';
 
 const ROOT = path.resolve(__dirname, '../../..');
 /** What `npm run build` makes last: the startup snapshot the image starts (scripts/build-snapshot.js). */
@@ -19,14 +19,14 @@ export interface SpawnedGateway {
 }
 
 /**
- * Starts the gateway as the image does (`node --snapshot-blob dist/gateway.blob`, through
- * scripts/gateway-command.js) with `env` and nothing of the test runner's environment (PATH
- * aside) on an ephemeral loopback port, and resolves once it logs that it is ready.
+ * Starts the gateway as the image does (`node --snapshot-blob dist/gateway.blob` with the image's
+ * malloc setting, through scripts/gateway-command.js) with `env` and nothing of the test runner's
+ * environment (PATH aside) on an ephemeral loopback port, and resolves once it logs that it is ready.
  */
 export async function spawnGateway(env: Record<string, string>): Promise<SpawnedGateway> {
   const child = spawn(process.execPath, gatewayArgs(env['NODE_OPTIONS'] ?? ''), {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env['PATH'] ?? '', ...SHIPPED_ENV, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
