@@ -48,7 +48,7 @@ function serveLivePage(gatewayUrl: () => string): Promise<ServedPage> {
 }
 
 /**
- * `npm start` as shipped (node dist/main.js in demo mode, its embedded simulator subscribed to the
+ * `npm start` as shipped (the startup snapshot in demo mode, its embedded simulator subscribed to the
  * gateway's webhook receiver), with the page's origin in CORS_ORIGINS. Another client changes the
  * invoice, through the gateway or "in Visma"; the page must show it. Issue 16 asks for "within a
  * second": each time is printed and reported, never asserted, since a loaded machine would fail a

@@ -15,8 +15,8 @@ import { drip, rawClient } from './helpers/raw-client';
 
 /**
  * The hostile battery of issue 13: the attacks that crashed the gateway or emptied the Visma
- * budget, and their relatives, sent by a caller with one valid API key at `node dist/main.js`
- * started as the Deployment starts it (its NODE_OPTIONS heap cap, read from
+ * budget, and their relatives, sent by a caller with one valid API key at the gateway, started as
+ * the Deployment starts it (from its startup snapshot, with its NODE_OPTIONS heap cap, read from
  * deploy/kubernetes/deployment.yaml) on the shipped defaults, in front of the simulator. Three
  * things must hold throughout: the process never exits and answers /healthz at the end; every
  * request is answered with data or a code docs/api.md documents (never INTERNAL_SERVER_ERROR);

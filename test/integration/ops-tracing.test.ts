@@ -9,7 +9,7 @@ import { RecordingProxy } from './helpers/recording-proxy';
 import { NO_POLL_DURING_SUITE, simulatorUpstream } from './helpers/start-gateway';
 
 /**
- * These suites run the built gateway (`node dist/main.js`, configured by environment only), as
+ * These suites run the built gateway (from its startup snapshot, configured by environment only), as
  * production does: the OTLP exporter loads node:http with import(), which jest's VM cannot run, so
  * tracing is never on in an in-process gateway. The process is stopped with SIGTERM, whose one
  * shutdown path must send the spans still queued.

@@ -17,7 +17,7 @@ const FLEET_CALLS = 60;
 const TOKEN_ROUTE = 'POST /connect/token';
 
 /**
- * Two gateway processes (dist/main.js) sharing one redis-server, in front of one simulator:
+ * Two gateway processes (from the startup snapshot) sharing one redis-server, in front of one simulator:
  * what docs/scaling.md promises, end to end. The cases run in order, since they share the
  * fleet's call budget for this hour.
  */

@@ -23,7 +23,7 @@ function auditsOf(gateway: () => AuditedGateway): Audit[] {
 
 const MODES: Array<[string, () => Promise<AuditedGateway>]> = [
   [
-    'demo mode (node dist/main.js on its shipped defaults: the embedded simulator, no credentials)',
+    'demo mode (the gateway as the image starts it, on its shipped defaults: the embedded simulator, no credentials)',
     async () => {
       ensureBuilt();
       const spawned = await GatewayProcess.start({});

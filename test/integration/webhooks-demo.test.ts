@@ -4,7 +4,7 @@ import { GatewayProcess, ensureBuilt } from './helpers/gateway-process';
 const INVOICE = 'query Invoice($ref: ID!) { customerInvoice(referenceNumber: $ref) { invoiceText } }';
 
 /**
- * `npm start` with no setup (node dist/main.js on its shipped defaults, no credentials): the
+ * `npm start` with no setup (the startup snapshot on its shipped defaults, no credentials): the
  * embedded simulator is subscribed to the gateway's own receiver once the gateway listens, so an
  * edit made "in Visma" shows without waiting for the poll.
  */

@@ -56,10 +56,10 @@ export interface ProcessMemory {
 }
 
 /**
- * `node dist/main.js` in a process of its own, as the container runs it: the environment given
- * and nothing of the test runner's (PATH aside). Unlike GatewayProcess it exposes its pid, for
- * memory, and whether it has exited, for a battery that must prove it never did. Both start through
- * `spawnGateway`.
+ * The gateway from its startup snapshot in a process of its own, as the container runs it: the
+ * environment given and nothing of the test runner's (PATH aside). Unlike GatewayProcess it
+ * exposes its pid, for memory, and whether it has exited, for a battery that must prove it never
+ * did. Both start through `spawnGateway`.
  */
 export class DeployedGateway {
   private constructor(

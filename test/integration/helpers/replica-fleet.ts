@@ -14,7 +14,7 @@ export interface ReplicaFleet {
 }
 
 /**
- * Two gateway processes (`node dist/main.js`, configured by environment only, API-key
+ * Two gateway processes (from the startup snapshot, configured by environment only, API-key
  * authentication on) sharing one real redis-server, in front of one simulator: the scale-out
  * setup of docs/scaling.md. `env` adds to or overrides the replicas' settings.
  */
