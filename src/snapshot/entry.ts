@@ -12,8 +12,9 @@ import './preload';
  * `node --build-snapshot`: it loads the modules the schema needs and those of ./preload.ts, and
  * builds the schema; V8 writes the heap to `dist/gateway.blob`. `node --snapshot-blob
  * dist/gateway.blob` then starts from that heap and runs only what differs per process:
- * configuration, logger, composition, listening. Nothing that reads the environment, opens a socket or draws randomness runs while the
- * snapshot is built (./build-guards.ts). Run without a snapshot, the bundle starts as main.ts does.
+ * configuration, logger, composition, listening. Nothing that draws randomness, opens a socket or
+ * keeps per-process state runs while the snapshot is built (./build-guards.ts), and the builder
+ * sees a clean environment. Run without a snapshot, the bundle starts as main.ts does.
  */
 function startNow(): void {
   // Loaded now, not into the snapshot: Express, undici and the HTTP server need node:http, and the
