@@ -13,8 +13,9 @@
  * The builder runs with a clean environment (PATH, NODE_ENV=production and NODE_OPTIONS only), so
  * no setting and no secret of the machine that builds it can end up in the snapshot.
  *
- * `--bundle-only` stops after step 1; `--node-options=<text>` builds for other V8 options (the
- * spawn helper of the tests, test/integration/helpers/gateway-process.ts) into `--out=<file>`.
+ * `--bundle-only` stops after step 1; `--blob-only` skips it (the image's runtime stage, which has
+ * no esbuild); `--node-options=<text>` builds for other V8 options into `--out=<file>`
+ * (scripts/gateway-command.js, for the tests and benchmarks).
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
